@@ -1,0 +1,86 @@
+<?php
+
+/**
+ * The PHP API of the beanstalk extension. This file is the only declaration;
+ * ext/beanstalk_arginfo.h is generated from it (./dev stub).
+ *
+ * @generate-class-entries
+ * @generate-legacy-arginfo 80200
+ */
+
+namespace Beanstalk {
+
+    /**
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Queue
+    {
+        /** @var int */
+        public const DEFAULT_PRIORITY = 1024;
+        /** @var int */
+        public const DEFAULT_TTR = 60;
+
+        public function __construct(string|array $servers = "127.0.0.1:11300", array $options = []) {}
+
+        public function put(string $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): int {}
+
+        public function useTube(string $tube): static {}
+
+        public function usedTube(): string {}
+
+        public function watch(string $tube): static {}
+
+        public function ignore(string $tube): static {}
+
+        public function watchedTubes(): array {}
+
+        public function reserve(?int $timeout = null): ?Job {}
+
+        public function delete(Job|int $job): void {}
+
+        public function release(Job|int $job, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0): void {}
+
+        public function bury(Job|int $job, int $priority = Queue::DEFAULT_PRIORITY): void {}
+
+        public function touch(Job|int $job): void {}
+
+        public function close(): void {}
+    }
+
+    /**
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Job
+    {
+        public readonly int $id;
+        public readonly string $data;
+
+        private function __construct() {}
+
+        public function delete(): void {}
+
+        public function release(int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0): void {}
+
+        public function bury(int $priority = Queue::DEFAULT_PRIORITY): void {}
+
+        public function touch(): void {}
+    }
+
+    class Exception extends \RuntimeException {}
+
+    class ConnectionException extends Exception {}
+
+    class TimeoutException extends ConnectionException {}
+
+    class ServerException extends Exception {}
+
+    class JobTooBigException extends ServerException {}
+
+    class NotFoundException extends Exception {}
+
+    class ProtocolException extends Exception {}
+
+    class DeadlineSoonException extends Exception {}
+}

@@ -1,0 +1,282 @@
+/* This is a generated file, edit the .stub.php file instead.
+ * Stub hash: 736e0a162544597b0a59931caf48ed05d537a410 */
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
+	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_put, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttr, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_TTR")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_useTube, 0, 1, IS_STATIC, 0)
+	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_usedTube, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_watch arginfo_class_Beanstalk_Queue_useTube
+
+#define arginfo_class_Beanstalk_Queue_ignore arginfo_class_Beanstalk_Queue_useTube
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_watchedTubes, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Beanstalk_Queue_reserve, 0, 0, Beanstalk\\Job, 1)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_LONG, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_delete, 0, 1, IS_VOID, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_release, 0, 1, IS_VOID, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_bury, 0, 1, IS_VOID, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_touch arginfo_class_Beanstalk_Queue_delete
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_close, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Job___construct, 0, 0, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Job_delete arginfo_class_Beanstalk_Queue_close
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Job_release, 0, 0, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Job_bury, 0, 0, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Job_touch arginfo_class_Beanstalk_Queue_close
+
+
+ZEND_METHOD(Beanstalk_Queue, __construct);
+ZEND_METHOD(Beanstalk_Queue, put);
+ZEND_METHOD(Beanstalk_Queue, useTube);
+ZEND_METHOD(Beanstalk_Queue, usedTube);
+ZEND_METHOD(Beanstalk_Queue, watch);
+ZEND_METHOD(Beanstalk_Queue, ignore);
+ZEND_METHOD(Beanstalk_Queue, watchedTubes);
+ZEND_METHOD(Beanstalk_Queue, reserve);
+ZEND_METHOD(Beanstalk_Queue, delete);
+ZEND_METHOD(Beanstalk_Queue, release);
+ZEND_METHOD(Beanstalk_Queue, bury);
+ZEND_METHOD(Beanstalk_Queue, touch);
+ZEND_METHOD(Beanstalk_Queue, close);
+ZEND_METHOD(Beanstalk_Job, __construct);
+ZEND_METHOD(Beanstalk_Job, delete);
+ZEND_METHOD(Beanstalk_Job, release);
+ZEND_METHOD(Beanstalk_Job, bury);
+ZEND_METHOD(Beanstalk_Job, touch);
+
+
+static const zend_function_entry class_Beanstalk_Queue_methods[] = {
+	ZEND_ME(Beanstalk_Queue, __construct, arginfo_class_Beanstalk_Queue___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, put, arginfo_class_Beanstalk_Queue_put, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, useTube, arginfo_class_Beanstalk_Queue_useTube, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, usedTube, arginfo_class_Beanstalk_Queue_usedTube, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, watch, arginfo_class_Beanstalk_Queue_watch, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, ignore, arginfo_class_Beanstalk_Queue_ignore, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, watchedTubes, arginfo_class_Beanstalk_Queue_watchedTubes, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, reserve, arginfo_class_Beanstalk_Queue_reserve, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, delete, arginfo_class_Beanstalk_Queue_delete, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, release, arginfo_class_Beanstalk_Queue_release, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, bury, arginfo_class_Beanstalk_Queue_bury, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, touch, arginfo_class_Beanstalk_Queue_touch, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, close, arginfo_class_Beanstalk_Queue_close, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_Job_methods[] = {
+	ZEND_ME(Beanstalk_Job, __construct, arginfo_class_Beanstalk_Job___construct, ZEND_ACC_PRIVATE)
+	ZEND_ME(Beanstalk_Job, delete, arginfo_class_Beanstalk_Job_delete, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Job, release, arginfo_class_Beanstalk_Job_release, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Job, bury, arginfo_class_Beanstalk_Job_bury, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Job, touch, arginfo_class_Beanstalk_Job_touch, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_Exception_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_ConnectionException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_TimeoutException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_ServerException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_JobTooBigException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_NotFoundException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_ProtocolException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_DeadlineSoonException_methods[] = {
+	ZEND_FE_END
+};
+
+static zend_class_entry *register_class_Beanstalk_Queue(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "Queue", class_Beanstalk_Queue_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval const_DEFAULT_PRIORITY_value;
+	ZVAL_LONG(&const_DEFAULT_PRIORITY_value, 1024);
+	zend_string *const_DEFAULT_PRIORITY_name = zend_string_init_interned("DEFAULT_PRIORITY", sizeof("DEFAULT_PRIORITY") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_DEFAULT_PRIORITY_name, &const_DEFAULT_PRIORITY_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_DEFAULT_PRIORITY_name);
+
+	zval const_DEFAULT_TTR_value;
+	ZVAL_LONG(&const_DEFAULT_TTR_value, 60);
+	zend_string *const_DEFAULT_TTR_name = zend_string_init_interned("DEFAULT_TTR", sizeof("DEFAULT_TTR") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_DEFAULT_TTR_name, &const_DEFAULT_TTR_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_DEFAULT_TTR_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_Job(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "Job", class_Beanstalk_Job_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval property_id_default_value;
+	ZVAL_UNDEF(&property_id_default_value);
+	zend_string *property_id_name = zend_string_init("id", sizeof("id") - 1, 1);
+	zend_declare_typed_property(class_entry, property_id_name, &property_id_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_id_name);
+
+	zval property_data_default_value;
+	ZVAL_UNDEF(&property_data_default_value);
+	zend_string *property_data_name = zend_string_init("data", sizeof("data") - 1, 1);
+	zend_declare_typed_property(class_entry, property_data_name, &property_data_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_data_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_Exception(zend_class_entry *class_entry_RuntimeException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "Exception", class_Beanstalk_Exception_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_RuntimeException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_ConnectionException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "ConnectionException", class_Beanstalk_ConnectionException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_TimeoutException(zend_class_entry *class_entry_Beanstalk_ConnectionException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "TimeoutException", class_Beanstalk_TimeoutException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_ConnectionException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_ServerException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "ServerException", class_Beanstalk_ServerException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_JobTooBigException(zend_class_entry *class_entry_Beanstalk_ServerException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "JobTooBigException", class_Beanstalk_JobTooBigException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_ServerException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_NotFoundException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "NotFoundException", class_Beanstalk_NotFoundException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_ProtocolException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "ProtocolException", class_Beanstalk_ProtocolException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_DeadlineSoonException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "DeadlineSoonException", class_Beanstalk_DeadlineSoonException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}

@@ -1,0 +1,60 @@
+/*
+ * beanstalk: turning a failed command's status into the right exception.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "php_beanstalk.h"
+
+static zend_class_entry *transport_exception(bsc_status status)
+{
+	switch (status) {
+	case BSC_ERR_TIMEOUT:
+		return php_beanstalk_timeout_exception_ce;
+	case BSC_ERR_PROTOCOL:
+		return php_beanstalk_protocol_exception_ce;
+	default:
+		return php_beanstalk_connection_exception_ce;
+	}
+}
+
+void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id)
+{
+	switch (status) {
+	case BSC_NOT_FOUND:
+		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0,
+			"%s: job %" PRIu64 " not found on %s (or not reserved by this connection)", verb, id, bsc_conn_name(c));
+		return;
+	case BSC_DEADLINE_SOON:
+		zend_throw_exception_ex(php_beanstalk_deadline_soon_exception_ce, 0,
+			"%s: a job reserved by this connection is about to reach its time-to-run", verb);
+		return;
+	case BSC_BURIED:
+		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0,
+			"%s: %s was out of memory and buried job %" PRIu64, verb, bsc_conn_name(c), id);
+		return;
+	case BSC_NOT_IGNORED:
+		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0,
+			"%s: the last watched tube cannot be ignored", verb);
+		return;
+	case BSC_SERVER_ERROR: {
+		bsc_reply_kind word = bsc_conn_server_error(c);
+		zend_class_entry *ce = word == BSC_REPLY_JOB_TOO_BIG
+			? php_beanstalk_job_too_big_exception_ce : php_beanstalk_server_exception_ce;
+		zend_throw_exception_ex(ce, 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));
+		return;
+	}
+	case BSC_OK:
+	case BSC_TIMED_OUT:
+		ZEND_UNREACHABLE();
+		return;
+	default:
+		zend_throw_exception_ex(transport_exception(status), 0, "%s: %s", verb, bsc_conn_errstr(c));
+		return;
+	}
+}

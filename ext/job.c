@@ -1,0 +1,156 @@
+/*
+ * Beanstalk\Job: a reserved job, bound to the Queue (connection) it came from.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "php_beanstalk.h"
+
+/* Slots of the declared properties, in stub order. */
+#define JOB_PROP_ID 0
+#define JOB_PROP_DATA 1
+
+typedef struct {
+	zval queue;            /* the Queue object, or UNDEF */
+	zend_object std;
+} php_beanstalk_job;
+
+static zend_object_handlers job_handlers;
+
+static inline php_beanstalk_job *job_from_obj(zend_object *obj)
+{
+	return (php_beanstalk_job *)((char *)obj - XtOffsetOf(php_beanstalk_job, std));
+}
+
+static zend_object *job_create(zend_class_entry *ce)
+{
+	php_beanstalk_job *job = zend_object_alloc(sizeof(php_beanstalk_job), ce);
+
+	zend_object_std_init(&job->std, ce);
+	object_properties_init(&job->std, ce);
+	job->std.handlers = &job_handlers;
+	ZVAL_UNDEF(&job->queue);
+	return &job->std;
+}
+
+static void job_free(zend_object *obj)
+{
+	php_beanstalk_job *job = job_from_obj(obj);
+
+	zval_ptr_dtor(&job->queue);
+	zend_object_std_dtor(obj);
+}
+
+static HashTable *job_get_gc(zend_object *obj, zval **table, int *n)
+{
+	php_beanstalk_job *job = job_from_obj(obj);
+
+	*table = &job->queue;
+	*n = Z_ISUNDEF(job->queue) ? 0 : 1;
+	return zend_std_get_properties(obj);
+}
+
+void php_beanstalk_job_minit(zend_class_entry *ce)
+{
+	ce->create_object = job_create;
+	memcpy(&job_handlers, zend_get_std_object_handlers(), sizeof(job_handlers));
+	job_handlers.offset = XtOffsetOf(php_beanstalk_job, std);
+	job_handlers.free_obj = job_free;
+	job_handlers.get_gc = job_get_gc;
+	job_handlers.clone_obj = NULL;
+}
+
+void php_beanstalk_job_create(zval *out, zend_object *queue, uint64_t id, const char *data, size_t len)
+{
+	object_init_ex(out, php_beanstalk_job_ce);
+	php_beanstalk_job *job = job_from_obj(Z_OBJ_P(out));
+
+	ZVAL_LONG(OBJ_PROP_NUM(&job->std, JOB_PROP_ID), (zend_long)id);
+	ZVAL_STRINGL_FAST(OBJ_PROP_NUM(&job->std, JOB_PROP_DATA), data, len);
+	GC_ADDREF(queue);
+	ZVAL_OBJ(&job->queue, queue);
+}
+
+static uint64_t job_id(zend_object *obj)
+{
+	zval *id = OBJ_PROP_NUM(obj, JOB_PROP_ID);
+
+	return Z_TYPE_P(id) == IS_LONG ? (uint64_t)Z_LVAL_P(id) : 0;
+}
+
+uint64_t php_beanstalk_job_id_arg(zend_object *job, zend_long id, uint32_t arg_num)
+{
+	if (job) {
+		return job_id(job);
+	}
+	if (id <= 0) {
+		zend_argument_value_error(arg_num, "must be a Beanstalk\\Job or a job id greater than 0");
+		return 0;
+	}
+	return (uint64_t)id;
+}
+
+/* Runs op for this job on the connection it came from. */
+static void job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, uint32_t max_args)
+{
+	zend_long priority = 1024, delay = 0;
+
+	ZEND_PARSE_PARAMETERS_START(0, max_args)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(priority)
+		Z_PARAM_LONG(delay)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_u32(priority, 1) || !php_beanstalk_check_u32(delay, 2)) {
+		RETURN_THROWS();
+	}
+	php_beanstalk_job *job = job_from_obj(Z_OBJ_P(ZEND_THIS));
+	if (Z_ISUNDEF(job->queue)) {
+		zend_throw_error(NULL, "Beanstalk\\Job was not created by a Queue");
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
+	if (!conn || !php_beanstalk_job_command(conn, op, job_id(&job->std), priority, delay)) {
+		RETURN_THROWS();
+	}
+}
+
+/* {{{ Job::__construct(): jobs come from Queue::reserve() */
+PHP_METHOD(Beanstalk_Job, __construct)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+}
+/* }}} */
+
+/* {{{ Job::delete(): void */
+PHP_METHOD(Beanstalk_Job, delete)
+{
+	job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_DELETE, 0);
+}
+/* }}} */
+
+/* {{{ Job::release(int $priority = 1024, int $delay = 0): void */
+PHP_METHOD(Beanstalk_Job, release)
+{
+	job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_RELEASE, 2);
+}
+/* }}} */
+
+/* {{{ Job::bury(int $priority = 1024): void */
+PHP_METHOD(Beanstalk_Job, bury)
+{
+	job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_BURY, 1);
+}
+/* }}} */
+
+/* {{{ Job::touch(): void */
+PHP_METHOD(Beanstalk_Job, touch)
+{
+	job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_TOUCH, 0);
+}
+/* }}} */

@@ -1,0 +1,58 @@
+/*
+ * beanstalk: a native beanstalkd client and worker loop for PHP.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef PHP_BEANSTALK_H
+#define PHP_BEANSTALK_H
+
+#include "php.h"
+#include "conn.h"
+
+#define PHP_BEANSTALK_VERSION "0.1.0-dev"
+
+extern zend_module_entry beanstalk_module_entry;
+#define phpext_beanstalk_ptr &beanstalk_module_entry
+
+extern zend_class_entry *php_beanstalk_queue_ce;
+extern zend_class_entry *php_beanstalk_job_ce;
+extern zend_class_entry *php_beanstalk_exception_ce;
+extern zend_class_entry *php_beanstalk_connection_exception_ce;
+extern zend_class_entry *php_beanstalk_timeout_exception_ce;
+extern zend_class_entry *php_beanstalk_server_exception_ce;
+extern zend_class_entry *php_beanstalk_job_too_big_exception_ce;
+extern zend_class_entry *php_beanstalk_not_found_exception_ce;
+extern zend_class_entry *php_beanstalk_protocol_exception_ce;
+extern zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
+
+/* ext/queue.c */
+void php_beanstalk_queue_minit(zend_class_entry *ce);
+/* The connection of a Queue object; throws and returns NULL when the
+ * object was never constructed. */
+bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
+
+/* The per-job commands, shared by Queue and Job: false after throwing. */
+typedef enum {
+	PHP_BEANSTALK_DELETE,
+	PHP_BEANSTALK_RELEASE,
+	PHP_BEANSTALK_BURY,
+	PHP_BEANSTALK_TOUCH
+} php_beanstalk_job_op;
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, zend_long priority, zend_long delay);
+
+/* ext/job.c */
+void php_beanstalk_job_minit(zend_class_entry *ce);
+/* A new Job in *out, bound to the queue it came from. */
+void php_beanstalk_job_create(zval *out, zend_object *queue, uint64_t id, const char *data, size_t len);
+/* Job|int argument: the id, or 0 after throwing for a bad value. */
+uint64_t php_beanstalk_job_id_arg(zend_object *job, zend_long id, uint32_t arg_num);
+
+/* ext/exceptions.c */
+/* Throws the exception that a failed command's status calls for. */
+void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id);
+
+/* Argument checks shared by the classes: false after throwing ValueError. */
+bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
+bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option);
+
+#endif

@@ -1,0 +1,511 @@
+/*
+ * Beanstalk\Queue: a connection to beanstalkd and its commands.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "php_beanstalk.h"
+#include "command.h"
+
+#define DEFAULT_SERVER "127.0.0.1:11300"
+#define DEFAULT_CONNECT_TIMEOUT 1.0
+#define DEFAULT_TIMEOUT 5.0
+/* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */
+#define RESERVE_TIMEOUT_MAX 2147483647
+
+typedef struct {
+	bsc_conn *conn;
+	zend_object std;
+} php_beanstalk_queue;
+
+static zend_object_handlers queue_handlers;
+
+static inline php_beanstalk_queue *queue_from_obj(zend_object *obj)
+{
+	return (php_beanstalk_queue *)((char *)obj - XtOffsetOf(php_beanstalk_queue, std));
+}
+
+bsc_conn *php_beanstalk_queue_conn(zend_object *obj)
+{
+	php_beanstalk_queue *q = queue_from_obj(obj);
+
+	if (UNEXPECTED(!q->conn)) {
+		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
+		return NULL;
+	}
+	return q->conn;
+}
+
+static zend_object *queue_create(zend_class_entry *ce)
+{
+	php_beanstalk_queue *q = zend_object_alloc(sizeof(php_beanstalk_queue), ce);
+
+	zend_object_std_init(&q->std, ce);
+	object_properties_init(&q->std, ce);
+	q->std.handlers = &queue_handlers;
+	return &q->std;
+}
+
+static void queue_free(zend_object *obj)
+{
+	php_beanstalk_queue *q = queue_from_obj(obj);
+
+	bsc_conn_free(q->conn);
+	q->conn = NULL;
+	zend_object_std_dtor(obj);
+}
+
+void php_beanstalk_queue_minit(zend_class_entry *ce)
+{
+	ce->create_object = queue_create;
+	memcpy(&queue_handlers, zend_get_std_object_handlers(), sizeof(queue_handlers));
+	queue_handlers.offset = XtOffsetOf(php_beanstalk_queue, std);
+	queue_handlers.free_obj = queue_free;
+	queue_handlers.clone_obj = NULL;
+}
+
+/* {{{ constructor options */
+typedef struct {
+	bsc_conn_options conn;
+	zend_string *tube;
+	HashTable *watch;
+} queue_options;
+
+static bool option_seconds(zval *value, const char *name, double *out)
+{
+	double d;
+
+	switch (Z_TYPE_P(value)) {
+	case IS_LONG:
+		d = (double)Z_LVAL_P(value);
+		break;
+	case IS_DOUBLE:
+		d = Z_DVAL_P(value);
+		break;
+	default:
+		zend_argument_type_error(2, "option \"%s\" must be of type int|float, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	if (!(d >= 0 && d <= 31536000)) {
+		zend_argument_value_error(2, "option \"%s\" must be a number of seconds from 0 to 31536000", name);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+static bool parse_options(HashTable *options, queue_options *out)
+{
+	zend_string *key;
+	zval *value;
+
+	out->conn.connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	out->conn.timeout = DEFAULT_TIMEOUT;
+	out->conn.body_max = 0;
+	out->tube = NULL;
+	out->watch = NULL;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
+		if (!key) {
+			zend_argument_value_error(2, "must be an array keyed by option name");
+			return false;
+		}
+		ZVAL_DEREF(value);
+		if (zend_string_equals_literal(key, "connect_timeout")) {
+			if (!option_seconds(value, "connect_timeout", &out->conn.connect_timeout)) {
+				return false;
+			}
+		} else if (zend_string_equals_literal(key, "timeout")) {
+			if (!option_seconds(value, "timeout", &out->conn.timeout)) {
+				return false;
+			}
+		} else if (zend_string_equals_literal(key, "tube")) {
+			if (Z_TYPE_P(value) != IS_STRING) {
+				zend_argument_type_error(2, "option \"tube\" must be of type string, %s given", zend_zval_type_name(value));
+				return false;
+			}
+			if (!php_beanstalk_check_tube(Z_STR_P(value), 2, "tube")) {
+				return false;
+			}
+			out->tube = Z_STR_P(value);
+		} else if (zend_string_equals_literal(key, "watch")) {
+			zval *tube;
+			if (Z_TYPE_P(value) != IS_ARRAY) {
+				zend_argument_type_error(2, "option \"watch\" must be of type array, %s given", zend_zval_type_name(value));
+				return false;
+			}
+			if (zend_hash_num_elements(Z_ARRVAL_P(value)) == 0) {
+				zend_argument_value_error(2, "option \"watch\" must name at least one tube");
+				return false;
+			}
+			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), tube) {
+				ZVAL_DEREF(tube);
+				if (Z_TYPE_P(tube) != IS_STRING) {
+					zend_argument_type_error(2, "option \"watch\" must be a list of strings, %s found", zend_zval_type_name(tube));
+					return false;
+				}
+				if (!php_beanstalk_check_tube(Z_STR_P(tube), 2, "watch")) {
+					return false;
+				}
+			} ZEND_HASH_FOREACH_END();
+			out->watch = Z_ARRVAL_P(value);
+		} else {
+			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+/* The one server address out of a string or a one-element list. */
+static zend_string *server_address(zend_string *str, HashTable *list)
+{
+	zval *first;
+
+	if (str) {
+		return str;
+	}
+	if (zend_hash_num_elements(list) == 0) {
+		zend_argument_value_error(1, "must name at least one server");
+		return NULL;
+	}
+	if (zend_hash_num_elements(list) > 1) {
+		zend_argument_value_error(1, "must name one server: pools of several servers are not available in this version");
+		return NULL;
+	}
+	first = zend_hash_get_current_data(list);
+	ZVAL_DEREF(first);
+	if (Z_TYPE_P(first) != IS_STRING) {
+		zend_argument_type_error(1, "must be a string or a list of strings, %s found in the list", zend_zval_type_name(first));
+		return NULL;
+	}
+	return Z_STR_P(first);
+}
+/* }}} */
+
+/* {{{ Queue::__construct(string|array $servers = "127.0.0.1:11300", array $options = []) */
+PHP_METHOD(Beanstalk_Queue, __construct)
+{
+	zend_string *servers_str = NULL;
+	HashTable *servers_list = NULL, *options = NULL;
+	php_beanstalk_queue *q = queue_from_obj(Z_OBJ_P(ZEND_THIS));
+	queue_options opt;
+	char errbuf[BSC_ERRSTR_LEN];
+
+	ZEND_PARSE_PARAMETERS_START(0, 2)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(servers_list, servers_str)
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	const char *address = DEFAULT_SERVER;
+	size_t address_len = strlen(DEFAULT_SERVER);
+	if (servers_str || servers_list) {
+		zend_string *given = server_address(servers_str, servers_list);
+		if (!given) {
+			RETURN_THROWS();
+		}
+		address = ZSTR_VAL(given);
+		address_len = ZSTR_LEN(given);
+	}
+	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = bsc_conn_new(address, address_len, &opt.conn, errbuf);
+	if (!conn) {
+		zend_argument_value_error(1, "%s", errbuf);
+		RETURN_THROWS();
+	}
+	if (opt.tube) {
+		bsc_conn_use(conn, ZSTR_VAL(opt.tube), ZSTR_LEN(opt.tube));
+	}
+	if (opt.watch) {
+		zval *tube;
+		bool has_default = false;
+		ZEND_HASH_FOREACH_VAL(opt.watch, tube) {
+			ZVAL_DEREF(tube);
+			bsc_conn_watch(conn, Z_STRVAL_P(tube), Z_STRLEN_P(tube));
+			has_default = has_default || zend_string_equals_literal(Z_STR_P(tube), "default");
+		} ZEND_HASH_FOREACH_END();
+		/* The list given is the whole list: "default" only when named. */
+		if (!has_default) {
+			bsc_conn_ignore(conn, "default", strlen("default"));
+		}
+	}
+	bsc_conn_free(q->conn);
+	q->conn = conn;
+}
+/* }}} */
+
+/* {{{ Queue::put(string $data, int $priority = 1024, int $delay = 0, int $ttr = 60): int */
+PHP_METHOD(Beanstalk_Queue, put)
+{
+	zend_string *data;
+	zend_long priority = 1024, delay = 0, ttr = 60;
+	uint64_t id = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, 4)
+		Z_PARAM_STR(data)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(priority)
+		Z_PARAM_LONG(delay)
+		Z_PARAM_LONG(ttr)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3) || !php_beanstalk_check_u32(ttr, 4)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
+	if (UNEXPECTED(st != BSC_OK)) {
+		php_beanstalk_throw(conn, st, "put", id);
+		RETURN_THROWS();
+	}
+	RETURN_LONG((zend_long)id);
+}
+/* }}} */
+
+/* {{{ Queue::useTube(string $tube): static */
+PHP_METHOD(Beanstalk_Queue, useTube)
+{
+	zend_string *tube;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(tube)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_conn_use(conn, ZSTR_VAL(tube), ZSTR_LEN(tube));
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
+/* }}} */
+
+/* {{{ Queue::usedTube(): string */
+PHP_METHOD(Beanstalk_Queue, usedTube)
+{
+	size_t len;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	const char *name = bsc_conn_used(conn, &len);
+	RETURN_STRINGL(name, len);
+}
+/* }}} */
+
+/* {{{ Queue::watch(string $tube): static */
+PHP_METHOD(Beanstalk_Queue, watch)
+{
+	zend_string *tube;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(tube)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	if (!bsc_conn_watch(conn, ZSTR_VAL(tube), ZSTR_LEN(tube))) {
+		zend_throw_error(NULL, "Out of memory");
+		RETURN_THROWS();
+	}
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
+/* }}} */
+
+/* {{{ Queue::ignore(string $tube): static */
+PHP_METHOD(Beanstalk_Queue, ignore)
+{
+	zend_string *tube;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(tube)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	if (bsc_conn_ignore(conn, ZSTR_VAL(tube), ZSTR_LEN(tube)) == BSC_NOT_IGNORED) {
+		zend_argument_value_error(1, "cannot ignore \"%s\": it is the only watched tube (watch another one first)", ZSTR_VAL(tube));
+		RETURN_THROWS();
+	}
+	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
+}
+/* }}} */
+
+/* {{{ Queue::watchedTubes(): array */
+PHP_METHOD(Beanstalk_Queue, watchedTubes)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	size_t n = bsc_conn_watch_count(conn);
+	array_init_size(return_value, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *name = bsc_conn_watched(conn, i, &len);
+		add_next_index_stringl(return_value, name, len);
+	}
+}
+/* }}} */
+
+/* A wait for a job gives way to a signal that PHP code handles (pcntl with
+ * async signals, or a time limit): the engine raises vm_interrupt for it. */
+static bool php_interrupt_pending(void *ctx)
+{
+	return zend_atomic_bool_load_ex(&EG(vm_interrupt));
+}
+
+/* {{{ Queue::reserve(?int $timeout = null): ?Job */
+PHP_METHOD(Beanstalk_Queue, reserve)
+{
+	zend_long timeout = 0;
+	bool timeout_is_null = true;
+	bsc_job job;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG_OR_NULL(timeout, timeout_is_null)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!timeout_is_null && (timeout < 0 || timeout > RESERVE_TIMEOUT_MAX)) {
+		zend_argument_value_error(1, "must be null or between 0 and %d", RESERVE_TIMEOUT_MAX);
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
+	bsc_status st = bsc_reserve(conn, timeout_is_null ? -1 : (int64_t)timeout, &job);
+	bsc_conn_set_interrupt(conn, NULL, NULL);
+	switch (st) {
+	case BSC_OK:
+		php_beanstalk_job_create(return_value, Z_OBJ_P(ZEND_THIS), job.id, job.body, job.body_len);
+		return;
+	case BSC_TIMED_OUT:
+	/* The connection was closed, so a job the server reserved for us after
+	 * the signal went back to the ready queue: nothing is lost. */
+	case BSC_ERR_INTERRUPTED:
+		RETURN_NULL();
+	default:
+		php_beanstalk_throw(conn, st, "reserve", 0);
+		RETURN_THROWS();
+	}
+}
+/* }}} */
+
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, zend_long priority, zend_long delay)
+{
+	static const char *const verbs[] = { "delete", "release", "bury", "touch" };
+	bsc_status st;
+
+	switch (op) {
+	case PHP_BEANSTALK_DELETE:
+		st = bsc_delete(conn, id);
+		break;
+	case PHP_BEANSTALK_RELEASE:
+		st = bsc_release(conn, id, (uint32_t)priority, (uint32_t)delay);
+		break;
+	case PHP_BEANSTALK_BURY:
+		st = bsc_bury(conn, id, (uint32_t)priority);
+		break;
+	default:
+		st = bsc_touch(conn, id);
+		break;
+	}
+	if (UNEXPECTED(st != BSC_OK)) {
+		php_beanstalk_throw(conn, st, verbs[op], id);
+		return false;
+	}
+	return true;
+}
+
+/* Parses (Job|int $job [, int $priority [, int $delay]]) and runs op. */
+static void queue_job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, uint32_t max_args)
+{
+	zend_object *job_obj = NULL;
+	zend_long job_id = 0, priority = 1024, delay = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, max_args)
+		Z_PARAM_OBJ_OF_CLASS_OR_LONG(job_obj, php_beanstalk_job_ce, job_id)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(priority)
+		Z_PARAM_LONG(delay)
+	ZEND_PARSE_PARAMETERS_END();
+
+	uint64_t id = php_beanstalk_job_id_arg(job_obj, job_id, 1);
+	if (!id || !php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn || !php_beanstalk_job_command(conn, op, id, priority, delay)) {
+		RETURN_THROWS();
+	}
+}
+
+/* {{{ Queue::delete(Job|int $job): void */
+PHP_METHOD(Beanstalk_Queue, delete)
+{
+	queue_job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_DELETE, 1);
+}
+/* }}} */
+
+/* {{{ Queue::release(Job|int $job, int $priority = 1024, int $delay = 0): void */
+PHP_METHOD(Beanstalk_Queue, release)
+{
+	queue_job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_RELEASE, 3);
+}
+/* }}} */
+
+/* {{{ Queue::bury(Job|int $job, int $priority = 1024): void */
+PHP_METHOD(Beanstalk_Queue, bury)
+{
+	queue_job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_BURY, 2);
+}
+/* }}} */
+
+/* {{{ Queue::touch(Job|int $job): void */
+PHP_METHOD(Beanstalk_Queue, touch)
+{
+	queue_job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_TOUCH, 1);
+}
+/* }}} */
+
+/* {{{ Queue::close(): void */
+PHP_METHOD(Beanstalk_Queue, close)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_conn_close(conn);
+}
+/* }}} */

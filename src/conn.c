@@ -1,0 +1,842 @@
+/*
+ * A connection to one beanstalkd server. See conn.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_TUBE "default"
+#define READ_CHUNK 16384
+#define IOV_BATCH 1024
+
+typedef struct {
+	size_t len;
+	char name[BSC_TUBE_MAX + 1];
+} tube_name;
+
+typedef struct {
+	tube_name *items;
+	size_t count, cap;
+} tube_list;
+
+/* What each reply we are waiting for answers. */
+typedef enum {
+	EXPECT_CALLER = 0,
+	EXPECT_USING,
+	EXPECT_WATCHING
+} expect_tag;
+
+struct bsc_conn {
+	int fd;
+	bsc_status err;
+	bsc_reply_kind server_error;
+	char errstr[BSC_ERRSTR_LEN];
+
+	bool is_unix;
+	char host[256];
+	char port[8];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char name[280];  /* "[host]:port" or "unix://path" */
+
+	bsc_conn_options opt;
+	bsc_parser parser;
+	uint64_t generation;
+	bsc_interrupt_fn interrupt;
+	void *interrupt_ctx;
+
+	/* What the caller wants, and what the server has now. */
+	tube_name used, srv_used;
+	tube_list watched, srv_watched;
+
+	/* Replies awaited, oldest first (a ring). */
+	uint8_t *expect;
+	size_t expect_head, expect_len, expect_cap;
+
+	/* Scratch for one write: the tube commands, and the iovecs. */
+	char *sync;
+	size_t sync_len, sync_cap;
+	struct iovec *iov;
+	size_t iov_cap;
+};
+
+static const char crlf[2] = { '\r', '\n' };
+
+/* {{{ small helpers */
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Milliseconds left until deadline for poll(); -1 for no deadline. */
+static int poll_wait_ms(double deadline)
+{
+	if (deadline <= 0) {
+		return -1;
+	}
+	double left = deadline - now_seconds();
+	if (left <= 0) {
+		return 0;
+	}
+	double ms = left * 1000.0 + 0.999;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static double deadline_after(double seconds)
+{
+	return seconds > 0 ? now_seconds() + seconds : 0;
+}
+
+static void tube_set(tube_name *t, const char *name, size_t len)
+{
+	memcpy(t->name, name, len);
+	t->name[len] = '\0';
+	t->len = len;
+}
+
+static bool tube_eq(const tube_name *t, const char *name, size_t len)
+{
+	return t->len == len && memcmp(t->name, name, len) == 0;
+}
+
+static ssize_t tube_list_find(const tube_list *l, const char *name, size_t len)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		if (tube_eq(&l->items[i], name, len)) {
+			return (ssize_t)i;
+		}
+	}
+	return -1;
+}
+
+static bool tube_list_add(tube_list *l, const char *name, size_t len)
+{
+	if (tube_list_find(l, name, len) >= 0) {
+		return true;
+	}
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		tube_name *items = realloc(l->items, cap * sizeof(*items));
+		if (!items) {
+			return false;
+		}
+		l->items = items;
+		l->cap = cap;
+	}
+	tube_set(&l->items[l->count++], name, len);
+	return true;
+}
+
+static void tube_list_remove(tube_list *l, size_t i)
+{
+	memmove(&l->items[i], &l->items[i + 1], (l->count - i - 1) * sizeof(l->items[0]));
+	l->count--;
+}
+
+static bool tube_list_reset(tube_list *l)
+{
+	l->count = 0;
+	return tube_list_add(l, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+}
+/* }}} */
+
+/* {{{ errors */
+static bsc_status conn_failv(bsc_conn *c, bsc_status status, const char *fmt, va_list ap)
+{
+	bsc_conn_close(c);
+	c->err = status;
+	vsnprintf(c->errstr, sizeof(c->errstr), fmt, ap);
+	return status;
+}
+
+bsc_status bsc_conn_fail(bsc_conn *c, bsc_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conn_failv(c, status, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static bsc_status conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum)
+{
+	return bsc_conn_fail(c, status, "%s %s: %s", what, c->name, strerror(errnum));
+}
+/* }}} */
+
+/* {{{ address */
+static bool parse_address(bsc_conn *c, const char *a, size_t len, char *errbuf)
+{
+	const char *end = a + len;
+
+	if (memchr(a, '\0', len)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "address contains a NUL byte");
+		return false;
+	}
+	if (len >= 7 && memcmp(a, "unix://", 7) == 0) {
+		size_t plen = len - 7;
+		if (plen == 0 || a[7] != '/' || plen >= sizeof(c->path)) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "unix socket address needs an absolute path shorter than %zu bytes", sizeof(c->path));
+			return false;
+		}
+		c->is_unix = true;
+		memcpy(c->path, a + 7, plen);
+		c->path[plen] = '\0';
+		snprintf(c->name, sizeof(c->name), "unix://%s", c->path);
+		return true;
+	}
+	if (len >= 6 && memcmp(a, "tcp://", 6) == 0) {
+		a += 6;
+	}
+
+	const char *host = a, *host_end, *port = NULL;
+	if (a < end && *a == '[') {
+		host = a + 1;
+		host_end = memchr(host, ']', (size_t)(end - host));
+		if (!host_end) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "missing ']' in address");
+			return false;
+		}
+		if (host_end + 1 < end) {
+			if (host_end[1] != ':') {
+				snprintf(errbuf, BSC_ERRSTR_LEN, "expected ':' after ']' in address");
+				return false;
+			}
+			port = host_end + 2;
+		}
+	} else {
+		const char *colon = memchr(a, ':', (size_t)(end - a));
+		host_end = colon ? colon : end;
+		port = colon ? colon + 1 : NULL;
+		if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "an IPv6 address must be written in brackets: [addr]:port");
+			return false;
+		}
+	}
+	size_t hlen = (size_t)(host_end - host);
+	if (hlen == 0 || hlen >= sizeof(c->host)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
+		return false;
+	}
+	memcpy(c->host, host, hlen);
+	c->host[hlen] = '\0';
+
+	unsigned long p = BSC_DEFAULT_PORT;
+	if (port) {
+		size_t plen = (size_t)(end - port);
+		p = 0;
+		if (plen == 0 || plen > 5) {
+			p = 0;
+		} else {
+			for (size_t i = 0; i < plen; i++) {
+				if (port[i] < '0' || port[i] > '9') {
+					p = 0;
+					break;
+				}
+				p = p * 10 + (unsigned long)(port[i] - '0');
+			}
+		}
+		if (p == 0 || p > 65535) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "port must be a number from 1 to 65535");
+			return false;
+		}
+	}
+	snprintf(c->port, sizeof(c->port), "%lu", p);
+	if (memchr(c->host, ':', hlen)) {
+		snprintf(c->name, sizeof(c->name), "[%s]:%lu", c->host, p);
+	} else {
+		snprintf(c->name, sizeof(c->name), "%s:%lu", c->host, p);
+	}
+	return true;
+}
+/* }}} */
+
+/* {{{ lifecycle */
+bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *opt, char errbuf[BSC_ERRSTR_LEN])
+{
+	bsc_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
+		return NULL;
+	}
+	c->fd = -1;
+	if (!parse_address(c, address, len, errbuf)) {
+		free(c);
+		return NULL;
+	}
+	c->opt = *opt;
+	bsc_parser_init(&c->parser, opt->body_max);
+	tube_set(&c->used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+	tube_set(&c->srv_used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+	if (!tube_list_reset(&c->watched) || !tube_list_reset(&c->srv_watched)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
+		bsc_conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void bsc_conn_free(bsc_conn *c)
+{
+	if (!c) {
+		return;
+	}
+	bsc_conn_close(c);
+	bsc_parser_free(&c->parser);
+	free(c->watched.items);
+	free(c->srv_watched.items);
+	free(c->expect);
+	free(c->sync);
+	free(c->iov);
+	free(c);
+}
+
+void bsc_conn_close(bsc_conn *c)
+{
+	if (c->fd >= 0) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	bsc_parser_reset(&c->parser);
+	c->expect_head = c->expect_len = 0;
+	/* A new connection starts from the server's defaults. */
+	tube_set(&c->srv_used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+	c->srv_watched.count = 0;
+	tube_list_add(&c->srv_watched, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+}
+
+static void set_socket_options(int fd, bool is_tcp)
+{
+	int on = 1;
+
+	if (is_tcp) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+#ifdef TCP_KEEPIDLE
+		/* Find a dead peer of an idle worker in about a minute, not two hours. */
+		int idle = 30, interval = 10, count = 3;
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+#endif
+	}
+}
+
+/* Waits for a non-blocking connect; 0 or an errno. */
+static int wait_connected(bsc_conn *c, int fd, double deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	for (;;) {
+		int n = poll(&pfd, 1, poll_wait_ms(deadline));
+		if (n > 0) {
+			int soerr = 0;
+			socklen_t slen = sizeof(soerr);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) < 0) {
+				return errno;
+			}
+			return soerr;
+		}
+		if (n == 0) {
+			return ETIMEDOUT;
+		}
+		if (errno != EINTR) {
+			return errno;
+		}
+		if (c->interrupt && c->interrupt(c->interrupt_ctx)) {
+			return EINTR;
+		}
+	}
+}
+
+/* Creates a socket and connects it; 0 or an errno. */
+static int connect_one(bsc_conn *c, int family, const struct sockaddr *sa, socklen_t salen, double deadline, int *out)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		return errno;
+	}
+	set_socket_options(fd, family != AF_UNIX);
+	int rc = 0;
+	if (connect(fd, sa, salen) < 0) {
+		rc = (errno == EINPROGRESS || errno == EAGAIN) ? wait_connected(c, fd, deadline) : errno;
+	}
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	*out = fd;
+	return 0;
+}
+
+bsc_status bsc_conn_connect(bsc_conn *c)
+{
+	double deadline = deadline_after(c->opt.connect_timeout);
+	int fd = -1, rc;
+
+	if (c->fd >= 0) {
+		return BSC_OK;
+	}
+	c->err = BSC_OK;
+	c->errstr[0] = '\0';
+	if (c->is_unix) {
+		struct sockaddr_un sun;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		memcpy(sun.sun_path, c->path, strlen(c->path) + 1);
+		rc = connect_one(c, AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), deadline, &fd);
+	} else {
+		struct addrinfo hints, *res = NULL;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_ADDRCONFIG;
+		int gai = getaddrinfo(c->host, c->port, &hints, &res);
+		if (gai != 0) {
+			return bsc_conn_fail(c, BSC_ERR_CONNECT, "cannot resolve %s: %s", c->name, gai_strerror(gai));
+		}
+		rc = ENOENT;
+		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+			rc = connect_one(c, ai->ai_family, ai->ai_addr, ai->ai_addrlen, deadline, &fd);
+			if (rc == 0 || rc == ETIMEDOUT || rc == EINTR) {
+				break;
+			}
+		}
+		freeaddrinfo(res);
+	}
+	if (rc == ETIMEDOUT) {
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "connect to %s timed out after %.3f s", c->name, c->opt.connect_timeout);
+	}
+	if (rc == EINTR) {
+		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "connect to %s interrupted", c->name);
+	}
+	if (rc) {
+		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
+	}
+	c->fd = fd;
+	c->generation++;
+	return BSC_OK;
+}
+/* }}} */
+
+/* {{{ accessors */
+bool bsc_conn_is_connected(const bsc_conn *c)
+{
+	return c->fd >= 0;
+}
+
+bsc_status bsc_conn_err(const bsc_conn *c)
+{
+	return c->err;
+}
+
+const char *bsc_conn_errstr(const bsc_conn *c)
+{
+	return c->errstr;
+}
+
+bsc_reply_kind bsc_conn_server_error(const bsc_conn *c)
+{
+	return c->server_error;
+}
+
+const char *bsc_conn_name(const bsc_conn *c)
+{
+	return c->name;
+}
+
+uint64_t bsc_conn_generation(const bsc_conn *c)
+{
+	return c->generation;
+}
+
+int bsc_conn_fd(const bsc_conn *c)
+{
+	return c->fd;
+}
+
+bsc_status bsc_conn_refused(bsc_conn *c, bsc_reply_kind kind)
+{
+	c->server_error = kind;
+	/* After these the server may have read our body as commands: the stream
+	 * can no longer be trusted (notes: the put BAD_FORMAT trap). */
+	if (kind == BSC_REPLY_BAD_FORMAT || kind == BSC_REPLY_EXPECTED_CRLF) {
+		bsc_conn_close(c);
+	}
+	return BSC_SERVER_ERROR;
+}
+
+double bsc_conn_timeout(const bsc_conn *c)
+{
+	return c->opt.timeout;
+}
+
+void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
+{
+	c->interrupt = fn;
+	c->interrupt_ctx = ctx;
+}
+
+size_t bsc_conn_pending(const bsc_conn *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->expect_len; i++) {
+		if (c->expect[(c->expect_head + i) % c->expect_cap] == EXPECT_CALLER) {
+			n++;
+		}
+	}
+	return n;
+}
+/* }}} */
+
+/* {{{ tube state */
+bool bsc_conn_use(bsc_conn *c, const char *tube, size_t len)
+{
+	tube_set(&c->used, tube, len);
+	return true;
+}
+
+const char *bsc_conn_used(const bsc_conn *c, size_t *len)
+{
+	*len = c->used.len;
+	return c->used.name;
+}
+
+bool bsc_conn_watch(bsc_conn *c, const char *tube, size_t len)
+{
+	return tube_list_add(&c->watched, tube, len);
+}
+
+bsc_status bsc_conn_ignore(bsc_conn *c, const char *tube, size_t len)
+{
+	ssize_t i = tube_list_find(&c->watched, tube, len);
+
+	if (i < 0) {
+		return BSC_OK;
+	}
+	if (c->watched.count == 1) {
+		return BSC_NOT_IGNORED;
+	}
+	tube_list_remove(&c->watched, (size_t)i);
+	return BSC_OK;
+}
+
+size_t bsc_conn_watch_count(const bsc_conn *c)
+{
+	return c->watched.count;
+}
+
+const char *bsc_conn_watched(const bsc_conn *c, size_t i, size_t *len)
+{
+	*len = c->watched.items[i].len;
+	return c->watched.items[i].name;
+}
+/* }}} */
+
+/* {{{ writing */
+static bool expect_push(bsc_conn *c, expect_tag tag)
+{
+	if (c->expect_len == c->expect_cap) {
+		size_t cap = c->expect_cap ? c->expect_cap * 2 : 64;
+		uint8_t *ring = malloc(cap);
+		if (!ring) {
+			return false;
+		}
+		for (size_t i = 0; i < c->expect_len; i++) {
+			ring[i] = c->expect[(c->expect_head + i) % c->expect_cap];
+		}
+		free(c->expect);
+		c->expect = ring;
+		c->expect_cap = cap;
+		c->expect_head = 0;
+	}
+	c->expect[(c->expect_head + c->expect_len++) % c->expect_cap] = (uint8_t)tag;
+	return true;
+}
+
+static expect_tag expect_pop(bsc_conn *c)
+{
+	expect_tag tag = (expect_tag)c->expect[c->expect_head];
+
+	c->expect_head = (c->expect_head + 1) % c->expect_cap;
+	c->expect_len--;
+	return tag;
+}
+
+static bool sync_add(bsc_conn *c, const char *verb, const tube_name *t, expect_tag tag)
+{
+	bsc_line line;
+
+	if (c->sync_cap - c->sync_len < BSC_LINE_MAX) {
+		size_t cap = c->sync_cap ? c->sync_cap * 2 : 1024;
+		char *buf = realloc(c->sync, cap);
+		if (!buf) {
+			return false;
+		}
+		c->sync = buf;
+		c->sync_cap = cap;
+	}
+	bsc_line_start(&line, verb);
+	bsc_line_word(&line, t->name, t->len);
+	bsc_line_end(&line);
+	memcpy(c->sync + c->sync_len, line.buf, line.len);
+	c->sync_len += line.len;
+	return expect_push(c, tag);
+}
+
+/* The use/watch/ignore commands that bring the server to the caller's tube
+ * state. Watches go before ignores so the watch list is never empty. */
+static bool sync_tubes(bsc_conn *c)
+{
+	c->sync_len = 0;
+	if (!tube_eq(&c->srv_used, c->used.name, c->used.len)) {
+		if (!sync_add(c, "use", &c->used, EXPECT_USING)) {
+			return false;
+		}
+		c->srv_used = c->used;
+	}
+	for (size_t i = 0; i < c->watched.count; i++) {
+		const tube_name *t = &c->watched.items[i];
+		if (tube_list_find(&c->srv_watched, t->name, t->len) < 0) {
+			if (!sync_add(c, "watch", t, EXPECT_WATCHING) || !tube_list_add(&c->srv_watched, t->name, t->len)) {
+				return false;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->srv_watched.count;) {
+		const tube_name *t = &c->srv_watched.items[i];
+		if (tube_list_find(&c->watched, t->name, t->len) < 0) {
+			if (!sync_add(c, "ignore", t, EXPECT_WATCHING)) {
+				return false;
+			}
+			tube_list_remove(&c->srv_watched, i);
+		} else {
+			i++;
+		}
+	}
+	return true;
+}
+
+static bool iov_reserve(bsc_conn *c, size_t n)
+{
+	if (c->iov_cap >= n) {
+		return true;
+	}
+	struct iovec *iov = realloc(c->iov, n * sizeof(*iov));
+	if (!iov) {
+		return false;
+	}
+	c->iov = iov;
+	c->iov_cap = n;
+	return true;
+}
+
+/* Writes all of iov; *written counts the bytes that left. */
+static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
+{
+	double deadline = deadline_after(c->opt.timeout);
+
+	*written = 0;
+	while (n > 0) {
+		struct msghdr msg;
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = iov;
+		msg.msg_iovlen = n > IOV_BATCH ? IOV_BATCH : n;
+		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+				if (errno == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
+					return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "write to %s interrupted", c->name);
+				}
+				struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+				int p = poll(&pfd, 1, poll_wait_ms(deadline));
+				if (p == 0) {
+					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->name, c->opt.timeout);
+				}
+				if (p < 0 && errno != EINTR) {
+					return conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
+				}
+				continue;
+			}
+			return conn_fail_errno(c, errno == EPIPE ? BSC_ERR_EOF : BSC_ERR_IO, "cannot write to", errno);
+		}
+		size_t left = (size_t)w;
+		*written += left;
+		while (n > 0 && left >= iov->iov_len) {
+			left -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+	}
+	return BSC_OK;
+}
+
+/* An idle connection has nothing to read: beanstalkd never speaks first. If
+ * it has, the server closed it (EOF) or it is broken; either way it is of no
+ * use, and since nothing of the next command was sent, it can be replaced. */
+static bool idle_connection_is_dead(bsc_conn *c)
+{
+	char byte;
+
+	if (c->expect_len > 0 || bsc_parser_pending(&c->parser) > 0) {
+		return false;
+	}
+	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size_t *written)
+{
+	size_t niov = 0, i;
+
+	*written = 0;
+	if (!sync_tubes(c) || !iov_reserve(c, 1 + 3 * n)) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	if (c->sync_len) {
+		c->iov[niov++] = (struct iovec){ .iov_base = c->sync, .iov_len = c->sync_len };
+	}
+	for (i = 0; i < n; i++) {
+		c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].line, .iov_len = reqs[i].line_len };
+		if (reqs[i].has_body) {
+			if (reqs[i].body_len) {
+				c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].body, .iov_len = reqs[i].body_len };
+			}
+			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
+		}
+		if (!expect_push(c, EXPECT_CALLER)) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		}
+	}
+	return write_all(c, c->iov, niov, written);
+}
+
+bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
+{
+	for (int attempt = 0;; attempt++) {
+		bsc_status st;
+		size_t written;
+
+		if (c->fd >= 0 && idle_connection_is_dead(c)) {
+			bsc_conn_close(c);
+		}
+		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
+			return st;
+		}
+		st = send_once(c, reqs, n, &written);
+		/* A connection that died unseen fails the first write; when not a
+		 * byte went out, the requests are safe to send on a fresh one. */
+		if (st == BSC_OK || written > 0 || attempt > 0 || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
+			return st;
+		}
+	}
+}
+/* }}} */
+
+/* {{{ reading */
+static bsc_status read_some(bsc_conn *c, double deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		int p = poll(&pfd, 1, poll_wait_ms(deadline));
+		if (p == 0) {
+			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->name);
+		}
+		if (p < 0) {
+			if (errno != EINTR) {
+				return conn_fail_errno(c, BSC_ERR_IO, "cannot wait for", errno);
+			}
+			if (c->interrupt && c->interrupt(c->interrupt_ctx)) {
+				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->name);
+			}
+			continue;
+		}
+		size_t avail;
+		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
+		if (!space) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->name);
+		}
+		ssize_t r = recv(c->fd, space, avail, 0);
+		if (r > 0) {
+			bsc_parser_commit(&c->parser, (size_t)r);
+			return BSC_OK;
+		}
+		if (r == 0) {
+			return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->name);
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			return conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
+		}
+	}
+}
+
+bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
+{
+	double deadline = deadline_after(timeout);
+
+	if (c->fd < 0) {
+		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->name);
+	}
+	if (c->expect_len == 0) {
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->name);
+	}
+	for (;;) {
+		bsc_status st;
+		switch (bsc_parser_next(&c->parser, reply)) {
+		case BSC_PARSE_REPLY:
+			switch (expect_pop(c)) {
+			case EXPECT_CALLER:
+				return BSC_OK;
+			case EXPECT_USING:
+				if (reply->kind != BSC_REPLY_USING) {
+					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered use with %s", c->name, bsc_reply_name(reply->kind));
+				}
+				break;
+			case EXPECT_WATCHING:
+				if (reply->kind != BSC_REPLY_WATCHING) {
+					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered watch/ignore with %s", c->name, bsc_reply_name(reply->kind));
+				}
+				break;
+			}
+			continue;
+		case BSC_PARSE_ERROR:
+			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->name, c->parser.errstr);
+		case BSC_PARSE_MORE:
+			if ((st = read_some(c, deadline)) != BSC_OK) {
+				return st;
+			}
+			continue;
+		}
+	}
+}
+/* }}} */
