@@ -9,7 +9,7 @@
 #include "php.h"
 #include "conn.h"
 
-#define PHP_BEANSTALK_VERSION "0.1.0-dev"
+#define PHP_BEANSTALK_VERSION "0.1.0"
 
 extern zend_module_entry beanstalk_module_entry;
 #define phpext_beanstalk_ptr &beanstalk_module_entry
