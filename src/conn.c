@@ -165,9 +165,11 @@ static bool tube_list_reset(tube_list *l)
 /* {{{ errors */
 static bsc_status conn_failv(bsc_conn *c, bsc_status status, const char *fmt, va_list ap)
 {
+	/* Message first: an argument may be state that closing clears (the
+	 * parser's errstr). */
+	vsnprintf(c->errstr, sizeof(c->errstr), fmt, ap);
 	bsc_conn_close(c);
 	c->err = status;
-	vsnprintf(c->errstr, sizeof(c->errstr), fmt, ap);
 	return status;
 }
 

@@ -167,7 +167,8 @@ static bool parse_number(const char *s, const char *e, uint64_t max, uint64_t *o
 	}
 	for (; s < e; s++) {
 		uint64_t d = (uint64_t)(*s - '0');
-		if (n > (max - d) / 10) {
+		/* d > max first: with a max under 9, max - d would wrap around. */
+		if (d > max || n > (max - d) / 10) {
 			return false;
 		}
 		n = n * 10 + d;
@@ -285,8 +286,10 @@ bsc_parse_status bsc_parser_next(bsc_parser *p, bsc_reply *reply)
 		return BSC_PARSE_ERROR;
 	}
 	if (has_body) {
-		/* body_len <= body_max, so these sums cannot overflow. */
-		if (avail - line_len < body_len + 2) {
+		/* No adding to body_len: a caller's body_max may let it come near
+		 * SIZE_MAX, and body_len + 2 would wrap around. */
+		size_t after = avail - line_len;
+		if (after < 2 || after - 2 < body_len) {
 			return BSC_PARSE_MORE;
 		}
 		const char *body = data + line_len;

@@ -1,0 +1,22 @@
+/*
+ * The C unit test runner for src/: runs every suite, or those whose
+ * "suite.test" name contains the first argument.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "unit.h"
+
+extern const unit_suite proto_suite;
+extern const unit_suite conn_suite;
+extern const unit_suite failure_suite;
+extern const unit_suite command_suite;
+extern const unit_suite server_suite;
+
+int main(int argc, char **argv)
+{
+	static const unit_suite *const suites[] = {
+		&proto_suite, &conn_suite, &failure_suite, &command_suite, &server_suite,
+	};
+
+	return unit_run(suites, sizeof(suites) / sizeof(suites[0]), argc > 1 ? argv[1] : NULL);
+}
