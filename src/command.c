@@ -4,6 +4,14 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "command.h"
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Replies to a batch are read after each chunk of this many requests, so
+ * that the server never blocks on a full socket while we are still writing. */
+#define PUT_MANY_CHUNK 1024
 
 /* Sends one request and receives its reply. */
 static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size_t body_len, bool has_body, double timeout, bsc_reply *reply)
@@ -17,10 +25,11 @@ static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size
 	return bsc_conn_recv(c, reply, timeout);
 }
 
-/* What a reply other than the expected success means. */
-static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *verb)
+/* What a reply other than the expected success means. NOT_FOUND is an
+ * answer only to the commands that name a job or a tube. */
+static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *verb, bool may_be_missing)
 {
-	if (reply->kind == BSC_REPLY_NOT_FOUND) {
+	if (reply->kind == BSC_REPLY_NOT_FOUND && may_be_missing) {
 		return BSC_NOT_FOUND;
 	}
 	if (bsc_reply_is_error(reply->kind)) {
@@ -29,6 +38,7 @@ static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *ve
 	return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered %s with %s", bsc_conn_name(c), verb, bsc_reply_name(reply->kind));
 }
 
+/* A command without a body, answered by one success word or NOT_FOUND. */
 static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success)
 {
 	bsc_reply reply;
@@ -37,7 +47,69 @@ static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bs
 	if (st != BSC_OK) {
 		return st;
 	}
-	return reply.kind == success ? BSC_OK : unexpected(c, &reply, verb);
+	return reply.kind == success ? BSC_OK : unexpected(c, &reply, verb, true);
+}
+
+/* A command answered with a job (RESERVED or FOUND) or NOT_FOUND. */
+static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success, bsc_job *job)
+{
+	bsc_reply reply;
+	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+
+	if (st != BSC_OK) {
+		return st;
+	}
+	if (reply.kind != success) {
+		return unexpected(c, &reply, verb, true);
+	}
+	job->id = reply.num;
+	job->body = reply.body;
+	job->body_len = reply.body_len;
+	return BSC_OK;
+}
+
+/* A command answered with YAML (OK <bytes>), or NOT_FOUND when may_be_missing. */
+static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *verb, bool may_be_missing, bsc_yaml *out)
+{
+	bsc_reply reply;
+	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+
+	if (st != BSC_OK) {
+		return st;
+	}
+	if (reply.kind != BSC_REPLY_OK) {
+		return unexpected(c, &reply, verb, may_be_missing);
+	}
+	out->body = reply.body;
+	out->len = reply.body_len;
+	return BSC_OK;
+}
+
+static void put_line(bsc_line *line, uint32_t pri, uint32_t delay, uint32_t ttr, size_t len)
+{
+	bsc_line_start(line, "put");
+	bsc_line_u64(line, pri);
+	bsc_line_u64(line, delay);
+	bsc_line_u64(line, ttr);
+	bsc_line_u64(line, len);
+	bsc_line_end(line);
+}
+
+static bool too_big(const bsc_conn *c, size_t len)
+{
+	size_t max = bsc_conn_max_job_size(c);
+
+	return max > 0 && len > max;
+}
+
+/* INSERTED and BURIED carry the new job's id. */
+static bsc_status put_outcome(bsc_conn *c, const bsc_reply *reply, uint64_t *id)
+{
+	if ((reply->kind == BSC_REPLY_INSERTED || reply->kind == BSC_REPLY_BURIED) && reply->has_num) {
+		*id = reply->num;
+		return reply->kind == BSC_REPLY_INSERTED ? BSC_OK : BSC_BURIED;
+	}
+	return unexpected(c, reply, "put", false);
 }
 
 bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len, uint64_t *id)
@@ -45,21 +117,94 @@ bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, cons
 	bsc_line line;
 	bsc_reply reply;
 
-	bsc_line_start(&line, "put");
-	bsc_line_u64(&line, pri);
-	bsc_line_u64(&line, delay);
-	bsc_line_u64(&line, ttr);
-	bsc_line_u64(&line, len);
-	bsc_line_end(&line);
+	if (too_big(c, len)) {
+		return bsc_conn_refused(c, BSC_REPLY_JOB_TOO_BIG);
+	}
+	put_line(&line, pri, delay, ttr, len);
 	bsc_status st = call(c, &line, data, len, true, bsc_conn_timeout(c), &reply);
 	if (st != BSC_OK) {
 		return st;
 	}
-	if ((reply.kind == BSC_REPLY_INSERTED || reply.kind == BSC_REPLY_BURIED) && reply.has_num) {
-		*id = reply.num;
-		return reply.kind == BSC_REPLY_INSERTED ? BSC_OK : BSC_BURIED;
+	return put_outcome(c, &reply, id);
+}
+
+/* Sends chunk [from, to) of a batch and reads its replies. */
+static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *reqs, const bsc_body *bodies, size_t from, size_t to, bsc_put_result *results)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < to; i++) {
+		if (results[i].status == BSC_SERVER_ERROR) {
+			continue;  /* refused before sending */
+		}
+		reqs[n++] = (bsc_request){ lines[i - from].buf, lines[i - from].len, bodies[i].data, bodies[i].len, true };
 	}
-	return unexpected(c, &reply, "put");
+	bsc_status st = bsc_conn_send(c, reqs, n);
+	if (st != BSC_OK) {
+		return st;
+	}
+	for (size_t i = from; i < to; i++) {
+		bsc_reply reply;
+		if (results[i].status == BSC_SERVER_ERROR) {
+			continue;
+		}
+		st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
+		if (st != BSC_OK) {
+			return st;
+		}
+		results[i].status = put_outcome(c, &reply, &results[i].id);
+		if (results[i].status == BSC_SERVER_ERROR) {
+			results[i].refused = bsc_conn_server_error(c);
+		}
+		if (bsc_status_is_failure(results[i].status) || !bsc_conn_is_connected(c)) {
+			/* A reply that makes no sense, or BAD_FORMAT/EXPECTED_CRLF:
+			 * the rest of the stream cannot be trusted. */
+			return bsc_status_is_failure(results[i].status) ? results[i].status
+				: bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered a put with %s; the batch was cut short",
+					bsc_conn_name(c), bsc_reply_name(results[i].refused));
+		}
+	}
+	return BSC_OK;
+}
+
+bsc_status bsc_put_many(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const bsc_body *bodies, size_t n, bsc_put_result *results)
+{
+	size_t chunk = n < PUT_MANY_CHUNK ? n : PUT_MANY_CHUNK;
+	bsc_line *lines = malloc(chunk * sizeof(*lines));
+	bsc_request *reqs = malloc(chunk * sizeof(*reqs));
+	bsc_status st = BSC_OK;
+
+	if (n > 0 && (!lines || !reqs)) {
+		free(lines);
+		free(reqs);
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	/* Every job counts as unconfirmed (BSC_ERR_IO) until its reply is read. */
+	for (size_t i = 0; i < n; i++) {
+		results[i] = (bsc_put_result){ BSC_ERR_IO, BSC_REPLY_KIND_COUNT, 0 };
+	}
+	for (size_t from = 0; from < n && st == BSC_OK; from += chunk) {
+		size_t to = from + chunk < n ? from + chunk : n;
+		for (size_t i = from; i < to; i++) {
+			if (too_big(c, bodies[i].len)) {
+				results[i].status = BSC_SERVER_ERROR;
+				results[i].refused = BSC_REPLY_JOB_TOO_BIG;
+			}
+			put_line(&lines[i - from], pri, delay, ttr, bodies[i].len);
+		}
+		st = put_chunk(c, lines, reqs, bodies, from, to, results);
+	}
+	if (st != BSC_OK) {
+		/* What is left was not confirmed: it may or may not be on the server. */
+		for (size_t i = 0; i < n; i++) {
+			if (results[i].status == BSC_ERR_IO) {
+				results[i].status = st;
+			}
+		}
+	}
+	free(lines);
+	free(reqs);
+	return st;
 }
 
 bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
@@ -94,8 +239,18 @@ bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
 	case BSC_REPLY_DEADLINE_SOON:
 		return BSC_DEADLINE_SOON;
 	default:
-		return unexpected(c, &reply, "reserve");
+		return unexpected(c, &reply, "reserve", false);
 	}
+}
+
+bsc_status bsc_reserve_job(bsc_conn *c, uint64_t id, bsc_job *job)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "reserve-job");
+	bsc_line_u64(&line, id);
+	bsc_line_end(&line);
+	return job_command(c, &line, "reserve-job", BSC_REPLY_RESERVED, job);
 }
 
 bsc_status bsc_delete(bsc_conn *c, uint64_t id)
@@ -128,7 +283,7 @@ bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
 	if (reply.kind == BSC_REPLY_BURIED && !reply.has_num) {
 		return BSC_BURIED;
 	}
-	return unexpected(c, &reply, "release");
+	return unexpected(c, &reply, "release", true);
 }
 
 bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri)
@@ -150,4 +305,120 @@ bsc_status bsc_touch(bsc_conn *c, uint64_t id)
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
 	return simple(c, &line, "touch", BSC_REPLY_TOUCHED);
+}
+
+bsc_status bsc_kick(bsc_conn *c, uint32_t bound, uint64_t *kicked)
+{
+	bsc_line line;
+	bsc_reply reply;
+
+	bsc_line_start(&line, "kick");
+	bsc_line_u64(&line, bound);
+	bsc_line_end(&line);
+	bsc_status st = call(c, &line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	if (st != BSC_OK) {
+		return st;
+	}
+	if (reply.kind != BSC_REPLY_KICKED || !reply.has_num) {
+		return unexpected(c, &reply, "kick", false);
+	}
+	*kicked = reply.num;
+	return BSC_OK;
+}
+
+bsc_status bsc_kick_job(bsc_conn *c, uint64_t id)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "kick-job");
+	bsc_line_u64(&line, id);
+	bsc_line_end(&line);
+	return simple(c, &line, "kick-job", BSC_REPLY_KICKED);
+}
+
+bsc_status bsc_peek(bsc_conn *c, uint64_t id, bsc_job *job)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "peek");
+	bsc_line_u64(&line, id);
+	bsc_line_end(&line);
+	return job_command(c, &line, "peek", BSC_REPLY_FOUND, job);
+}
+
+bsc_status bsc_peek_next(bsc_conn *c, bsc_peek_which which, bsc_job *job)
+{
+	static const char *const verbs[] = {
+		[BSC_PEEK_READY] = "peek-ready",
+		[BSC_PEEK_DELAYED] = "peek-delayed",
+		[BSC_PEEK_BURIED] = "peek-buried",
+	};
+	bsc_line line;
+
+	bsc_line_start(&line, verbs[which]);
+	bsc_line_end(&line);
+	return job_command(c, &line, verbs[which], BSC_REPLY_FOUND, job);
+}
+
+static bool note_max_job_size(const bsc_stat *stat, void *ctx)
+{
+	if (stat->type == BSC_VALUE_INT && stat->key_len == strlen("max-job-size")
+			&& memcmp(stat->key, "max-job-size", stat->key_len) == 0) {
+		bsc_conn_set_max_job_size(ctx, (size_t)stat->i);
+		return false;
+	}
+	return true;
+}
+
+bsc_status bsc_stats(bsc_conn *c, bsc_yaml *out)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "stats");
+	bsc_line_end(&line);
+	bsc_status st = yaml_command(c, &line, "stats", false, out);
+	if (st == BSC_OK) {
+		bsc_stats_parse(out->body, out->len, BSC_STATS_SERVER, note_max_job_size, c);
+	}
+	return st;
+}
+
+bsc_status bsc_stats_job(bsc_conn *c, uint64_t id, bsc_yaml *out)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "stats-job");
+	bsc_line_u64(&line, id);
+	bsc_line_end(&line);
+	return yaml_command(c, &line, "stats-job", true, out);
+}
+
+bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *out)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "stats-tube");
+	bsc_line_word(&line, tube, len);
+	bsc_line_end(&line);
+	return yaml_command(c, &line, "stats-tube", true, out);
+}
+
+bsc_status bsc_list_tubes(bsc_conn *c, bsc_yaml *out)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "list-tubes");
+	bsc_line_end(&line);
+	return yaml_command(c, &line, "list-tubes", false, out);
+}
+
+bsc_status bsc_pause_tube(bsc_conn *c, const char *tube, size_t len, uint32_t seconds)
+{
+	bsc_line line;
+
+	bsc_line_start(&line, "pause-tube");
+	bsc_line_word(&line, tube, len);
+	bsc_line_u64(&line, seconds);
+	bsc_line_end(&line);
+	return simple(c, &line, "pause-tube", BSC_REPLY_PAUSED);
 }

@@ -28,4 +28,57 @@ bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay);
 bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri);
 bsc_status bsc_touch(bsc_conn *c, uint64_t id);
 
+/* BSC_OK fills job; BSC_NOT_FOUND when it is missing or reserved already. */
+bsc_status bsc_reserve_job(bsc_conn *c, uint64_t id, bsc_job *job);
+/* Kicks up to bound buried (or, with none buried, delayed) jobs of the used tube. */
+bsc_status bsc_kick(bsc_conn *c, uint32_t bound, uint64_t *kicked);
+bsc_status bsc_kick_job(bsc_conn *c, uint64_t id);
+
+typedef enum {
+	BSC_PEEK_READY,
+	BSC_PEEK_DELAYED,
+	BSC_PEEK_BURIED
+} bsc_peek_which;
+
+/* BSC_OK fills job (not reserved: only looked at); BSC_NOT_FOUND. */
+bsc_status bsc_peek(bsc_conn *c, uint64_t id, bsc_job *job);
+bsc_status bsc_peek_next(bsc_conn *c, bsc_peek_which which, bsc_job *job);
+
+/* The YAML answer of stats commands: body points into the connection's buffer. */
+typedef struct {
+	const char *body;
+	size_t len;
+} bsc_yaml;
+
+/* Also remembers the server's max-job-size (bsc_conn_max_job_size). */
+bsc_status bsc_stats(bsc_conn *c, bsc_yaml *out);
+bsc_status bsc_stats_job(bsc_conn *c, uint64_t id, bsc_yaml *out);
+bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *out);
+bsc_status bsc_list_tubes(bsc_conn *c, bsc_yaml *out);
+/* The server pauses for at least 1 s: it turns 0 into 1. */
+bsc_status bsc_pause_tube(bsc_conn *c, const char *tube, size_t len, uint32_t seconds);
+
+/* One job of a batch put and what became of it. */
+typedef struct {
+	const char *data;
+	size_t len;
+} bsc_body;
+
+typedef struct {
+	/* BSC_OK (inserted), BSC_BURIED (inserted, buried), BSC_SERVER_ERROR
+	 * (refused: see refused), or a transport failure: not known whether
+	 * the server got it. */
+	bsc_status status;
+	bsc_reply_kind refused;
+	uint64_t id;
+} bsc_put_result;
+
+/* Puts every body with the same priority, delay and ttr: all requests in
+ * one write, then all replies (in chunks, so neither side's socket buffer
+ * can fill up and stall the other). A body over a known max-job-size is
+ * refused with JOB_TOO_BIG without being sent. Returns BSC_OK when every
+ * reply was read (each result says what happened to its job), or the
+ * transport failure that cut the batch short. */
+bsc_status bsc_put_many(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const bsc_body *bodies, size_t n, bsc_put_result *results);
+
 #endif

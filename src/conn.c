@@ -61,6 +61,7 @@ struct bsc_conn {
 	bsc_conn_options opt;
 	bsc_parser parser;
 	uint64_t generation;
+	size_t max_job_size;      /* the server's -z, once known; 0 until then */
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
 
@@ -442,6 +443,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	}
 	c->fd = fd;
 	c->generation++;
+	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
 	return BSC_OK;
 }
 /* }}} */
@@ -475,6 +477,16 @@ const char *bsc_conn_name(const bsc_conn *c)
 uint64_t bsc_conn_generation(const bsc_conn *c)
 {
 	return c->generation;
+}
+
+size_t bsc_conn_max_job_size(const bsc_conn *c)
+{
+	return c->max_job_size;
+}
+
+void bsc_conn_set_max_job_size(bsc_conn *c, size_t size)
+{
+	c->max_job_size = size;
 }
 
 int bsc_conn_fd(const bsc_conn *c)
@@ -745,6 +757,9 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 
 bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 {
+	if (n == 0) {
+		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
+	}
 	for (int attempt = 0;; attempt++) {
 		bsc_status st;
 		size_t written;

@@ -77,6 +77,10 @@ const char *bsc_conn_name(const bsc_conn *c);
 /* Counts successful connects: a job reserved under one generation is gone
  * once the generation changes (the server released it on disconnect). */
 uint64_t bsc_conn_generation(const bsc_conn *c);
+/* The server's max-job-size, learnt from its stats; 0 while unknown.
+ * Forgotten on reconnect. */
+size_t bsc_conn_max_job_size(const bsc_conn *c);
+void bsc_conn_set_max_job_size(bsc_conn *c, size_t size);
 int bsc_conn_fd(const bsc_conn *c);
 double bsc_conn_timeout(const bsc_conn *c);
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);

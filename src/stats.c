@@ -1,0 +1,191 @@
+/*
+ * beanstalkd's stats and list YAML. See stats.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys whose values are names or ids, not numbers. */
+static const char *const string_keys[] = {
+	"version", "hostname", "os", "platform", "name", "tube", "state", NULL
+};
+
+static bool key_is(const char *key, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+static bool key_in(const char *key, size_t len, const char *const *names)
+{
+	for (; *names; names++) {
+		if (key_is(key, len, *names)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	if (len == 0 || len > 18) {
+		return false;  /* 18 digits always fit an int64 */
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A decimal like "0.123456" (what beanstalkd prints for rusage, and what
+ * some builds print for job times). */
+static bool parse_decimal(const char *s, size_t len, double *out)
+{
+	char buf[64];
+	char *end;
+
+	if (len == 0 || len >= sizeof(buf)) {
+		return false;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || (i == 0 && s[i] == '-'))) {
+			return false;
+		}
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, &end);
+	return end == buf + len;
+}
+
+static int64_t parse_int(const char *s, size_t len)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		n = n * 10 + (s[i] - '0');
+	}
+	return n;
+}
+
+static void type_value(bsc_stats_kind kind, bsc_stat *st, const char *v, size_t vlen)
+{
+	/* 1.13 quotes its strings; 1.12 does not. */
+	if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+		v++;
+		vlen -= 2;
+	}
+	st->str = v;
+	st->str_len = vlen;
+	st->type = BSC_VALUE_STRING;
+
+	const char *k = st->key;
+	size_t klen = st->key_len;
+	double d;
+	if (key_in(k, klen, string_keys) || (kind == BSC_STATS_SERVER && key_is(k, klen, "id"))) {
+		return;
+	}
+	if (key_is(k, klen, "draining")) {
+		st->type = BSC_VALUE_BOOL;
+		st->i = key_is(v, vlen, "true");
+		return;
+	}
+	if (klen > 7 && memcmp(k, "rusage-", 7) == 0 && parse_decimal(v, vlen, &d)) {
+		st->type = BSC_VALUE_FLOAT;
+		st->d = d;
+		return;
+	}
+	if (all_digits(v, vlen)) {
+		st->type = BSC_VALUE_INT;
+		st->i = parse_int(v, vlen);
+		return;
+	}
+	/* A known counter printed as a decimal (seen on some builds): an int. */
+	if (kind != BSC_STATS_SERVER || strncmp(k, "cmd-", 4) == 0 || strncmp(k, "current-", 8) == 0) {
+		if (parse_decimal(v, vlen, &d) && d >= 0 && d < 9.2e18) {
+			st->type = BSC_VALUE_INT;
+			st->i = (int64_t)d;
+		}
+	}
+}
+
+/* The lines of a YAML document after its "---" line. */
+static const char *first_line(const char *body, size_t len)
+{
+	if (len < 4 || memcmp(body, "---\n", 4) != 0) {
+		return NULL;
+	}
+	return body + 4;
+}
+
+bool bsc_stats_parse(const char *body, size_t len, bsc_stats_kind kind, bsc_stat_fn fn, void *ctx)
+{
+	const char *end = body + len;
+	const char *line = first_line(body, len);
+
+	if (!line) {
+		return false;
+	}
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		if (eol > line) {
+			const char *colon = memchr(line, ':', (size_t)(eol - line));
+			const char *v;
+			if (!colon || colon == line) {
+				return false;
+			}
+			if (colon + 1 == eol) {
+				v = eol;               /* "key:" with an empty value */
+			} else if (colon[1] == ' ') {
+				v = colon + 2;
+			} else {
+				return false;
+			}
+			bsc_stat st;
+			memset(&st, 0, sizeof(st));
+			st.key = line;
+			st.key_len = (size_t)(colon - line);
+			type_value(kind, &st, v, (size_t)(eol - v));
+			if (!fn(&st, ctx)) {
+				return true;
+			}
+		}
+		line = eol + 1;
+	}
+	return true;
+}
+
+bool bsc_list_parse(const char *body, size_t len, bsc_item_fn fn, void *ctx)
+{
+	const char *end = body + len;
+	const char *line = first_line(body, len);
+
+	if (!line) {
+		return false;
+	}
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		if (eol > line) {
+			if (eol - line < 3 || line[0] != '-' || line[1] != ' ') {
+				return false;
+			}
+			const char *item = line + 2;
+			size_t ilen = (size_t)(eol - item);
+			if (ilen >= 2 && item[0] == '"' && item[ilen - 1] == '"') {
+				item++;
+				ilen -= 2;
+			}
+			if (!fn(item, ilen, ctx)) {
+				return true;
+			}
+		}
+		line = eol + 1;
+	}
+	return true;
+}
