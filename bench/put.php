@@ -1,0 +1,93 @@
+<?php
+/*
+ * One PHP contender process of the put section:
+ *
+ *   php [ini] bench/put.php CLIENT HOST:PORT TUBE SIZE N WARMUP
+ *
+ * CLIENT is ext (Beanstalk\Queue), pheanstalk (Debian's 4.x) or phpstream
+ * (bench/phpstream.inc). Opens one connection, uses TUBE, does WARMUP puts,
+ * then N timed puts of a SIZE-byte body, and prints one JSON line as
+ * bench/rawput does: wall time and this process's user + system CPU over
+ * the N puts. Each client has its own loop so that no adapter call sits
+ * between the timer and the client.
+ */
+
+if ($argc !== 7) {
+    fwrite(STDERR, "usage: put.php ext|pheanstalk|phpstream HOST:PORT TUBE SIZE N WARMUP\n");
+    exit(2);
+}
+[, $client, $server, $tube, $size, $n, $warmup] = $argv;
+[$host, $port] = explode(':', $server, 2);
+$port = (int)$port;
+$n = (int)$n;
+$warmup = (int)$warmup;
+$body = str_repeat('x', (int)$size);
+
+function cpu_seconds(): array
+{
+    $ru = getrusage();
+    return [$ru['ru_utime.tv_sec'] + $ru['ru_utime.tv_usec'] / 1e6,
+            $ru['ru_stime.tv_sec'] + $ru['ru_stime.tv_usec'] / 1e6];
+}
+
+switch ($client) {
+case 'ext':
+    $q = new Beanstalk\Queue($server, ['tube' => $tube]);
+    for ($i = 0; $i < $warmup; $i++) {
+        $q->put($body);
+    }
+    [$u0, $s0] = cpu_seconds();
+    $t0 = hrtime(true);
+    $first = $q->put($body);
+    for ($i = 1; $i < $n; $i++) {
+        $last = $q->put($body);
+    }
+    $t1 = hrtime(true);
+    [$u1, $s1] = cpu_seconds();
+    break;
+
+case 'pheanstalk':
+    require '/usr/share/php/Pheanstalk/autoload.php';
+    $p = Pheanstalk\Pheanstalk::create($host, $port);
+    $p->useTube($tube);
+    for ($i = 0; $i < $warmup; $i++) {
+        $p->put($body);
+    }
+    [$u0, $s0] = cpu_seconds();
+    $t0 = hrtime(true);
+    $first = $p->put($body)->getId();
+    for ($i = 1; $i < $n; $i++) {
+        $last = $p->put($body);
+    }
+    $t1 = hrtime(true);
+    [$u1, $s1] = cpu_seconds();
+    $last = $last->getId();
+    break;
+
+case 'phpstream':
+    require __DIR__ . '/phpstream.inc';
+    $c = new BenchStreamClient($host, $port);
+    $c->useTube($tube);
+    for ($i = 0; $i < $warmup; $i++) {
+        $c->put($body);
+    }
+    [$u0, $s0] = cpu_seconds();
+    $t0 = hrtime(true);
+    $first = $c->put($body);
+    for ($i = 1; $i < $n; $i++) {
+        $last = $c->put($body);
+    }
+    $t1 = hrtime(true);
+    [$u1, $s1] = cpu_seconds();
+    break;
+
+default:
+    fwrite(STDERR, "put.php: unknown client $client\n");
+    exit(2);
+}
+
+echo json_encode([
+    'client' => $client, 'size' => strlen($body), 'n' => $n,
+    'wall_s' => ($t1 - $t0) / 1e9, 'user_s' => $u1 - $u0, 'sys_s' => $s1 - $s0,
+    'first_id' => $first, 'last_id' => $last ?? $first,
+]), "\n";
