@@ -165,7 +165,7 @@ static bool parse_options(HashTable *options, queue_options *out)
 /* The one server address out of a string or a one-element list. */
 static zend_string *server_address(zend_string *str, HashTable *list)
 {
-	zval *first;
+	zval *first = NULL, *entry;
 
 	if (str) {
 		return str;
@@ -178,7 +178,12 @@ static zend_string *server_address(zend_string *str, HashTable *list)
 		zend_argument_value_error(1, "must name one server: pools of several servers are not available in this version");
 		return NULL;
 	}
-	first = zend_hash_get_current_data(list);
+	/* Not zend_hash_get_current_data(): the array's internal pointer may
+	 * have been moved past the end (next(), end()) by the caller. */
+	ZEND_HASH_FOREACH_VAL(list, entry) {
+		first = entry;
+		break;
+	} ZEND_HASH_FOREACH_END();
 	ZVAL_DEREF(first);
 	if (Z_TYPE_P(first) != IS_STRING) {
 		zend_argument_type_error(1, "must be a string or a list of strings, %s found in the list", zend_zval_type_name(first));
