@@ -22,7 +22,7 @@ if test "$PHP_BEANSTALK" != "no"; then
     BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
 
-  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/job.c src/proto.c src/conn.c src/command.c"
+  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/job.c ext/stats.c src/proto.c src/net.c src/conn.c src/command.c src/stats.c"
 
   PHP_NEW_EXTENSION([beanstalk], [$BEANSTALK_SOURCES], [$ext_shared],, [$BEANSTALK_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/ext])

@@ -9,11 +9,6 @@
 #include "conn.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,8 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_TUBE "default"
@@ -52,11 +45,7 @@ struct bsc_conn {
 	bsc_reply_kind server_error;
 	char errstr[BSC_ERRSTR_LEN];
 
-	bool is_unix;
-	char host[256];
-	char port[8];
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char name[280];  /* "[host]:port" or "unix://path" */
+	bsc_endpoint ep;
 
 	bsc_conn_options opt;
 	bsc_parser parser;
@@ -83,33 +72,6 @@ struct bsc_conn {
 static const char crlf[2] = { '\r', '\n' };
 
 /* {{{ small helpers */
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Milliseconds left until deadline for poll(); -1 for no deadline. */
-static int poll_wait_ms(double deadline)
-{
-	if (deadline <= 0) {
-		return -1;
-	}
-	double left = deadline - now_seconds();
-	if (left <= 0) {
-		return 0;
-	}
-	double ms = left * 1000.0 + 0.999;
-	return ms > INT_MAX ? INT_MAX : (int)ms;
-}
-
-static double deadline_after(double seconds)
-{
-	return seconds > 0 ? now_seconds() + seconds : 0;
-}
-
 static void tube_set(tube_name *t, const char *name, size_t len)
 {
 	memcpy(t->name, name, len);
@@ -186,94 +148,7 @@ bsc_status bsc_conn_fail(bsc_conn *c, bsc_status status, const char *fmt, ...)
 
 static bsc_status conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum)
 {
-	return bsc_conn_fail(c, status, "%s %s: %s", what, c->name, strerror(errnum));
-}
-/* }}} */
-
-/* {{{ address */
-static bool parse_address(bsc_conn *c, const char *a, size_t len, char *errbuf)
-{
-	const char *end = a + len;
-
-	if (memchr(a, '\0', len)) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "address contains a NUL byte");
-		return false;
-	}
-	if (len >= 7 && memcmp(a, "unix://", 7) == 0) {
-		size_t plen = len - 7;
-		if (plen == 0 || a[7] != '/' || plen >= sizeof(c->path)) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "unix socket address needs an absolute path shorter than %zu bytes", sizeof(c->path));
-			return false;
-		}
-		c->is_unix = true;
-		memcpy(c->path, a + 7, plen);
-		c->path[plen] = '\0';
-		snprintf(c->name, sizeof(c->name), "unix://%s", c->path);
-		return true;
-	}
-	if (len >= 6 && memcmp(a, "tcp://", 6) == 0) {
-		a += 6;
-	}
-
-	const char *host = a, *host_end, *port = NULL;
-	if (a < end && *a == '[') {
-		host = a + 1;
-		host_end = memchr(host, ']', (size_t)(end - host));
-		if (!host_end) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "missing ']' in address");
-			return false;
-		}
-		if (host_end + 1 < end) {
-			if (host_end[1] != ':') {
-				snprintf(errbuf, BSC_ERRSTR_LEN, "expected ':' after ']' in address");
-				return false;
-			}
-			port = host_end + 2;
-		}
-	} else {
-		const char *colon = memchr(a, ':', (size_t)(end - a));
-		host_end = colon ? colon : end;
-		port = colon ? colon + 1 : NULL;
-		if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "an IPv6 address must be written in brackets: [addr]:port");
-			return false;
-		}
-	}
-	size_t hlen = (size_t)(host_end - host);
-	if (hlen == 0 || hlen >= sizeof(c->host)) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
-		return false;
-	}
-	memcpy(c->host, host, hlen);
-	c->host[hlen] = '\0';
-
-	unsigned long p = BSC_DEFAULT_PORT;
-	if (port) {
-		size_t plen = (size_t)(end - port);
-		p = 0;
-		if (plen == 0 || plen > 5) {
-			p = 0;
-		} else {
-			for (size_t i = 0; i < plen; i++) {
-				if (port[i] < '0' || port[i] > '9') {
-					p = 0;
-					break;
-				}
-				p = p * 10 + (unsigned long)(port[i] - '0');
-			}
-		}
-		if (p == 0 || p > 65535) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "port must be a number from 1 to 65535");
-			return false;
-		}
-	}
-	snprintf(c->port, sizeof(c->port), "%lu", p);
-	if (memchr(c->host, ':', hlen)) {
-		snprintf(c->name, sizeof(c->name), "[%s]:%lu", c->host, p);
-	} else {
-		snprintf(c->name, sizeof(c->name), "%s:%lu", c->host, p);
-	}
-	return true;
+	return bsc_conn_fail(c, status, "%s %s: %s", what, c->ep.name, strerror(errnum));
 }
 /* }}} */
 
@@ -287,7 +162,7 @@ bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *
 		return NULL;
 	}
 	c->fd = -1;
-	if (!parse_address(c, address, len, errbuf)) {
+	if (!bsc_endpoint_parse(&c->ep, address, len, errbuf)) {
 		free(c);
 		return NULL;
 	}
@@ -326,117 +201,35 @@ void bsc_conn_close(bsc_conn *c)
 	}
 	bsc_parser_reset(&c->parser);
 	c->expect_head = c->expect_len = 0;
+	/* The next command reconnects, maybe to another server or to this one
+	 * restarted with another -z: a put must not be refused before that on
+	 * what the old one said. */
+	c->max_job_size = 0;
 	/* A new connection starts from the server's defaults. */
 	tube_set(&c->srv_used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
 	c->srv_watched.count = 0;
 	tube_list_add(&c->srv_watched, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
 }
 
-static void set_socket_options(int fd, bool is_tcp)
-{
-	int on = 1;
-
-	if (is_tcp) {
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
-#ifdef TCP_KEEPIDLE
-		/* Find a dead peer of an idle worker in about a minute, not two hours. */
-		int idle = 30, interval = 10, count = 3;
-		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
-		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
-#endif
-	}
-}
-
-/* Waits for a non-blocking connect; 0 or an errno. */
-static int wait_connected(bsc_conn *c, int fd, double deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-	for (;;) {
-		int n = poll(&pfd, 1, poll_wait_ms(deadline));
-		if (n > 0) {
-			int soerr = 0;
-			socklen_t slen = sizeof(soerr);
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) < 0) {
-				return errno;
-			}
-			return soerr;
-		}
-		if (n == 0) {
-			return ETIMEDOUT;
-		}
-		if (errno != EINTR) {
-			return errno;
-		}
-		if (c->interrupt && c->interrupt(c->interrupt_ctx)) {
-			return EINTR;
-		}
-	}
-}
-
-/* Creates a socket and connects it; 0 or an errno. */
-static int connect_one(bsc_conn *c, int family, const struct sockaddr *sa, socklen_t salen, double deadline, int *out)
-{
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0) {
-		return errno;
-	}
-	set_socket_options(fd, family != AF_UNIX);
-	int rc = 0;
-	if (connect(fd, sa, salen) < 0) {
-		rc = (errno == EINPROGRESS || errno == EAGAIN) ? wait_connected(c, fd, deadline) : errno;
-	}
-	if (rc) {
-		close(fd);
-		return rc;
-	}
-	*out = fd;
-	return 0;
-}
-
 bsc_status bsc_conn_connect(bsc_conn *c)
 {
-	double deadline = deadline_after(c->opt.connect_timeout);
-	int fd = -1, rc;
+	char why[BSC_ERRSTR_LEN] = "";
+	int fd = -1;
 
 	if (c->fd >= 0) {
 		return BSC_OK;
 	}
 	c->err = BSC_OK;
 	c->errstr[0] = '\0';
-	if (c->is_unix) {
-		struct sockaddr_un sun;
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		memcpy(sun.sun_path, c->path, strlen(c->path) + 1);
-		rc = connect_one(c, AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), deadline, &fd);
-	} else {
-		struct addrinfo hints, *res = NULL;
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_ADDRCONFIG;
-		int gai = getaddrinfo(c->host, c->port, &hints, &res);
-		if (gai != 0) {
-			return bsc_conn_fail(c, BSC_ERR_CONNECT, "cannot resolve %s: %s", c->name, gai_strerror(gai));
-		}
-		rc = ENOENT;
-		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-			rc = connect_one(c, ai->ai_family, ai->ai_addr, ai->ai_addrlen, deadline, &fd);
-			if (rc == 0 || rc == ETIMEDOUT || rc == EINTR) {
-				break;
-			}
-		}
-		freeaddrinfo(res);
-	}
+	int rc = bsc_net_connect(&c->ep, bsc_deadline_after(c->opt.connect_timeout), c->interrupt, c->interrupt_ctx, &fd, why);
 	if (rc == ETIMEDOUT) {
-		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "connect to %s timed out after %.3f s", c->name, c->opt.connect_timeout);
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "connect to %s timed out after %.3f s", c->ep.name, c->opt.connect_timeout);
 	}
 	if (rc == EINTR) {
-		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "connect to %s interrupted", c->name);
+		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "connect to %s interrupted", c->ep.name);
+	}
+	if (rc && why[0]) {
+		return bsc_conn_fail(c, BSC_ERR_CONNECT, "%s", why);
 	}
 	if (rc) {
 		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
@@ -471,7 +264,7 @@ bsc_reply_kind bsc_conn_server_error(const bsc_conn *c)
 
 const char *bsc_conn_name(const bsc_conn *c)
 {
-	return c->name;
+	return c->ep.name;
 }
 
 uint64_t bsc_conn_generation(const bsc_conn *c)
@@ -674,7 +467,7 @@ static bool iov_reserve(bsc_conn *c, size_t n)
 /* Writes all of iov; *written counts the bytes that left. */
 static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
 {
-	double deadline = deadline_after(c->opt.timeout);
+	double deadline = bsc_deadline_after(c->opt.timeout);
 
 	*written = 0;
 	while (n > 0) {
@@ -686,12 +479,12 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 				if (errno == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
-					return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "write to %s interrupted", c->name);
+					return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "write to %s interrupted", c->ep.name);
 				}
 				struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
-				int p = poll(&pfd, 1, poll_wait_ms(deadline));
+				int p = poll(&pfd, 1, bsc_poll_ms(deadline));
 				if (p == 0) {
-					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->name, c->opt.timeout);
+					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
 				}
 				if (p < 0 && errno != EINTR) {
 					return conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
@@ -785,23 +578,23 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int p = poll(&pfd, 1, poll_wait_ms(deadline));
+		int p = poll(&pfd, 1, bsc_poll_ms(deadline));
 		if (p == 0) {
-			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->name);
+			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
 		}
 		if (p < 0) {
 			if (errno != EINTR) {
 				return conn_fail_errno(c, BSC_ERR_IO, "cannot wait for", errno);
 			}
 			if (c->interrupt && c->interrupt(c->interrupt_ctx)) {
-				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->name);
+				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
 			}
 			continue;
 		}
 		size_t avail;
 		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
 		if (!space) {
-			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->name);
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
 		}
 		ssize_t r = recv(c->fd, space, avail, 0);
 		if (r > 0) {
@@ -809,7 +602,7 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 			return BSC_OK;
 		}
 		if (r == 0) {
-			return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->name);
+			return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->ep.name);
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			return conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
@@ -819,13 +612,13 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
 {
-	double deadline = deadline_after(timeout);
+	double deadline = bsc_deadline_after(timeout);
 
 	if (c->fd < 0) {
-		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->name);
+		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
 	}
 	if (c->expect_len == 0) {
-		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->name);
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->ep.name);
 	}
 	for (;;) {
 		bsc_status st;
@@ -836,18 +629,18 @@ bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
 				return BSC_OK;
 			case EXPECT_USING:
 				if (reply->kind != BSC_REPLY_USING) {
-					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered use with %s", c->name, bsc_reply_name(reply->kind));
+					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered use with %s", c->ep.name, bsc_reply_name(reply->kind));
 				}
 				break;
 			case EXPECT_WATCHING:
 				if (reply->kind != BSC_REPLY_WATCHING) {
-					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered watch/ignore with %s", c->name, bsc_reply_name(reply->kind));
+					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered watch/ignore with %s", c->ep.name, bsc_reply_name(reply->kind));
 				}
 				break;
 			}
 			continue;
 		case BSC_PARSE_ERROR:
-			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->name, c->parser.errstr);
+			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->ep.name, c->parser.errstr);
 		case BSC_PARSE_MORE:
 			if ((st = read_some(c, deadline)) != BSC_OK) {
 				return st;

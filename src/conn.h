@@ -16,10 +16,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "net.h"
 #include "proto.h"
 
-#define BSC_DEFAULT_PORT 11300
-#define BSC_ERRSTR_LEN 128
 
 typedef enum {
 	BSC_OK = 0,
@@ -53,9 +52,9 @@ typedef struct {
 
 typedef struct bsc_conn bsc_conn;
 
-/* Asked when a wait is interrupted by a signal: true ends the wait with
- * BSC_ERR_INTERRUPTED (and closes the connection), false waits on. */
-typedef bool (*bsc_interrupt_fn)(void *ctx);
+/* The interrupt function (net.h) is asked when a wait is interrupted by a
+ * signal: true ends the wait with BSC_ERR_INTERRUPTED and closes the
+ * connection, false waits on. */
 
 /* Parses the address ("host:port", "tcp://host:port", "[::1]:port",
  * "unix:///path"); does not connect. NULL with a message in errbuf when the
@@ -78,7 +77,7 @@ const char *bsc_conn_name(const bsc_conn *c);
  * once the generation changes (the server released it on disconnect). */
 uint64_t bsc_conn_generation(const bsc_conn *c);
 /* The server's max-job-size, learnt from its stats; 0 while unknown.
- * Forgotten on reconnect. */
+ * Forgotten when the connection closes. */
 size_t bsc_conn_max_job_size(const bsc_conn *c);
 void bsc_conn_set_max_job_size(bsc_conn *c, size_t size);
 int bsc_conn_fd(const bsc_conn *c);

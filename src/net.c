@@ -1,0 +1,252 @@
+/*
+ * Endpoints and sockets. See net.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+#include "net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(((bsc_endpoint *)0)->path) == sizeof(((struct sockaddr_un *)0)->sun_path), "path fits sun_path");
+
+double bsc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double bsc_deadline_after(double seconds)
+{
+	return seconds > 0 ? bsc_now() + seconds : 0;
+}
+
+int bsc_poll_ms(double deadline)
+{
+	if (deadline <= 0) {
+		return -1;
+	}
+	double left = deadline - bsc_now();
+	if (left <= 0) {
+		return 0;
+	}
+	double ms = left * 1000.0 + 0.999;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* {{{ address */
+static unsigned long parse_port(const char *port, size_t len)
+{
+	unsigned long p = 0;
+
+	if (len == 0 || len > 5) {
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (port[i] < '0' || port[i] > '9') {
+			return 0;
+		}
+		p = p * 10 + (unsigned long)(port[i] - '0');
+	}
+	return p;
+}
+
+bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf[BSC_ERRSTR_LEN])
+{
+	const char *end = a + len;
+
+	memset(ep, 0, sizeof(*ep));
+	if (memchr(a, '\0', len)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "address contains a NUL byte");
+		return false;
+	}
+	if (len >= 7 && memcmp(a, "unix://", 7) == 0) {
+		size_t plen = len - 7;
+		if (plen == 0 || a[7] != '/' || plen >= sizeof(ep->path)) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "unix socket address needs an absolute path shorter than %zu bytes", sizeof(ep->path));
+			return false;
+		}
+		ep->is_unix = true;
+		memcpy(ep->path, a + 7, plen);
+		ep->path[plen] = '\0';
+		snprintf(ep->name, sizeof(ep->name), "unix://%s", ep->path);
+		return true;
+	}
+	if (len >= 6 && memcmp(a, "tcp://", 6) == 0) {
+		a += 6;
+	}
+
+	const char *host = a, *host_end, *port = NULL;
+	if (a < end && *a == '[') {
+		host = a + 1;
+		host_end = memchr(host, ']', (size_t)(end - host));
+		if (!host_end) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "missing ']' in address");
+			return false;
+		}
+		if (host_end + 1 < end) {
+			if (host_end[1] != ':') {
+				snprintf(errbuf, BSC_ERRSTR_LEN, "expected ':' after ']' in address");
+				return false;
+			}
+			port = host_end + 2;
+		}
+	} else {
+		const char *colon = memchr(a, ':', (size_t)(end - a));
+		host_end = colon ? colon : end;
+		port = colon ? colon + 1 : NULL;
+		if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "an IPv6 address must be written in brackets: [addr]:port");
+			return false;
+		}
+	}
+	size_t hlen = (size_t)(host_end - host);
+	if (hlen == 0 || hlen >= sizeof(ep->host)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
+		return false;
+	}
+	memcpy(ep->host, host, hlen);
+	ep->host[hlen] = '\0';
+
+	unsigned long p = port ? parse_port(port, (size_t)(end - port)) : BSC_DEFAULT_PORT;
+	if (p == 0 || p > 65535) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "port must be a number from 1 to 65535");
+		return false;
+	}
+	snprintf(ep->port, sizeof(ep->port), "%lu", p);
+	if (memchr(ep->host, ':', hlen)) {
+		snprintf(ep->name, sizeof(ep->name), "[%s]:%lu", ep->host, p);
+	} else {
+		snprintf(ep->name, sizeof(ep->name), "%s:%lu", ep->host, p);
+	}
+	return true;
+}
+/* }}} */
+
+/* {{{ connecting */
+static void set_socket_options(int fd, bool is_tcp)
+{
+	int on = 1;
+
+	if (is_tcp) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+#ifdef TCP_KEEPIDLE
+		/* Find a dead peer of an idle worker in about a minute, not two hours. */
+		int idle = 30, interval = 10, count = 3;
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+#endif
+	}
+}
+
+/* Waits for a non-blocking connect; 0 or an errno. */
+static int wait_connected(int fd, double deadline, bsc_interrupt_fn interrupt, void *ctx)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	for (;;) {
+		int n = poll(&pfd, 1, bsc_poll_ms(deadline));
+		if (n > 0) {
+			int soerr = 0;
+			socklen_t slen = sizeof(soerr);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) < 0) {
+				return errno;
+			}
+			return soerr;
+		}
+		if (n == 0) {
+			return ETIMEDOUT;
+		}
+		if (errno != EINTR) {
+			return errno;
+		}
+		if (interrupt && interrupt(ctx)) {
+			return EINTR;
+		}
+	}
+}
+
+/* Creates a socket and connects it; 0 or an errno. */
+static int connect_one(int family, const struct sockaddr *sa, socklen_t salen, double deadline, bsc_interrupt_fn interrupt, void *ctx, int *out)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		return errno;
+	}
+	set_socket_options(fd, family != AF_UNIX);
+	int rc = 0;
+	if (connect(fd, sa, salen) < 0) {
+		rc = (errno == EINPROGRESS || errno == EAGAIN) ? wait_connected(fd, deadline, interrupt, ctx) : errno;
+	}
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* A numeric address needs no resolver (no NSS, no netlink query); a name
+ * goes through getaddrinfo() in full. */
+static int resolve(const bsc_endpoint *ep, struct addrinfo **res)
+{
+	struct addrinfo hints;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	int gai = getaddrinfo(ep->host, ep->port, &hints, res);
+	if (gai == EAI_NONAME) {
+		hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+		gai = getaddrinfo(ep->host, ep->port, &hints, res);
+	}
+	return gai;
+}
+
+int bsc_net_connect(const bsc_endpoint *ep, double deadline, bsc_interrupt_fn interrupt, void *ctx, int *fd, char errbuf[BSC_ERRSTR_LEN])
+{
+	int rc;
+
+	if (ep->is_unix) {
+		struct sockaddr_un sun;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		memcpy(sun.sun_path, ep->path, strlen(ep->path) + 1);
+		return connect_one(AF_UNIX, (struct sockaddr *)&sun, sizeof(sun), deadline, interrupt, ctx, fd);
+	}
+	struct addrinfo *res = NULL;
+	int gai = resolve(ep, &res);
+	if (gai != 0) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "cannot resolve %.60s: %.40s", ep->name, gai_strerror(gai));
+		return EHOSTUNREACH;
+	}
+	rc = ENOENT;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		rc = connect_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, deadline, interrupt, ctx, fd);
+		if (rc == 0 || rc == ETIMEDOUT || rc == EINTR) {
+			break;
+		}
+	}
+	freeaddrinfo(res);
+	return rc;
+}
+/* }}} */

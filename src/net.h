@@ -1,0 +1,45 @@
+/*
+ * Endpoints and sockets: parsing a server address, connecting to it with a
+ * deadline, and the clock the deadlines use. No protocol here.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef BSC_NET_H
+#define BSC_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BSC_DEFAULT_PORT 11300
+#define BSC_ERRSTR_LEN 128
+
+/* Asked when a wait is interrupted by a signal: true ends the wait,
+ * false waits on. */
+typedef bool (*bsc_interrupt_fn)(void *ctx);
+
+typedef struct {
+	bool is_unix;
+	char host[256];
+	char port[8];
+	char path[108];  /* sizeof(sockaddr_un.sun_path) */
+	char name[280];  /* "host:port", "[v6]:port" or "unix://path", for messages */
+} bsc_endpoint;
+
+/* "host:port", "tcp://host:port", "[::1]:port", "host" (port 11300) or
+ * "unix:///path". False with a message in errbuf when it is malformed. */
+bool bsc_endpoint_parse(bsc_endpoint *ep, const char *address, size_t len, char errbuf[BSC_ERRSTR_LEN]);
+
+/* Connects a non-blocking socket (TCP_NODELAY and keepalive on TCP) by the
+ * deadline (0: none). 0 with *fd set, or an errno: ETIMEDOUT, EINTR when
+ * interrupt said so, or the connect error; a name that does not resolve
+ * gives EHOSTUNREACH with the resolver's message in errbuf. */
+int bsc_net_connect(const bsc_endpoint *ep, double deadline, bsc_interrupt_fn interrupt, void *ctx, int *fd, char errbuf[BSC_ERRSTR_LEN]);
+
+/* Monotonic seconds. */
+double bsc_now(void);
+/* now + seconds, or 0 (no deadline) when seconds <= 0. */
+double bsc_deadline_after(double seconds);
+/* Milliseconds left until deadline, for poll(); -1 for no deadline. */
+int bsc_poll_ms(double deadline);
+
+#endif
