@@ -47,7 +47,9 @@ static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bs
 	if (st != BSC_OK) {
 		return st;
 	}
-	return reply.kind == success ? BSC_OK : unexpected(c, &reply, verb, true);
+	/* The word alone: "BURIED <id>" answers a put and "KICKED <n>" a kick,
+	 * so with a number it is a reply out of step with our requests. */
+	return reply.kind == success && !reply.has_num ? BSC_OK : unexpected(c, &reply, verb, true);
 }
 
 /* A command answered with a job (RESERVED or FOUND) or NOT_FOUND. */

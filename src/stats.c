@@ -28,17 +28,22 @@ static bool key_in(const char *key, size_t len, const char *const *names)
 	return false;
 }
 
+/* Digits that fit an int64. Up to INT64_MAX exactly: a longer number sent
+ * on through parse_decimal() would come back rounded to a double's 53 bits. */
 static bool all_digits(const char *s, size_t len)
 {
-	if (len == 0 || len > 18) {
-		return false;  /* 18 digits always fit an int64 */
+	static const char int64_max[] = "9223372036854775807";
+
+	if (len == 0 || len > sizeof(int64_max) - 1) {
+		return false;
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			return false;
 		}
 	}
-	return true;
+	/* Same length: digit strings compare like the numbers. */
+	return len < sizeof(int64_max) - 1 || memcmp(s, int64_max, len) <= 0;
 }
 
 /* A decimal like "0.123456" (what beanstalkd prints for rusage, and what

@@ -152,6 +152,32 @@ static bool peer_expect_eof(peer *p, size_t i)
 	}
 }
 
+/* Nothing is buffered and nothing (no bytes, no EOF) arrives for ms. */
+static bool peer_quiet(peer *p, size_t i, int ms)
+{
+	char got[200];
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	int n;
+
+	if (p->in_len == 0) {
+		do {
+			n = poll(&pfd, 1, ms);
+		} while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			return true;
+		}
+		if (n < 0) {
+			return peer_fail(p, i, "poll: %s", strerror(errno));
+		}
+		ssize_t r = peer_read(p);
+		if (r <= 0) {
+			return peer_fail(p, i, "expected %d ms of quiet, got %s", ms, r == 0 ? "EOF" : strerror(errno));
+		}
+	}
+	return peer_fail(p, i, "expected %d ms of quiet, got \"%s\" (%zu bytes)", ms,
+		unit_escape(p->in, p->in_len, got, sizeof(got)), p->in_len);
+}
+
 static bool peer_send(peer *p, size_t i, const char *data, size_t len)
 {
 	while (len > 0) {
@@ -202,6 +228,8 @@ static bool peer_step_run(peer *p, size_t i, const peer_step *st)
 		return peer_expect(p, i, st);
 	case PEER_EXPECT_EOF:
 		return peer_expect_eof(p, i);
+	case PEER_QUIET:
+		return peer_quiet(p, i, st->ms);
 	case PEER_SEND:
 		return peer_send(p, i, st->data, st->len);
 	case PEER_DRIP:

@@ -24,6 +24,7 @@ typedef enum {
 	PEER_EXPECT,      /* these exact bytes come next, in any number of reads */
 	PEER_EXPECT_ONE,  /* these exact bytes come next, all in one read: one write */
 	PEER_EXPECT_EOF,  /* the client closes the connection and sends nothing more */
+	PEER_QUIET,       /* nothing more comes for `ms`: the client waits for replies */
 	PEER_SEND,        /* sends the bytes */
 	PEER_DRIP,        /* sends the bytes `chunk` at a time, `ms` apart */
 	PEER_PAUSE,       /* sleeps `ms` */
@@ -46,6 +47,7 @@ typedef struct {
 #define P_EXPECT(s) { PEER_EXPECT, (s), sizeof(s) - 1, 0, 0 }
 #define P_EXPECT_ONE(s) { PEER_EXPECT_ONE, (s), sizeof(s) - 1, 0, 0 }
 #define P_EXPECT_EOF { PEER_EXPECT_EOF, NULL, 0, 0, 0 }
+#define P_QUIET(ms) { PEER_QUIET, NULL, 0, 0, (ms) }
 #define P_SEND(s) { PEER_SEND, (s), sizeof(s) - 1, 0, 0 }
 #define P_DRIP(s, chunk, ms) { PEER_DRIP, (s), sizeof(s) - 1, (chunk), (ms) }
 #define P_PAUSE(ms) { PEER_PAUSE, NULL, 0, 0, (ms) }
