@@ -24,6 +24,7 @@ zend_class_entry *php_beanstalk_job_too_big_exception_ce;
 zend_class_entry *php_beanstalk_not_found_exception_ce;
 zend_class_entry *php_beanstalk_protocol_exception_ce;
 zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
+zend_class_entry *php_beanstalk_batch_exception_ce;
 
 bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num)
 {
@@ -61,6 +62,7 @@ static PHP_MINIT_FUNCTION(beanstalk)
 	php_beanstalk_not_found_exception_ce = register_class_Beanstalk_NotFoundException(php_beanstalk_exception_ce);
 	php_beanstalk_protocol_exception_ce = register_class_Beanstalk_ProtocolException(php_beanstalk_exception_ce);
 	php_beanstalk_deadline_soon_exception_ce = register_class_Beanstalk_DeadlineSoonException(php_beanstalk_exception_ce);
+	php_beanstalk_batch_exception_ce = register_class_Beanstalk_BatchException(php_beanstalk_exception_ce);
 
 	php_beanstalk_queue_ce = register_class_Beanstalk_Queue();
 	php_beanstalk_queue_minit(php_beanstalk_queue_ce);

@@ -25,6 +25,8 @@ namespace Beanstalk {
 
         public function put(string $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): int {}
 
+        public function putMany(array $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): array {}
+
         public function useTube(string $tube): static {}
 
         public function usedTube(): string {}
@@ -37,6 +39,8 @@ namespace Beanstalk {
 
         public function reserve(?int $timeout = null): ?Job {}
 
+        public function reserveJob(int $id): ?Job {}
+
         public function delete(Job|int $job): void {}
 
         public function release(Job|int $job, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0): void {}
@@ -44,6 +48,28 @@ namespace Beanstalk {
         public function bury(Job|int $job, int $priority = Queue::DEFAULT_PRIORITY): void {}
 
         public function touch(Job|int $job): void {}
+
+        public function kick(int $bound): int {}
+
+        public function kickJob(Job|int $job): bool {}
+
+        public function peek(int $id): ?Job {}
+
+        public function peekReady(): ?Job {}
+
+        public function peekDelayed(): ?Job {}
+
+        public function peekBuried(): ?Job {}
+
+        public function statsJob(Job|int $job): ?array {}
+
+        public function statsTube(string $tube): ?array {}
+
+        public function stats(): array {}
+
+        public function listTubes(): array {}
+
+        public function pauseTube(string $tube, int $seconds): void {}
 
         public function close(): void {}
     }
@@ -66,6 +92,8 @@ namespace Beanstalk {
         public function bury(int $priority = Queue::DEFAULT_PRIORITY): void {}
 
         public function touch(): void {}
+
+        public function stats(): array {}
     }
 
     class Exception extends \RuntimeException {}
@@ -83,4 +111,13 @@ namespace Beanstalk {
     class ProtocolException extends Exception {}
 
     class DeadlineSoonException extends Exception {}
+
+    /** @strict-properties */
+    class BatchException extends Exception
+    {
+        /** @var array<int, int> index in the batch => id of each job the server took */
+        public readonly array $inserted;
+        /** @var array<int, string> index in the batch => why that job was not taken (or not confirmed) */
+        public readonly array $failed;
+    }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 736e0a162544597b0a59931caf48ed05d537a410 */
+ * Stub hash: 21be35ce9ee11f0494b2dbe5a7250daac6f01fb8 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -8,6 +8,13 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_put, 0, 1, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttr, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_TTR")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_putMany, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_ARRAY, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttr, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_TTR")
@@ -31,6 +38,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Beanstalk_Queue_reserve, 0,
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_LONG, 1, "null")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Beanstalk_Queue_reserveJob, 0, 1, Beanstalk\\Job, 1)
+	ZEND_ARG_TYPE_INFO(0, id, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_delete, 0, 1, IS_VOID, 0)
 	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
 ZEND_END_ARG_INFO()
@@ -47,6 +58,40 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_bury, 0, 1
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Queue_touch arginfo_class_Beanstalk_Queue_delete
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_kick, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, bound, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_kickJob, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_peek arginfo_class_Beanstalk_Queue_reserveJob
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Beanstalk_Queue_peekReady, 0, 0, Beanstalk\\Job, 1)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_peekDelayed arginfo_class_Beanstalk_Queue_peekReady
+
+#define arginfo_class_Beanstalk_Queue_peekBuried arginfo_class_Beanstalk_Queue_peekReady
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_statsJob, 0, 1, IS_ARRAY, 1)
+	ZEND_ARG_OBJ_TYPE_MASK(0, job, Beanstalk\\Job, MAY_BE_LONG, NULL)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_statsTube, 0, 1, IS_ARRAY, 1)
+	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_stats arginfo_class_Beanstalk_Queue_watchedTubes
+
+#define arginfo_class_Beanstalk_Queue_listTubes arginfo_class_Beanstalk_Queue_watchedTubes
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_pauseTube, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, seconds, IS_LONG, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_close, 0, 0, IS_VOID, 0)
 ZEND_END_ARG_INFO()
@@ -67,40 +112,69 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Job_touch arginfo_class_Beanstalk_Queue_close
 
+#define arginfo_class_Beanstalk_Job_stats arginfo_class_Beanstalk_Queue_watchedTubes
+
 
 ZEND_METHOD(Beanstalk_Queue, __construct);
 ZEND_METHOD(Beanstalk_Queue, put);
+ZEND_METHOD(Beanstalk_Queue, putMany);
 ZEND_METHOD(Beanstalk_Queue, useTube);
 ZEND_METHOD(Beanstalk_Queue, usedTube);
 ZEND_METHOD(Beanstalk_Queue, watch);
 ZEND_METHOD(Beanstalk_Queue, ignore);
 ZEND_METHOD(Beanstalk_Queue, watchedTubes);
 ZEND_METHOD(Beanstalk_Queue, reserve);
+ZEND_METHOD(Beanstalk_Queue, reserveJob);
 ZEND_METHOD(Beanstalk_Queue, delete);
 ZEND_METHOD(Beanstalk_Queue, release);
 ZEND_METHOD(Beanstalk_Queue, bury);
 ZEND_METHOD(Beanstalk_Queue, touch);
+ZEND_METHOD(Beanstalk_Queue, kick);
+ZEND_METHOD(Beanstalk_Queue, kickJob);
+ZEND_METHOD(Beanstalk_Queue, peek);
+ZEND_METHOD(Beanstalk_Queue, peekReady);
+ZEND_METHOD(Beanstalk_Queue, peekDelayed);
+ZEND_METHOD(Beanstalk_Queue, peekBuried);
+ZEND_METHOD(Beanstalk_Queue, statsJob);
+ZEND_METHOD(Beanstalk_Queue, statsTube);
+ZEND_METHOD(Beanstalk_Queue, stats);
+ZEND_METHOD(Beanstalk_Queue, listTubes);
+ZEND_METHOD(Beanstalk_Queue, pauseTube);
 ZEND_METHOD(Beanstalk_Queue, close);
 ZEND_METHOD(Beanstalk_Job, __construct);
 ZEND_METHOD(Beanstalk_Job, delete);
 ZEND_METHOD(Beanstalk_Job, release);
 ZEND_METHOD(Beanstalk_Job, bury);
 ZEND_METHOD(Beanstalk_Job, touch);
+ZEND_METHOD(Beanstalk_Job, stats);
 
 
 static const zend_function_entry class_Beanstalk_Queue_methods[] = {
 	ZEND_ME(Beanstalk_Queue, __construct, arginfo_class_Beanstalk_Queue___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, put, arginfo_class_Beanstalk_Queue_put, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, putMany, arginfo_class_Beanstalk_Queue_putMany, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, useTube, arginfo_class_Beanstalk_Queue_useTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, usedTube, arginfo_class_Beanstalk_Queue_usedTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, watch, arginfo_class_Beanstalk_Queue_watch, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, ignore, arginfo_class_Beanstalk_Queue_ignore, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, watchedTubes, arginfo_class_Beanstalk_Queue_watchedTubes, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, reserve, arginfo_class_Beanstalk_Queue_reserve, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, reserveJob, arginfo_class_Beanstalk_Queue_reserveJob, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, delete, arginfo_class_Beanstalk_Queue_delete, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, release, arginfo_class_Beanstalk_Queue_release, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, bury, arginfo_class_Beanstalk_Queue_bury, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, touch, arginfo_class_Beanstalk_Queue_touch, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, kick, arginfo_class_Beanstalk_Queue_kick, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, kickJob, arginfo_class_Beanstalk_Queue_kickJob, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, peek, arginfo_class_Beanstalk_Queue_peek, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, peekReady, arginfo_class_Beanstalk_Queue_peekReady, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, peekDelayed, arginfo_class_Beanstalk_Queue_peekDelayed, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, peekBuried, arginfo_class_Beanstalk_Queue_peekBuried, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, statsJob, arginfo_class_Beanstalk_Queue_statsJob, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, statsTube, arginfo_class_Beanstalk_Queue_statsTube, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, stats, arginfo_class_Beanstalk_Queue_stats, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, listTubes, arginfo_class_Beanstalk_Queue_listTubes, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, pauseTube, arginfo_class_Beanstalk_Queue_pauseTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, close, arginfo_class_Beanstalk_Queue_close, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
@@ -112,6 +186,7 @@ static const zend_function_entry class_Beanstalk_Job_methods[] = {
 	ZEND_ME(Beanstalk_Job, release, arginfo_class_Beanstalk_Job_release, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Job, bury, arginfo_class_Beanstalk_Job_bury, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Job, touch, arginfo_class_Beanstalk_Job_touch, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Job, stats, arginfo_class_Beanstalk_Job_stats, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -152,6 +227,11 @@ static const zend_function_entry class_Beanstalk_ProtocolException_methods[] = {
 
 
 static const zend_function_entry class_Beanstalk_DeadlineSoonException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_BatchException_methods[] = {
 	ZEND_FE_END
 };
 
@@ -277,6 +357,29 @@ static zend_class_entry *register_class_Beanstalk_DeadlineSoonException(zend_cla
 
 	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "DeadlineSoonException", class_Beanstalk_DeadlineSoonException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_BatchException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "BatchException", class_Beanstalk_BatchException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+	class_entry->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES;
+
+	zval property_inserted_default_value;
+	ZVAL_UNDEF(&property_inserted_default_value);
+	zend_string *property_inserted_name = zend_string_init("inserted", sizeof("inserted") - 1, 1);
+	zend_declare_typed_property(class_entry, property_inserted_name, &property_inserted_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_inserted_name);
+
+	zval property_failed_default_value;
+	ZVAL_UNDEF(&property_failed_default_value);
+	zend_string *property_failed_name = zend_string_init("failed", sizeof("failed") - 1, 1);
+	zend_declare_typed_property(class_entry, property_failed_name, &property_failed_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
+	zend_string_release(property_failed_name);
 
 	return class_entry;
 }

@@ -10,6 +10,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "php_beanstalk.h"
+#include "command.h"
 
 /* Slots of the declared properties, in stub order. */
 #define JOB_PROP_ID 0
@@ -17,6 +18,8 @@
 
 typedef struct {
 	zval queue;            /* the Queue object, or UNDEF */
+	uint64_t generation;   /* of the queue's connection when the job came */
+	bool settled;          /* deleted, released or buried through this object */
 	zend_object std;
 } php_beanstalk_job;
 
@@ -65,7 +68,7 @@ void php_beanstalk_job_minit(zend_class_entry *ce)
 	job_handlers.clone_obj = NULL;
 }
 
-void php_beanstalk_job_create(zval *out, zend_object *queue, uint64_t id, const char *data, size_t len)
+void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len)
 {
 	object_init_ex(out, php_beanstalk_job_ce);
 	php_beanstalk_job *job = job_from_obj(Z_OBJ_P(out));
@@ -74,6 +77,12 @@ void php_beanstalk_job_create(zval *out, zend_object *queue, uint64_t id, const 
 	ZVAL_STRINGL_FAST(OBJ_PROP_NUM(&job->std, JOB_PROP_DATA), data, len);
 	GC_ADDREF(queue);
 	ZVAL_OBJ(&job->queue, queue);
+	job->generation = bsc_conn_generation(conn);
+}
+
+bool php_beanstalk_job_settled(zend_object *obj)
+{
+	return job_from_obj(obj)->settled;
 }
 
 static uint64_t job_id(zend_object *obj)
@@ -83,16 +92,28 @@ static uint64_t job_id(zend_object *obj)
 	return Z_TYPE_P(id) == IS_LONG ? (uint64_t)Z_LVAL_P(id) : 0;
 }
 
-uint64_t php_beanstalk_job_id_arg(zend_object *job, zend_long id, uint32_t arg_num)
+uint64_t php_beanstalk_job_target(zend_object *obj, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation)
 {
-	if (job) {
-		return job_id(job);
+	*generation = 0;
+	if (obj) {
+		php_beanstalk_job *job = job_from_obj(obj);
+		if (Z_TYPE(job->queue) == IS_OBJECT && Z_OBJ(job->queue) == queue) {
+			*generation = job->generation;
+		}
+		return job_id(obj);
 	}
 	if (id <= 0) {
 		zend_argument_value_error(arg_num, "must be a Beanstalk\\Job or a job id greater than 0");
 		return 0;
 	}
 	return (uint64_t)id;
+}
+
+void php_beanstalk_job_settle(zend_object *obj)
+{
+	if (obj) {
+		job_from_obj(obj)->settled = true;
+	}
 }
 
 /* Runs op for this job on the connection it came from. */
@@ -115,8 +136,11 @@ static void job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, u
 		RETURN_THROWS();
 	}
 	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
-	if (!conn || !php_beanstalk_job_command(conn, op, job_id(&job->std), priority, delay)) {
+	if (!conn || !php_beanstalk_job_command(conn, op, job_id(&job->std), job->generation, priority, delay)) {
 		RETURN_THROWS();
+	}
+	if (op != PHP_BEANSTALK_TOUCH) {
+		job->settled = true;
 	}
 }
 
@@ -145,6 +169,34 @@ PHP_METHOD(Beanstalk_Job, release)
 PHP_METHOD(Beanstalk_Job, bury)
 {
 	job_command(INTERNAL_FUNCTION_PARAM_PASSTHRU, PHP_BEANSTALK_BURY, 1);
+}
+/* }}} */
+
+/* {{{ Job::stats(): array */
+PHP_METHOD(Beanstalk_Job, stats)
+{
+	bsc_yaml yaml;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	php_beanstalk_job *job = job_from_obj(Z_OBJ_P(ZEND_THIS));
+	if (Z_ISUNDEF(job->queue)) {
+		zend_throw_error(NULL, "Beanstalk\\Job was not created by a Queue");
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	uint64_t id = job_id(&job->std);
+	bsc_status st = bsc_stats_job(conn, id, &yaml);
+	if (st != BSC_OK) {
+		php_beanstalk_throw(conn, st, "stats", id);
+		RETURN_THROWS();
+	}
+	if (!php_beanstalk_stats_to_array(return_value, yaml.body, yaml.len, BSC_STATS_JOB)) {
+		zend_throw_exception_ex(php_beanstalk_protocol_exception_ce, 0, "stats: %s sent YAML that is not a stats list", bsc_conn_name(conn));
+		RETURN_THROWS();
+	}
 }
 /* }}} */
 

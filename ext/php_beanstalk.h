@@ -8,6 +8,7 @@
 
 #include "php.h"
 #include "conn.h"
+#include "stats.h"
 
 #define PHP_BEANSTALK_VERSION "0.1.0"
 
@@ -24,6 +25,7 @@ extern zend_class_entry *php_beanstalk_job_too_big_exception_ce;
 extern zend_class_entry *php_beanstalk_not_found_exception_ce;
 extern zend_class_entry *php_beanstalk_protocol_exception_ce;
 extern zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
+extern zend_class_entry *php_beanstalk_batch_exception_ce;
 
 /* ext/queue.c */
 void php_beanstalk_queue_minit(zend_class_entry *ce);
@@ -38,14 +40,29 @@ typedef enum {
 	PHP_BEANSTALK_BURY,
 	PHP_BEANSTALK_TOUCH
 } php_beanstalk_job_op;
-bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, zend_long priority, zend_long delay);
+/* generation: that of the connection the job was reserved on (0: any). A
+ * job is only acted on over that same connection: once it was lost, the
+ * server gave the job back (and after a restart without a binlog its id may
+ * name another job), so nothing is sent and NotFoundException is thrown. */
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay);
 
 /* ext/job.c */
 void php_beanstalk_job_minit(zend_class_entry *ce);
-/* A new Job in *out, bound to the queue it came from. */
-void php_beanstalk_job_create(zval *out, zend_object *queue, uint64_t id, const char *data, size_t len);
-/* Job|int argument: the id, or 0 after throwing for a bad value. */
-uint64_t php_beanstalk_job_id_arg(zend_object *job, zend_long id, uint32_t arg_num);
+/* A new Job in *out, bound to the queue (and connection) it came from. */
+void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len);
+/* A Job|int argument given to queue: the id (0 after throwing for a bad
+ * value), and in *generation the connection generation to act under (0 when
+ * the job did not come from this queue). */
+uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation);
+/* Marks a Job as deleted, released or buried (NULL: nothing to mark). */
+void php_beanstalk_job_settle(zend_object *job);
+/* Whether the job was deleted, released or buried through the API. */
+bool php_beanstalk_job_settled(zend_object *job);
+
+/* ext/stats.c: the YAML of a stats or list answer as an array in *out;
+ * false (out UNDEF) when it is not what beanstalkd sends. */
+bool php_beanstalk_stats_to_array(zval *out, const char *body, size_t len, bsc_stats_kind kind);
+bool php_beanstalk_list_to_array(zval *out, const char *body, size_t len);
 
 /* ext/exceptions.c */
 /* Throws the exception that a failed command's status calls for. */

@@ -412,7 +412,7 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 	bsc_conn_set_interrupt(conn, NULL, NULL);
 	switch (st) {
 	case BSC_OK:
-		php_beanstalk_job_create(return_value, Z_OBJ_P(ZEND_THIS), job.id, job.body, job.body_len);
+		php_beanstalk_job_create(return_value, Z_OBJ_P(ZEND_THIS), conn, job.id, job.body, job.body_len);
 		return;
 	case BSC_TIMED_OUT:
 	/* The connection was closed, so a job the server reserved for us after
@@ -426,11 +426,12 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 }
 /* }}} */
 
-bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, zend_long priority, zend_long delay)
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay)
 {
 	static const char *const verbs[] = { "delete", "release", "bury", "touch" };
 	bsc_status st;
 
+	bsc_conn_pin(conn, generation);
 	switch (op) {
 	case PHP_BEANSTALK_DELETE:
 		st = bsc_delete(conn, id);
@@ -465,13 +466,17 @@ static void queue_job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op
 		Z_PARAM_LONG(delay)
 	ZEND_PARSE_PARAMETERS_END();
 
-	uint64_t id = php_beanstalk_job_id_arg(job_obj, job_id, 1);
+	uint64_t generation;
+	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
 	if (!id || !php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3)) {
 		RETURN_THROWS();
 	}
 	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn || !php_beanstalk_job_command(conn, op, id, priority, delay)) {
+	if (!conn || !php_beanstalk_job_command(conn, op, id, generation, priority, delay)) {
 		RETURN_THROWS();
+	}
+	if (op != PHP_BEANSTALK_TOUCH) {
+		php_beanstalk_job_settle(job_obj);
 	}
 }
 
@@ -512,5 +517,381 @@ PHP_METHOD(Beanstalk_Queue, close)
 		RETURN_THROWS();
 	}
 	bsc_conn_close(conn);
+}
+/* }}} */
+
+/* {{{ Queue::putMany(array $data, int $priority = 1024, int $delay = 0, int $ttr = 60): array */
+static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *results, bsc_status st)
+{
+	zval inserted, failed;
+	zend_long first = -1, refused = 0;
+
+	array_init(&inserted);
+	array_init(&failed);
+	for (zend_long i = 0; i < n; i++) {
+		const bsc_put_result *r = &results[i];
+		if (r->status == BSC_OK || r->status == BSC_BURIED) {
+			add_index_long(&inserted, i, (zend_long)r->id);
+		}
+		if (r->status == BSC_OK) {
+			continue;
+		}
+		refused++;
+		if (first < 0) {
+			first = i;
+		}
+		if (r->status == BSC_BURIED) {
+			add_index_string(&failed, i, "BURIED");
+		} else if (r->status == BSC_SERVER_ERROR) {
+			add_index_string(&failed, i, bsc_reply_name(r->refused));
+		} else {
+			add_index_string(&failed, i, "NOT_CONFIRMED");
+		}
+	}
+	/* The cause first: the batch exception takes it as its previous one. */
+	const bsc_put_result *r = &results[first];
+	if (r->status == BSC_SERVER_ERROR) {
+		zend_throw_exception_ex(r->refused == BSC_REPLY_JOB_TOO_BIG ? php_beanstalk_job_too_big_exception_ce
+			: php_beanstalk_server_exception_ce, 0, "putMany: %s answered %s to the job at index " ZEND_LONG_FMT,
+			bsc_conn_name(conn), bsc_reply_name(r->refused), first);
+	} else if (r->status == BSC_BURIED) {
+		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0, "putMany: %s was out of memory and buried job %" PRIu64,
+			bsc_conn_name(conn), r->id);
+	} else {
+		php_beanstalk_throw(conn, st, "putMany", 0);
+	}
+	zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
+		"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
+		(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, Z_STRVAL_P(zend_hash_index_find(Z_ARRVAL(failed), first)));
+	zend_update_property(php_beanstalk_batch_exception_ce, batch, ZEND_STRL("inserted"), &inserted);
+	zend_update_property(php_beanstalk_batch_exception_ce, batch, ZEND_STRL("failed"), &failed);
+	zval_ptr_dtor(&inserted);
+	zval_ptr_dtor(&failed);
+	(void)refused;
+}
+
+PHP_METHOD(Beanstalk_Queue, putMany)
+{
+	HashTable *data;
+	zend_long priority = 1024, delay = 0, ttr = 60;
+	zval *item;
+	zend_ulong index;
+
+	ZEND_PARSE_PARAMETERS_START(1, 4)
+		Z_PARAM_ARRAY_HT(data)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(priority)
+		Z_PARAM_LONG(delay)
+		Z_PARAM_LONG(ttr)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3) || !php_beanstalk_check_u32(ttr, 4)) {
+		RETURN_THROWS();
+	}
+	uint32_t n = zend_hash_num_elements(data);
+	ZEND_HASH_FOREACH_NUM_KEY_VAL(data, index, item) {
+		ZVAL_DEREF(item);
+		if (Z_TYPE_P(item) != IS_STRING) {
+			zend_argument_type_error(1, "must be an array of strings, %s given at key " ZEND_ULONG_FMT, zend_zval_type_name(item), index);
+			RETURN_THROWS();
+		}
+	} ZEND_HASH_FOREACH_END();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	if (n == 0) {
+		RETURN_EMPTY_ARRAY();
+	}
+	bsc_body *bodies = safe_emalloc(n, sizeof(*bodies), 0);
+	bsc_put_result *results = safe_emalloc(n, sizeof(*results), 0);
+	uint32_t i = 0;
+	ZEND_HASH_FOREACH_VAL(data, item) {
+		ZVAL_DEREF(item);
+		bodies[i].data = Z_STRVAL_P(item);
+		bodies[i].len = Z_STRLEN_P(item);
+		i++;
+	} ZEND_HASH_FOREACH_END();
+
+	bsc_status st = bsc_put_many(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, bodies, n, results);
+	bool all_in = st == BSC_OK;
+	for (i = 0; i < n && all_in; i++) {
+		all_in = results[i].status == BSC_OK;
+	}
+	if (all_in) {
+		array_init_size(return_value, n);
+		for (i = 0; i < n; i++) {
+			add_next_index_long(return_value, (zend_long)results[i].id);
+		}
+	} else {
+		throw_batch(conn, n, results, st);
+	}
+	efree(bodies);
+	efree(results);
+}
+/* }}} */
+
+/* The Job from a RESERVED or FOUND answer; null for NOT_FOUND. */
+static void return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id)
+{
+	if (st == BSC_OK) {
+		php_beanstalk_job_create(return_value, queue, conn, job->id, job->body, job->body_len);
+	} else if (st == BSC_NOT_FOUND) {
+		RETVAL_NULL();
+	} else {
+		php_beanstalk_throw(conn, st, verb, id);
+	}
+}
+
+/* {{{ Queue::reserveJob(int $id): ?Job */
+PHP_METHOD(Beanstalk_Queue, reserveJob)
+{
+	zend_long id;
+	bsc_job job;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_LONG(id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (id <= 0) {
+		zend_argument_value_error(1, "must be greater than 0");
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_reserve_job(conn, (uint64_t)id, &job);
+	return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, "reserveJob", (uint64_t)id);
+}
+/* }}} */
+
+/* {{{ Queue::kick(int $bound): int */
+PHP_METHOD(Beanstalk_Queue, kick)
+{
+	zend_long bound;
+	uint64_t kicked = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_LONG(bound)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_u32(bound, 1)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_kick(conn, (uint32_t)bound, &kicked);
+	if (st != BSC_OK) {
+		php_beanstalk_throw(conn, st, "kick", 0);
+		RETURN_THROWS();
+	}
+	RETURN_LONG((zend_long)kicked);
+}
+/* }}} */
+
+/* {{{ Queue::kickJob(Job|int $job): bool */
+PHP_METHOD(Beanstalk_Queue, kickJob)
+{
+	zend_object *job_obj = NULL;
+	zend_long job_id = 0;
+	uint64_t generation;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_OBJ_OF_CLASS_OR_LONG(job_obj, php_beanstalk_job_ce, job_id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
+	bsc_conn *conn = id ? php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)) : NULL;
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	/* kick-job works from any connection: no generation to keep to. */
+	bsc_status st = bsc_kick_job(conn, id);
+	if (st == BSC_OK || st == BSC_NOT_FOUND) {
+		RETURN_BOOL(st == BSC_OK);
+	}
+	php_beanstalk_throw(conn, st, "kickJob", id);
+	RETURN_THROWS();
+}
+/* }}} */
+
+/* {{{ Queue::peek(int $id): ?Job */
+PHP_METHOD(Beanstalk_Queue, peek)
+{
+	zend_long id;
+	bsc_job job;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_LONG(id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (id <= 0) {
+		zend_argument_value_error(1, "must be greater than 0");
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_peek(conn, (uint64_t)id, &job);
+	return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, "peek", (uint64_t)id);
+}
+/* }}} */
+
+static void queue_peek_next(INTERNAL_FUNCTION_PARAMETERS, bsc_peek_which which, const char *verb)
+{
+	bsc_job job;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_peek_next(conn, which, &job);
+	return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, verb, 0);
+}
+
+/* {{{ Queue::peekReady(): ?Job */
+PHP_METHOD(Beanstalk_Queue, peekReady)
+{
+	queue_peek_next(INTERNAL_FUNCTION_PARAM_PASSTHRU, BSC_PEEK_READY, "peekReady");
+}
+/* }}} */
+
+/* {{{ Queue::peekDelayed(): ?Job */
+PHP_METHOD(Beanstalk_Queue, peekDelayed)
+{
+	queue_peek_next(INTERNAL_FUNCTION_PARAM_PASSTHRU, BSC_PEEK_DELAYED, "peekDelayed");
+}
+/* }}} */
+
+/* {{{ Queue::peekBuried(): ?Job */
+PHP_METHOD(Beanstalk_Queue, peekBuried)
+{
+	queue_peek_next(INTERNAL_FUNCTION_PARAM_PASSTHRU, BSC_PEEK_BURIED, "peekBuried");
+}
+/* }}} */
+
+/* A stats answer as an array; null for NOT_FOUND when allowed. */
+static void return_stats(zval *return_value, bsc_conn *conn, bsc_status st, const bsc_yaml *yaml, bsc_stats_kind kind, const char *verb, uint64_t id)
+{
+	if (st == BSC_NOT_FOUND) {
+		RETURN_NULL();
+	}
+	if (st != BSC_OK) {
+		php_beanstalk_throw(conn, st, verb, id);
+		return;
+	}
+	bool ok = kind == (bsc_stats_kind)-1 ? php_beanstalk_list_to_array(return_value, yaml->body, yaml->len)
+		: php_beanstalk_stats_to_array(return_value, yaml->body, yaml->len, kind);
+	if (!ok) {
+		zend_throw_exception_ex(php_beanstalk_protocol_exception_ce, 0, "%s: %s sent YAML that is not a stats list", verb, bsc_conn_name(conn));
+	}
+}
+
+/* {{{ Queue::statsJob(Job|int $job): ?array */
+PHP_METHOD(Beanstalk_Queue, statsJob)
+{
+	zend_object *job_obj = NULL;
+	zend_long job_id = 0;
+	uint64_t generation;
+	bsc_yaml yaml;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_OBJ_OF_CLASS_OR_LONG(job_obj, php_beanstalk_job_ce, job_id)
+	ZEND_PARSE_PARAMETERS_END();
+
+	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
+	bsc_conn *conn = id ? php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)) : NULL;
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_stats_job(conn, id, &yaml);
+	return_stats(return_value, conn, st, &yaml, BSC_STATS_JOB, "statsJob", id);
+}
+/* }}} */
+
+/* {{{ Queue::statsTube(string $tube): ?array */
+PHP_METHOD(Beanstalk_Queue, statsTube)
+{
+	zend_string *tube;
+	bsc_yaml yaml;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(tube)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_stats_tube(conn, ZSTR_VAL(tube), ZSTR_LEN(tube), &yaml);
+	return_stats(return_value, conn, st, &yaml, BSC_STATS_TUBE, "statsTube", 0);
+}
+/* }}} */
+
+/* {{{ Queue::stats(): array */
+PHP_METHOD(Beanstalk_Queue, stats)
+{
+	bsc_yaml yaml;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_stats(conn, &yaml);
+	return_stats(return_value, conn, st, &yaml, BSC_STATS_SERVER, "stats", 0);
+}
+/* }}} */
+
+/* {{{ Queue::listTubes(): array */
+PHP_METHOD(Beanstalk_Queue, listTubes)
+{
+	bsc_yaml yaml;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_list_tubes(conn, &yaml);
+	return_stats(return_value, conn, st, &yaml, (bsc_stats_kind)-1, "listTubes", 0);
+}
+/* }}} */
+
+/* {{{ Queue::pauseTube(string $tube, int $seconds): void */
+PHP_METHOD(Beanstalk_Queue, pauseTube)
+{
+	zend_string *tube;
+	zend_long seconds;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(tube)
+		Z_PARAM_LONG(seconds)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (!php_beanstalk_check_tube(tube, 1, NULL) || !php_beanstalk_check_u32(seconds, 2)) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_status st = bsc_pause_tube(conn, ZSTR_VAL(tube), ZSTR_LEN(tube), (uint32_t)seconds);
+	if (st == BSC_NOT_FOUND) {
+		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0, "pauseTube: %s has no tube \"%s\"", bsc_conn_name(conn), ZSTR_VAL(tube));
+		RETURN_THROWS();
+	}
+	if (st != BSC_OK) {
+		php_beanstalk_throw(conn, st, "pauseTube", 0);
+		RETURN_THROWS();
+	}
 }
 /* }}} */

@@ -51,6 +51,7 @@ struct bsc_conn {
 	bsc_parser parser;
 	uint64_t generation;
 	size_t max_job_size;      /* the server's -z, once known; 0 until then */
+	uint64_t pinned;          /* the next send must go out under this generation (0: any) */
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
 
@@ -303,6 +304,11 @@ double bsc_conn_timeout(const bsc_conn *c)
 	return c->opt.timeout;
 }
 
+void bsc_conn_pin(bsc_conn *c, uint64_t generation)
+{
+	c->pinned = generation;
+}
+
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
 {
 	c->interrupt = fn;
@@ -550,6 +556,9 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 
 bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 {
+	uint64_t pinned = c->pinned;
+
+	c->pinned = 0;
 	if (n == 0) {
 		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
 	}
@@ -562,6 +571,9 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		}
 		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
 			return st;
+		}
+		if (pinned && pinned != c->generation) {
+			return BSC_NOT_FOUND;  /* the job went back to the server with the old connection */
 		}
 		st = send_once(c, reqs, n, &written);
 		/* A connection that died unseen fails the first write; when not a

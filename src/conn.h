@@ -81,6 +81,10 @@ uint64_t bsc_conn_generation(const bsc_conn *c);
 size_t bsc_conn_max_job_size(const bsc_conn *c);
 void bsc_conn_set_max_job_size(bsc_conn *c, size_t size);
 int bsc_conn_fd(const bsc_conn *c);
+/* The next send goes out only under this generation (0: any): a command
+ * about a job reserved over a connection since lost gets BSC_NOT_FOUND
+ * without being sent, even when the loss is only found on sending. */
+void bsc_conn_pin(bsc_conn *c, uint64_t generation);
 double bsc_conn_timeout(const bsc_conn *c);
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
 
