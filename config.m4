@@ -17,12 +17,18 @@ if test "$PHP_BEANSTALK" != "no"; then
     AC_MSG_ERROR([re2c is needed to build src/proto.c from src/proto.re])
   fi
 
+  if test -n "$RE2C"; then
+    AC_DEFINE_UNQUOTED([BEANSTALK_RE2C], ["re2c $php_re2c_version"], [The re2c that generates src/proto.c])
+  else
+    AC_DEFINE([BEANSTALK_RE2C], ["re2c (shipped src/proto.c)"], [The re2c that generated src/proto.c])
+  fi
+
   BEANSTALK_CFLAGS="-std=gnu11 -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
   if test "$PHP_BEANSTALK_DEV" != "no"; then
     BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
 
-  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/job.c ext/stats.c src/proto.c src/net.c src/conn.c src/command.c src/stats.c"
+  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/job.c ext/stats.c ext/persistent.c src/proto.c src/net.c src/conn.c src/command.c src/stats.c"
 
   PHP_NEW_EXTENSION([beanstalk], [$BEANSTALK_SOURCES], [$ext_shared],, [$BEANSTALK_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/ext])

@@ -12,6 +12,14 @@
 
 #define PHP_BEANSTALK_VERSION "0.1.0"
 
+ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
+	double connect_timeout;   /* beanstalk.connect_timeout */
+	double timeout;           /* beanstalk.timeout */
+ZEND_END_MODULE_GLOBALS(beanstalk)
+
+ZEND_EXTERN_MODULE_GLOBALS(beanstalk)
+#define BEANSTALK_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(beanstalk, v)
+
 extern zend_module_entry beanstalk_module_entry;
 #define phpext_beanstalk_ptr &beanstalk_module_entry
 
@@ -45,6 +53,17 @@ typedef enum {
  * server gave the job back (and after a restart without a binlog its id may
  * name another job), so nothing is sent and NotFoundException is thrown. */
 bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay);
+
+/* ext/persistent.c */
+typedef struct php_beanstalk_pconn php_beanstalk_pconn;
+void php_beanstalk_persistent_minit(int module_number);
+/* The persistent connection kept under key, taken by the caller (created
+ * on first use). NULL with *slot NULL when another Queue of this request
+ * holds it, or on error (message in errbuf). */
+bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, size_t len, const bsc_conn_options *opt, char errbuf[BSC_ERRSTR_LEN], php_beanstalk_pconn **slot);
+void php_beanstalk_persistent_give_back(php_beanstalk_pconn *slot);
+/* Persistent connections of this process that are open now. */
+zend_long php_beanstalk_persistent_count(void);
 
 /* ext/job.c */
 void php_beanstalk_job_minit(zend_class_entry *ce);

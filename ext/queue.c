@@ -14,13 +14,12 @@
 #include "command.h"
 
 #define DEFAULT_SERVER "127.0.0.1:11300"
-#define DEFAULT_CONNECT_TIMEOUT 1.0
-#define DEFAULT_TIMEOUT 5.0
 /* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */
 #define RESERVE_TIMEOUT_MAX 2147483647
 
 typedef struct {
 	bsc_conn *conn;
+	php_beanstalk_pconn *pconn;   /* when conn is a persistent one */
 	zend_object std;
 } php_beanstalk_queue;
 
@@ -52,12 +51,23 @@ static zend_object *queue_create(zend_class_entry *ce)
 	return &q->std;
 }
 
+/* Lets go of the connection: a persistent one goes back to the process. */
+static void queue_drop_conn(php_beanstalk_queue *q)
+{
+	if (q->pconn) {
+		php_beanstalk_persistent_give_back(q->pconn);
+	} else {
+		bsc_conn_free(q->conn);
+	}
+	q->conn = NULL;
+	q->pconn = NULL;
+}
+
 static void queue_free(zend_object *obj)
 {
 	php_beanstalk_queue *q = queue_from_obj(obj);
 
-	bsc_conn_free(q->conn);
-	q->conn = NULL;
+	queue_drop_conn(q);
 	zend_object_std_dtor(obj);
 }
 
@@ -75,6 +85,8 @@ typedef struct {
 	bsc_conn_options conn;
 	zend_string *tube;
 	HashTable *watch;
+	bool persistent;
+	zend_string *pool_id;         /* persistent => "id": a separate slot */
 } queue_options;
 
 static bool option_seconds(zval *value, const char *name, double *out)
@@ -105,11 +117,13 @@ static bool parse_options(HashTable *options, queue_options *out)
 	zend_string *key;
 	zval *value;
 
-	out->conn.connect_timeout = DEFAULT_CONNECT_TIMEOUT;
-	out->conn.timeout = DEFAULT_TIMEOUT;
+	out->conn.connect_timeout = BEANSTALK_G(connect_timeout);
+	out->conn.timeout = BEANSTALK_G(timeout);
 	out->conn.body_max = 0;
 	out->tube = NULL;
 	out->watch = NULL;
+	out->persistent = false;
+	out->pool_id = NULL;
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
 		if (!key) {
 			zend_argument_value_error(2, "must be an array keyed by option name");
@@ -154,6 +168,20 @@ static bool parse_options(HashTable *options, queue_options *out)
 				}
 			} ZEND_HASH_FOREACH_END();
 			out->watch = Z_ARRVAL_P(value);
+		} else if (zend_string_equals_literal(key, "persistent")) {
+			if (Z_TYPE_P(value) == IS_TRUE || Z_TYPE_P(value) == IS_FALSE) {
+				out->persistent = Z_TYPE_P(value) == IS_TRUE;
+			} else if (Z_TYPE_P(value) == IS_STRING) {
+				if (Z_STRLEN_P(value) == 0 || Z_STRLEN_P(value) > 200) {
+					zend_argument_value_error(2, "option \"persistent\" must be a bool or a pool id of 1 to 200 bytes");
+					return false;
+				}
+				out->persistent = true;
+				out->pool_id = Z_STR_P(value);
+			} else {
+				zend_argument_type_error(2, "option \"persistent\" must be of type bool|string, %s given", zend_zval_type_name(value));
+				return false;
+			}
 		} else {
 			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
 			return false;
@@ -221,7 +249,19 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = bsc_conn_new(address, address_len, &opt.conn, errbuf);
+	bsc_conn *conn = NULL;
+	php_beanstalk_pconn *pconn = NULL;
+	errbuf[0] = '\0';
+	if (opt.persistent) {
+		zend_string *key = zend_strpprintf(0, "beanstalk:%.*s|%s", (int)address_len, address, opt.pool_id ? ZSTR_VAL(opt.pool_id) : "");
+		conn = php_beanstalk_persistent_take(key, address, address_len, &opt.conn, errbuf, &pconn);
+		zend_string_release(key);
+	}
+	/* Not persistent, or its persistent connection is taken by another
+	 * Queue of this request: a connection of its own. */
+	if (!conn && !errbuf[0]) {
+		conn = bsc_conn_new(address, address_len, &opt.conn, errbuf);
+	}
 	if (!conn) {
 		zend_argument_value_error(1, "%s", errbuf);
 		RETURN_THROWS();
@@ -242,8 +282,9 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 			bsc_conn_ignore(conn, "default", strlen("default"));
 		}
 	}
-	bsc_conn_free(q->conn);
+	queue_drop_conn(q);
 	q->conn = conn;
+	q->pconn = pconn;
 }
 /* }}} */
 

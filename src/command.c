@@ -67,6 +67,9 @@ static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *ver
 	job->id = reply.num;
 	job->body = reply.body;
 	job->body_len = reply.body_len;
+	if (success == BSC_REPLY_RESERVED) {
+		bsc_conn_hold(c, job->id);
+	}
 	return BSC_OK;
 }
 
@@ -85,6 +88,16 @@ static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *ve
 	out->body = reply.body;
 	out->len = reply.body_len;
 	return BSC_OK;
+}
+
+/* After delete/release/bury: the job is no longer ours once the server
+ * says done, or NOT_FOUND (it was not ours any more anyway). */
+static bsc_status let_go_on(bsc_conn *c, uint64_t id, bsc_status st)
+{
+	if (st == BSC_OK || st == BSC_BURIED || st == BSC_NOT_FOUND) {
+		bsc_conn_let_go(c, id);
+	}
+	return st;
 }
 
 static void put_line(bsc_line *line, uint32_t pri, uint32_t delay, uint32_t ttr, size_t len)
@@ -235,6 +248,7 @@ bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
 		job->id = reply.num;
 		job->body = reply.body;
 		job->body_len = reply.body_len;
+		bsc_conn_hold(c, job->id);
 		return BSC_OK;
 	case BSC_REPLY_TIMED_OUT:
 		return BSC_TIMED_OUT;
@@ -262,7 +276,7 @@ bsc_status bsc_delete(bsc_conn *c, uint64_t id)
 	bsc_line_start(&line, "delete");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	return simple(c, &line, "delete", BSC_REPLY_DELETED);
+	return let_go_on(c, id, simple(c, &line, "delete", BSC_REPLY_DELETED));
 }
 
 bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
@@ -280,12 +294,12 @@ bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
 		return st;
 	}
 	if (reply.kind == BSC_REPLY_RELEASED) {
-		return BSC_OK;
+		return let_go_on(c, id, BSC_OK);
 	}
 	if (reply.kind == BSC_REPLY_BURIED && !reply.has_num) {
-		return BSC_BURIED;
+		return let_go_on(c, id, BSC_BURIED);
 	}
-	return unexpected(c, &reply, "release", true);
+	return let_go_on(c, id, unexpected(c, &reply, "release", true));
 }
 
 bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri)
@@ -296,7 +310,7 @@ bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri)
 	bsc_line_u64(&line, id);
 	bsc_line_u64(&line, pri);
 	bsc_line_end(&line);
-	return simple(c, &line, "bury", BSC_REPLY_BURIED);
+	return let_go_on(c, id, simple(c, &line, "bury", BSC_REPLY_BURIED));
 }
 
 bsc_status bsc_touch(bsc_conn *c, uint64_t id)

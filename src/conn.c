@@ -52,6 +52,11 @@ struct bsc_conn {
 	uint64_t generation;
 	size_t max_job_size;      /* the server's -z, once known; 0 until then */
 	uint64_t pinned;          /* the next send must go out under this generation (0: any) */
+
+	/* Jobs reserved over this connection and not yet given up: a connection
+	 * holding one must not be handed to someone else. */
+	uint64_t *held;
+	size_t held_count, held_cap;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
 
@@ -189,6 +194,7 @@ void bsc_conn_free(bsc_conn *c)
 	free(c->watched.items);
 	free(c->srv_watched.items);
 	free(c->expect);
+	free(c->held);
 	free(c->sync);
 	free(c->iov);
 	free(c);
@@ -202,6 +208,7 @@ void bsc_conn_close(bsc_conn *c)
 	}
 	bsc_parser_reset(&c->parser);
 	c->expect_head = c->expect_len = 0;
+	c->held_count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
 	 * restarted with another -z: a put must not be refused before that on
 	 * what the old one said. */
@@ -304,6 +311,44 @@ double bsc_conn_timeout(const bsc_conn *c)
 	return c->opt.timeout;
 }
 
+void bsc_conn_hold(bsc_conn *c, uint64_t id)
+{
+	if (c->held_count == c->held_cap) {
+		size_t cap = c->held_cap ? c->held_cap * 2 : 8;
+		uint64_t *held = realloc(c->held, cap * sizeof(*held));
+		if (!held) {
+			/* Cannot remember it: forget the connection instead, the
+			 * server gives the job back. */
+			bsc_conn_close(c);
+			return;
+		}
+		c->held = held;
+		c->held_cap = cap;
+	}
+	c->held[c->held_count++] = id;
+}
+
+void bsc_conn_let_go(bsc_conn *c, uint64_t id)
+{
+	for (size_t i = 0; i < c->held_count; i++) {
+		if (c->held[i] == id) {
+			c->held[i] = c->held[--c->held_count];
+			return;
+		}
+	}
+}
+
+size_t bsc_conn_held(const bsc_conn *c)
+{
+	return c->held_count;
+}
+
+void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout)
+{
+	c->opt.connect_timeout = connect_timeout;
+	c->opt.timeout = timeout;
+}
+
 void bsc_conn_pin(bsc_conn *c, uint64_t generation)
 {
 	c->pinned = generation;
@@ -358,6 +403,12 @@ bsc_status bsc_conn_ignore(bsc_conn *c, const char *tube, size_t len)
 	}
 	tube_list_remove(&c->watched, (size_t)i);
 	return BSC_OK;
+}
+
+bool bsc_conn_reset_tubes(bsc_conn *c)
+{
+	tube_set(&c->used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+	return tube_list_reset(&c->watched);
 }
 
 size_t bsc_conn_watch_count(const bsc_conn *c)

@@ -81,10 +81,17 @@ uint64_t bsc_conn_generation(const bsc_conn *c);
 size_t bsc_conn_max_job_size(const bsc_conn *c);
 void bsc_conn_set_max_job_size(bsc_conn *c, size_t size);
 int bsc_conn_fd(const bsc_conn *c);
+/* Jobs reserved over this connection and not deleted, released or buried
+ * yet (a job whose TTR ran out server-side still counts: a conservative
+ * count). Emptied when the connection closes. */
+void bsc_conn_hold(bsc_conn *c, uint64_t id);
+void bsc_conn_let_go(bsc_conn *c, uint64_t id);
+size_t bsc_conn_held(const bsc_conn *c);
 /* The next send goes out only under this generation (0: any): a command
  * about a job reserved over a connection since lost gets BSC_NOT_FOUND
  * without being sent, even when the loss is only found on sending. */
 void bsc_conn_pin(bsc_conn *c, uint64_t generation);
+void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout);
 double bsc_conn_timeout(const bsc_conn *c);
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
 
@@ -95,6 +102,9 @@ const char *bsc_conn_used(const bsc_conn *c, size_t *len);
 bool bsc_conn_watch(bsc_conn *c, const char *tube, size_t len);
 /* BSC_NOT_IGNORED when it is the only watched tube (nothing changes). */
 bsc_status bsc_conn_ignore(bsc_conn *c, const char *tube, size_t len);
+/* Back to "default" used and watched, for a new owner; the server's state
+ * is brought there lazily, like any other change. */
+bool bsc_conn_reset_tubes(bsc_conn *c);
 size_t bsc_conn_watch_count(const bsc_conn *c);
 const char *bsc_conn_watched(const bsc_conn *c, size_t i, size_t *len);
 
