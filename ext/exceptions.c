@@ -44,6 +44,12 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 		return;
 	case BSC_SERVER_ERROR: {
 		bsc_reply_kind word = bsc_conn_server_error(c);
+		if (word == BSC_REPLY_JOB_TOO_BIG && bsc_conn_max_job_size(c) > 0) {
+			/* The limit is known: the job was refused here, never sent. */
+			zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "%s: the job is larger than the max-job-size of %s (%zu bytes)",
+				verb, bsc_conn_name(c), bsc_conn_max_job_size(c));
+			return;
+		}
 		zend_class_entry *ce = word == BSC_REPLY_JOB_TOO_BIG
 			? php_beanstalk_job_too_big_exception_ce : php_beanstalk_server_exception_ce;
 		zend_throw_exception_ex(ce, 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));

@@ -189,12 +189,17 @@ PHP_METHOD(Beanstalk_Job, stats)
 	}
 	uint64_t id = job_id(&job->std);
 	bsc_status st = bsc_stats_job(conn, id, &yaml);
+	if (st == BSC_NOT_FOUND) {
+		/* Not "or not reserved by this connection": any connection may ask. */
+		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0, "stats: job %" PRIu64 " not found on %s", id, bsc_conn_name(conn));
+		RETURN_THROWS();
+	}
 	if (st != BSC_OK) {
 		php_beanstalk_throw(conn, st, "stats", id);
 		RETURN_THROWS();
 	}
 	if (!php_beanstalk_stats_to_array(return_value, yaml.body, yaml.len, BSC_STATS_JOB)) {
-		zend_throw_exception_ex(php_beanstalk_protocol_exception_ce, 0, "stats: %s sent YAML that is not a stats list", bsc_conn_name(conn));
+		php_beanstalk_bad_yaml(conn, "stats");
 		RETURN_THROWS();
 	}
 }

@@ -82,6 +82,8 @@ bool php_beanstalk_job_settled(zend_object *job);
  * false (out UNDEF) when it is not what beanstalkd sends. */
 bool php_beanstalk_stats_to_array(zval *out, const char *body, size_t len, bsc_stats_kind kind);
 bool php_beanstalk_list_to_array(zval *out, const char *body, size_t len);
+/* After a false from those: drops the connection, throws ProtocolException. */
+void php_beanstalk_bad_yaml(bsc_conn *conn, const char *verb);
 
 /* ext/exceptions.c */
 /* Throws the exception that a failed command's status calls for. */

@@ -591,7 +591,11 @@ static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *resul
 	}
 	/* The cause first: the batch exception takes it as its previous one. */
 	const bsc_put_result *r = &results[first];
-	if (r->status == BSC_SERVER_ERROR) {
+	if (r->status == BSC_SERVER_ERROR && r->refused == BSC_REPLY_JOB_TOO_BIG && bsc_conn_max_job_size(conn) > 0) {
+		/* The limit is known: the job was refused here, never sent. */
+		zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "putMany: the job at index " ZEND_LONG_FMT
+			" is larger than the max-job-size of %s (%zu bytes)", first, bsc_conn_name(conn), bsc_conn_max_job_size(conn));
+	} else if (r->status == BSC_SERVER_ERROR) {
 		zend_throw_exception_ex(r->refused == BSC_REPLY_JOB_TOO_BIG ? php_beanstalk_job_too_big_exception_ce
 			: php_beanstalk_server_exception_ce, 0, "putMany: %s answered %s to the job at index " ZEND_LONG_FMT,
 			bsc_conn_name(conn), bsc_reply_name(r->refused), first);
@@ -617,6 +621,7 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 	zend_long priority = 1024, delay = 0, ttr = 60;
 	zval *item;
 	zend_ulong index;
+	zend_string *key;
 
 	ZEND_PARSE_PARAMETERS_START(1, 4)
 		Z_PARAM_ARRAY_HT(data)
@@ -630,10 +635,14 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 		RETURN_THROWS();
 	}
 	uint32_t n = zend_hash_num_elements(data);
-	ZEND_HASH_FOREACH_NUM_KEY_VAL(data, index, item) {
+	ZEND_HASH_FOREACH_KEY_VAL(data, index, key, item) {
 		ZVAL_DEREF(item);
 		if (Z_TYPE_P(item) != IS_STRING) {
-			zend_argument_type_error(1, "must be an array of strings, %s given at key " ZEND_ULONG_FMT, zend_zval_type_name(item), index);
+			if (key) {
+				zend_argument_type_error(1, "must be an array of strings, %s given at key \"%s\"", zend_zval_type_name(item), ZSTR_VAL(key));
+			} else {
+				zend_argument_type_error(1, "must be an array of strings, %s given at key " ZEND_ULONG_FMT, zend_zval_type_name(item), index);
+			}
 			RETURN_THROWS();
 		}
 	} ZEND_HASH_FOREACH_END();
@@ -829,7 +838,7 @@ static void return_stats(zval *return_value, bsc_conn *conn, bsc_status st, cons
 	bool ok = kind == (bsc_stats_kind)-1 ? php_beanstalk_list_to_array(return_value, yaml->body, yaml->len)
 		: php_beanstalk_stats_to_array(return_value, yaml->body, yaml->len, kind);
 	if (!ok) {
-		zend_throw_exception_ex(php_beanstalk_protocol_exception_ce, 0, "%s: %s sent YAML that is not a stats list", verb, bsc_conn_name(conn));
+		php_beanstalk_bad_yaml(conn, verb);
 	}
 }
 

@@ -60,3 +60,12 @@ bool php_beanstalk_list_to_array(zval *out, const char *body, size_t len)
 	}
 	return true;
 }
+
+void php_beanstalk_bad_yaml(bsc_conn *conn, const char *verb)
+{
+	/* The reply was framed right, but a server that sends this may send
+	 * anything next: the connection goes, as after any reply that makes no
+	 * sense. */
+	bsc_conn_fail(conn, BSC_ERR_PROTOCOL, "%s sent YAML that is not a stats list", bsc_conn_name(conn));
+	php_beanstalk_throw(conn, BSC_ERR_PROTOCOL, verb, 0);
+}

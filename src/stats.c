@@ -13,9 +13,24 @@ static const char *const string_keys[] = {
 	"version", "hostname", "os", "platform", "name", "tube", "state", NULL
 };
 
+/* Counters of stats-job and stats-tube that are not named by a prefix. */
+static const char *const job_counters[] = {
+	"pri", "age", "delay", "ttr", "time-left", "file", "reserves", "timeouts", "releases", "buries", "kicks", NULL
+};
+static const char *const tube_counters[] = {
+	"total-jobs", "cmd-delete", "cmd-pause-tube", "pause", "pause-time-left", NULL
+};
+
 static bool key_is(const char *key, size_t len, const char *name)
 {
 	return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+static bool key_starts(const char *key, size_t len, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return len > plen && memcmp(key, prefix, plen) == 0;
 }
 
 static bool key_in(const char *key, size_t len, const char *const *names)
@@ -67,6 +82,19 @@ static bool parse_decimal(const char *s, size_t len, double *out)
 	return end == buf + len;
 }
 
+/* A counter this client knows in this answer. */
+static bool is_counter(bsc_stats_kind kind, const char *key, size_t len)
+{
+	switch (kind) {
+	case BSC_STATS_JOB:
+		return key_in(key, len, job_counters);
+	case BSC_STATS_TUBE:
+		return key_starts(key, len, "current-") || key_in(key, len, tube_counters);
+	default:
+		return key_starts(key, len, "cmd-") || key_starts(key, len, "current-");
+	}
+}
+
 static int64_t parse_int(const char *s, size_t len)
 {
 	int64_t n = 0;
@@ -109,12 +137,12 @@ static void type_value(bsc_stats_kind kind, bsc_stat *st, const char *v, size_t 
 		st->i = parse_int(v, vlen);
 		return;
 	}
-	/* A known counter printed as a decimal (seen on some builds): an int. */
-	if (kind != BSC_STATS_SERVER || strncmp(k, "cmd-", 4) == 0 || strncmp(k, "current-", 8) == 0) {
-		if (parse_decimal(v, vlen, &d) && d >= 0 && d < 9.2e18) {
-			st->type = BSC_VALUE_INT;
-			st->i = (int64_t)d;
-		}
+	/* A known counter printed as a decimal (seen on some builds): an int.
+	 * A key this client does not know keeps its text: a newer server's
+	 * fraction must not come through cut to an int. */
+	if (is_counter(kind, k, klen) && parse_decimal(v, vlen, &d) && d >= 0 && d < 9.2e18) {
+		st->type = BSC_VALUE_INT;
+		st->i = (int64_t)d;
 	}
 }
 

@@ -20,7 +20,7 @@ bs_catch(fn() => new Beanstalk\Queue(new stdClass()));
 
 echo "-- options --\n";
 foreach ([
-    ['persistent' => true],
+    ['persist' => true],
     ['Timeout' => 1],
     [5],
     ['timeout' => '1'],
@@ -39,6 +39,10 @@ foreach ([
     ['watch' => []],
     ['watch' => ['ok', 7]],
     ['watch' => ['ok', 'n\u{e9}']],
+    ['persistent' => 1],
+    ['persistent' => null],
+    ['persistent' => ''],
+    ['persistent' => str_repeat('p', 201)],
 ] as $options) {
     bs_catch(fn() => new Beanstalk\Queue('127.0.0.1:11300', $options));
 }
@@ -72,7 +76,7 @@ ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must name one
 TypeError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must be a string or a list of strings, int found in the list
 TypeError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must be of type array|string, stdClass given
 -- options --
-ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) unknown option "persistent"
+ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) unknown option "persist"
 ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) unknown option "Timeout"
 ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) must be an array keyed by option name
 TypeError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "timeout" must be of type int|float, string given
@@ -91,6 +95,10 @@ TypeError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "watch"
 ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "watch" must name at least one tube
 TypeError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "watch" must be a list of strings, int found
 ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "watch": tube name may contain only A-Z a-z 0-9 and - + / ; . $ _ ( )
+TypeError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "persistent" must be of type bool|string, int given
+TypeError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "persistent" must be of type bool|string, null given
+ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "persistent" must be a bool or a pool id of 1 to 200 bytes
+ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "persistent" must be a bool or a pool id of 1 to 200 bytes
 -- a failed re-construction leaves the queue as it was --
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) port must be a number from 1 to 65535
 ValueError: Beanstalk\Queue::__construct(): Argument #2 ($options) option "tube": tube name may contain only A-Z a-z 0-9 and - + / ; . $ _ ( )
