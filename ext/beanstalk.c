@@ -111,6 +111,9 @@ static PHP_MINIT_FUNCTION(beanstalk)
 	php_beanstalk_queue_minit(php_beanstalk_queue_ce);
 	php_beanstalk_job_ce = register_class_Beanstalk_Job();
 	php_beanstalk_job_minit(php_beanstalk_job_ce);
+	php_beanstalk_ttr_exceeded_exception_ce = register_class_Beanstalk_TtrExceededException(php_beanstalk_exception_ce);
+	php_beanstalk_worker_ce = register_class_Beanstalk_Worker();
+	php_beanstalk_worker_minit(php_beanstalk_worker_ce);
 	return SUCCESS;
 }
 

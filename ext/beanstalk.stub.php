@@ -120,4 +120,45 @@ namespace Beanstalk {
         /** @var array<int, string> index in the batch => why that job was not taken (or not confirmed) */
         public readonly array $failed;
     }
+
+    /**
+     * Thrown inside a Worker's handler when its job's time-to-run is nearly
+     * up (or the job is no longer reserved by the worker): the handler must
+     * give the job up, or touch() it for more time.
+     */
+    class TtrExceededException extends Exception {}
+
+    /**
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Worker
+    {
+        /** @var int */
+        public const STOP_SIGNAL = 0;
+        /** @var int */
+        public const STOP_RESTART = 10;
+        /** @var int */
+        public const STOP_MAX_JOBS = 11;
+        /** @var int */
+        public const STOP_MAX_RUNTIME = 12;
+        /** @var int */
+        public const STOP_MEMORY = 13;
+        /** @var int */
+        public const STOP_REQUESTED = 14;
+        /** @var int */
+        public const STOP_CONNECTION = 15;
+        /** @var int */
+        public const EXIT_TTR_OVERRUN = 16;
+
+        public readonly Queue $queue;
+
+        public function __construct(Queue $queue, array $options = []) {}
+
+        public function run(callable $handler): int {}
+
+        public function stop(): void {}
+
+        public function stats(): array {}
+    }
 }

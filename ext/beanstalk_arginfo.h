@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 21be35ce9ee11f0494b2dbe5a7250daac6f01fb8 */
+ * Stub hash: 041366235eaafb688a0b5cf051e713e1a8beb66d */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -114,6 +114,19 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Job_stats arginfo_class_Beanstalk_Queue_watchedTubes
 
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Worker___construct, 0, 0, 1)
+	ZEND_ARG_OBJ_INFO(0, queue, Beanstalk\\Queue, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Worker_run, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, handler, IS_CALLABLE, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Worker_stop arginfo_class_Beanstalk_Queue_close
+
+#define arginfo_class_Beanstalk_Worker_stats arginfo_class_Beanstalk_Queue_watchedTubes
+
 
 ZEND_METHOD(Beanstalk_Queue, __construct);
 ZEND_METHOD(Beanstalk_Queue, put);
@@ -147,6 +160,10 @@ ZEND_METHOD(Beanstalk_Job, release);
 ZEND_METHOD(Beanstalk_Job, bury);
 ZEND_METHOD(Beanstalk_Job, touch);
 ZEND_METHOD(Beanstalk_Job, stats);
+ZEND_METHOD(Beanstalk_Worker, __construct);
+ZEND_METHOD(Beanstalk_Worker, run);
+ZEND_METHOD(Beanstalk_Worker, stop);
+ZEND_METHOD(Beanstalk_Worker, stats);
 
 
 static const zend_function_entry class_Beanstalk_Queue_methods[] = {
@@ -232,6 +249,20 @@ static const zend_function_entry class_Beanstalk_DeadlineSoonException_methods[]
 
 
 static const zend_function_entry class_Beanstalk_BatchException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_TtrExceededException_methods[] = {
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Beanstalk_Worker_methods[] = {
+	ZEND_ME(Beanstalk_Worker, __construct, arginfo_class_Beanstalk_Worker___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Worker, run, arginfo_class_Beanstalk_Worker_run, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Worker, stop, arginfo_class_Beanstalk_Worker_stop, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Worker, stats, arginfo_class_Beanstalk_Worker_stats, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -380,6 +411,82 @@ static zend_class_entry *register_class_Beanstalk_BatchException(zend_class_entr
 	zend_string *property_failed_name = zend_string_init("failed", sizeof("failed") - 1, 1);
 	zend_declare_typed_property(class_entry, property_failed_name, &property_failed_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ARRAY));
 	zend_string_release(property_failed_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_TtrExceededException(zend_class_entry *class_entry_Beanstalk_Exception)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "TtrExceededException", class_Beanstalk_TtrExceededException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_Worker(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "Worker", class_Beanstalk_Worker_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+
+	zval const_STOP_SIGNAL_value;
+	ZVAL_LONG(&const_STOP_SIGNAL_value, 0);
+	zend_string *const_STOP_SIGNAL_name = zend_string_init_interned("STOP_SIGNAL", sizeof("STOP_SIGNAL") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_SIGNAL_name, &const_STOP_SIGNAL_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_SIGNAL_name);
+
+	zval const_STOP_RESTART_value;
+	ZVAL_LONG(&const_STOP_RESTART_value, 10);
+	zend_string *const_STOP_RESTART_name = zend_string_init_interned("STOP_RESTART", sizeof("STOP_RESTART") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_RESTART_name, &const_STOP_RESTART_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_RESTART_name);
+
+	zval const_STOP_MAX_JOBS_value;
+	ZVAL_LONG(&const_STOP_MAX_JOBS_value, 11);
+	zend_string *const_STOP_MAX_JOBS_name = zend_string_init_interned("STOP_MAX_JOBS", sizeof("STOP_MAX_JOBS") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_MAX_JOBS_name, &const_STOP_MAX_JOBS_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_MAX_JOBS_name);
+
+	zval const_STOP_MAX_RUNTIME_value;
+	ZVAL_LONG(&const_STOP_MAX_RUNTIME_value, 12);
+	zend_string *const_STOP_MAX_RUNTIME_name = zend_string_init_interned("STOP_MAX_RUNTIME", sizeof("STOP_MAX_RUNTIME") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_MAX_RUNTIME_name, &const_STOP_MAX_RUNTIME_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_MAX_RUNTIME_name);
+
+	zval const_STOP_MEMORY_value;
+	ZVAL_LONG(&const_STOP_MEMORY_value, 13);
+	zend_string *const_STOP_MEMORY_name = zend_string_init_interned("STOP_MEMORY", sizeof("STOP_MEMORY") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_MEMORY_name, &const_STOP_MEMORY_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_MEMORY_name);
+
+	zval const_STOP_REQUESTED_value;
+	ZVAL_LONG(&const_STOP_REQUESTED_value, 14);
+	zend_string *const_STOP_REQUESTED_name = zend_string_init_interned("STOP_REQUESTED", sizeof("STOP_REQUESTED") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_REQUESTED_name, &const_STOP_REQUESTED_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_REQUESTED_name);
+
+	zval const_STOP_CONNECTION_value;
+	ZVAL_LONG(&const_STOP_CONNECTION_value, 15);
+	zend_string *const_STOP_CONNECTION_name = zend_string_init_interned("STOP_CONNECTION", sizeof("STOP_CONNECTION") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_STOP_CONNECTION_name, &const_STOP_CONNECTION_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_STOP_CONNECTION_name);
+
+	zval const_EXIT_TTR_OVERRUN_value;
+	ZVAL_LONG(&const_EXIT_TTR_OVERRUN_value, 16);
+	zend_string *const_EXIT_TTR_OVERRUN_name = zend_string_init_interned("EXIT_TTR_OVERRUN", sizeof("EXIT_TTR_OVERRUN") - 1, 1);
+	zend_declare_class_constant_ex(class_entry, const_EXIT_TTR_OVERRUN_name, &const_EXIT_TTR_OVERRUN_value, ZEND_ACC_PUBLIC, NULL);
+	zend_string_release(const_EXIT_TTR_OVERRUN_name);
+
+	zend_string *property_queue_class_Beanstalk_Queue = zend_string_init("Beanstalk\\Queue", sizeof("Beanstalk\\Queue")-1, 1);
+	zval property_queue_default_value;
+	ZVAL_UNDEF(&property_queue_default_value);
+	zend_string *property_queue_name = zend_string_init("queue", sizeof("queue") - 1, 1);
+	zend_declare_typed_property(class_entry, property_queue_name, &property_queue_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_CLASS(property_queue_class_Beanstalk_Queue, 0, 0));
+	zend_string_release(property_queue_name);
 
 	return class_entry;
 }

@@ -34,6 +34,8 @@ extern zend_class_entry *php_beanstalk_not_found_exception_ce;
 extern zend_class_entry *php_beanstalk_protocol_exception_ce;
 extern zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
 extern zend_class_entry *php_beanstalk_batch_exception_ce;
+extern zend_class_entry *php_beanstalk_worker_ce;
+extern zend_class_entry *php_beanstalk_ttr_exceeded_exception_ce;
 
 /* ext/queue.c */
 void php_beanstalk_queue_minit(zend_class_entry *ce);
@@ -92,5 +94,12 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 /* Argument checks shared by the classes: false after throwing ValueError. */
 bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
 bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option);
+
+/* ext/worker.c */
+void php_beanstalk_worker_minit(zend_class_entry *ce);
+/* A job command succeeded over conn: if it is about the job the running
+ * Worker's handler works on, the TTR watchdog lets go of it (delete,
+ * release, bury) or gives it its time again (touch). */
+void php_beanstalk_worker_note(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id);
 
 #endif

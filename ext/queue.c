@@ -491,6 +491,7 @@ bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t
 		php_beanstalk_throw(conn, st, verbs[op], id);
 		return false;
 	}
+	php_beanstalk_worker_note(conn, op, id);
 	return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ struct bsc_conn {
 	size_t held_count, held_cap;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
+	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
+	sigset_t wait_mask;
 
 	/* What the caller wants, and what the server has now. */
 	tube_name used, srv_used;
@@ -343,6 +346,16 @@ size_t bsc_conn_held(const bsc_conn *c)
 	return c->held_count;
 }
 
+bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
+{
+	for (size_t i = 0; i < c->held_count; i++) {
+		if (c->held[i] == id) {
+			return true;
+		}
+	}
+	return false;
+}
+
 void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout)
 {
 	c->opt.connect_timeout = connect_timeout;
@@ -358,6 +371,29 @@ void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
 {
 	c->interrupt = fn;
 	c->interrupt_ctx = ctx;
+}
+
+void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask)
+{
+	c->has_wait_mask = mask != NULL;
+	if (mask) {
+		c->wait_mask = *mask;
+	}
+}
+
+/* poll() on the socket, or ppoll() with the caller's wait mask: a caller
+ * that blocks its signals outside waits gets them here, without the race of
+ * a signal landing between its check of a flag and the wait. */
+static int conn_poll(bsc_conn *c, short events, double deadline)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = events };
+	int ms = bsc_poll_ms(deadline);
+
+	if (!c->has_wait_mask) {
+		return poll(&pfd, 1, ms);
+	}
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &c->wait_mask);
 }
 
 size_t bsc_conn_pending(const bsc_conn *c)
@@ -538,8 +574,7 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 				if (errno == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
 					return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "write to %s interrupted", c->ep.name);
 				}
-				struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
-				int p = poll(&pfd, 1, bsc_poll_ms(deadline));
+				int p = conn_poll(c, POLLOUT, deadline);
 				if (p == 0) {
 					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
 				}
@@ -640,8 +675,7 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int p = poll(&pfd, 1, bsc_poll_ms(deadline));
+		int p = conn_poll(c, POLLIN, deadline);
 		if (p == 0) {
 			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
 		}

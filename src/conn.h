@@ -12,6 +12,7 @@
 #ifndef BSC_CONN_H
 #define BSC_CONN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -87,6 +88,9 @@ int bsc_conn_fd(const bsc_conn *c);
 void bsc_conn_hold(bsc_conn *c, uint64_t id);
 void bsc_conn_let_go(bsc_conn *c, uint64_t id);
 size_t bsc_conn_held(const bsc_conn *c);
+/* Whether job id is among them: false once it was deleted, released or
+ * buried over this connection, or the connection was closed. */
+bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
 /* The next send goes out only under this generation (0: any): a command
  * about a job reserved over a connection since lost gets BSC_NOT_FOUND
  * without being sent, even when the loss is only found on sending. */
@@ -94,6 +98,11 @@ void bsc_conn_pin(bsc_conn *c, uint64_t generation);
 void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout);
 double bsc_conn_timeout(const bsc_conn *c);
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
+/* While set, the waits for the socket (write, reply) run in ppoll() with
+ * this signal mask: a caller that blocks some signals between waits (the
+ * worker) gets them only inside a wait, so a signal cannot slip in between
+ * its check of a flag and the wait. NULL: plain poll(). */
+void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask);
 
 /* Tube state, kept on the client and sent only when it changed, in the same
  * write as the next command. The caller has checked the names. */

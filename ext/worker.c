@@ -1,0 +1,531 @@
+/*
+ * Beanstalk\Worker: the worker loop of src/worker.c on a Queue's
+ * connection, with a PHP callable as the handler.
+ *
+ * The loop is C; PHP runs only in the handler, in PHP's own signal handlers
+ * (ext/pcntl) between waits, and in the engine's interrupt hook, where the
+ * TTR watchdog's request becomes a TtrExceededException in the handler.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifdef HAVE_CONFIG_H
+# include "config.h"
+#endif
+
+#include "php.h"
+#include "zend_exceptions.h"
+#include "zend_interfaces.h"
+#include "php_beanstalk.h"
+#include "worker.h"
+
+zend_class_entry *php_beanstalk_worker_ce;
+zend_class_entry *php_beanstalk_ttr_exceeded_exception_ce;
+
+/* The stub's constants are these. */
+_Static_assert(BSC_STOP_SIGNAL == 0 && BSC_STOP_RESTART == 10 && BSC_STOP_MAX_JOBS == 11
+	&& BSC_STOP_MAX_RUNTIME == 12 && BSC_STOP_MEMORY == 13 && BSC_STOP_REQUESTED == 14
+	&& BSC_STOP_CONNECTION == 15 && BSC_EXIT_TTR_OVERRUN == 16, "Worker::STOP_* in the stub");
+
+/* Slot of the declared property. */
+#define WORKER_PROP_QUEUE 0
+
+#define DEFAULT_MAX_ATTEMPTS 3
+#define DEFAULT_RESERVE_TIMEOUT 5
+#define DEFAULT_TTR_MARGIN 1.0
+#define DEFAULT_RECONNECT_TIMEOUT 60.0
+#define RESERVE_TIMEOUT_MAX 3600
+#define SECONDS_MAX 31536000.0
+
+typedef struct {
+	bsc_worker *core;
+	zend_fcall_info fci;        /* the handler, while run() runs */
+	zend_fcall_info_cache fcc;
+	bool bailout;               /* a fatal error went through the handler */
+	zend_object std;
+} php_beanstalk_worker;
+
+static zend_object_handlers worker_handlers;
+
+/* The Worker in run(), if any (one per process: the signals are). */
+ZEND_TLS php_beanstalk_worker *running;
+ZEND_TLS void (*previous_interrupt)(zend_execute_data *execute_data);
+
+static inline php_beanstalk_worker *worker_from_obj(zend_object *obj)
+{
+	return (php_beanstalk_worker *)((char *)obj - XtOffsetOf(php_beanstalk_worker, std));
+}
+
+static zend_object *worker_create(zend_class_entry *ce)
+{
+	php_beanstalk_worker *w = zend_object_alloc(sizeof(php_beanstalk_worker), ce);
+
+	zend_object_std_init(&w->std, ce);
+	object_properties_init(&w->std, ce);
+	w->std.handlers = &worker_handlers;
+	return &w->std;
+}
+
+static void worker_free(zend_object *obj)
+{
+	php_beanstalk_worker *w = worker_from_obj(obj);
+
+	bsc_worker_free(w->core);
+	w->core = NULL;
+	zend_object_std_dtor(obj);
+}
+
+void php_beanstalk_worker_minit(zend_class_entry *ce)
+{
+	ce->create_object = worker_create;
+	memcpy(&worker_handlers, zend_get_std_object_handlers(), sizeof(worker_handlers));
+	worker_handlers.offset = XtOffsetOf(php_beanstalk_worker, std);
+	worker_handlers.free_obj = worker_free;
+	worker_handlers.clone_obj = NULL;
+}
+
+void php_beanstalk_worker_note(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id)
+{
+	if (!running) {
+		return;
+	}
+	if (op == PHP_BEANSTALK_TOUCH) {
+		bsc_worker_touched(running->core, conn, id);
+	} else {
+		bsc_worker_settled(running->core, conn, id);
+	}
+}
+
+/* {{{ options */
+static bool option_int(zval *value, const char *name, zend_long min, zend_long max, zend_long *out)
+{
+	if (Z_TYPE_P(value) != IS_LONG) {
+		zend_argument_type_error(2, "option \"%s\" must be of type int, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	if (Z_LVAL_P(value) < min || Z_LVAL_P(value) > max) {
+		zend_argument_value_error(2, "option \"%s\" must be between " ZEND_LONG_FMT " and " ZEND_LONG_FMT, name, min, max);
+		return false;
+	}
+	*out = Z_LVAL_P(value);
+	return true;
+}
+
+/* Seconds as int or float, in [0, a year]; above 0 when positive is set. */
+static bool option_seconds(zval *value, const char *name, bool positive, double *out)
+{
+	double d;
+
+	if (Z_TYPE_P(value) == IS_LONG) {
+		d = (double)Z_LVAL_P(value);
+	} else if (Z_TYPE_P(value) == IS_DOUBLE) {
+		d = Z_DVAL_P(value);
+	} else {
+		zend_argument_type_error(2, "option \"%s\" must be of type int|float, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	if (!(d >= 0 && d <= SECONDS_MAX) || (positive && d == 0)) {
+		zend_argument_value_error(2, "option \"%s\" must be a number of seconds %s 0 and at most 31536000", name, positive ? "above" : "from");
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+/* An int, or a non-empty list of ints: seconds before the retry after each
+ * failed attempt. *list is emalloc'ed. */
+static bool option_backoff(zval *value, uint32_t **list, size_t *len)
+{
+	zval *entry;
+	size_t i = 0;
+
+	if (Z_TYPE_P(value) == IS_LONG) {
+		if (!php_beanstalk_check_u32(Z_LVAL_P(value), 2)) {
+			return false;
+		}
+		*list = emalloc(sizeof(uint32_t));
+		(*list)[0] = (uint32_t)Z_LVAL_P(value);
+		*len = 1;
+		return true;
+	}
+	if (Z_TYPE_P(value) != IS_ARRAY) {
+		zend_argument_type_error(2, "option \"backoff\" must be of type array|int, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	HashTable *ht = Z_ARRVAL_P(value);
+	if (zend_hash_num_elements(ht) == 0 || !zend_array_is_list(ht)) {
+		zend_argument_value_error(2, "option \"backoff\" must be an int or a non-empty list of ints");
+		return false;
+	}
+	ZEND_HASH_FOREACH_VAL(ht, entry) {
+		ZVAL_DEREF(entry);
+		if (Z_TYPE_P(entry) != IS_LONG) {
+			zend_argument_type_error(2, "option \"backoff\" must be a list of ints, %s found", zend_zval_type_name(entry));
+			return false;
+		}
+		if (Z_LVAL_P(entry) < 0 || (uint64_t)Z_LVAL_P(entry) > UINT32_MAX) {
+			zend_argument_value_error(2, "option \"backoff\": each delay must be between 0 and %" PRIu32, UINT32_MAX);
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	*len = zend_hash_num_elements(ht);
+	*list = safe_emalloc(*len, sizeof(uint32_t), 0);
+	ZEND_HASH_FOREACH_VAL(ht, entry) {
+		ZVAL_DEREF(entry);
+		(*list)[i++] = (uint32_t)Z_LVAL_P(entry);
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+/* Fills opt from the array; the backoff list is emalloc'ed (free it). */
+static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff)
+{
+	static const uint32_t default_backoff[] = { 1, 5, 30 };
+	zend_string *key;
+	zval *value;
+	zend_long n;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->max_attempts = DEFAULT_MAX_ATTEMPTS;
+	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
+	opt->ttr_margin = DEFAULT_TTR_MARGIN;
+	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
+	opt->name = "";
+	*backoff = NULL;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
+		bool ok;
+		if (!key) {
+			zend_argument_value_error(2, "must be an array keyed by option name");
+			return false;
+		}
+		ZVAL_DEREF(value);
+		if (zend_string_equals_literal(key, "max_jobs")) {
+			ok = option_int(value, "max_jobs", 0, ZEND_LONG_MAX, &n);
+			opt->max_jobs = (uint64_t)n;
+		} else if (zend_string_equals_literal(key, "max_runtime")) {
+			ok = option_seconds(value, "max_runtime", false, &opt->max_runtime);
+		} else if (zend_string_equals_literal(key, "runtime_jitter")) {
+			ok = option_seconds(value, "runtime_jitter", false, &opt->runtime_jitter);
+		} else if (zend_string_equals_literal(key, "memory_limit")) {
+			ok = option_int(value, "memory_limit", 0, ZEND_LONG_MAX, &n);
+			opt->memory_limit = (uint64_t)n;
+		} else if (zend_string_equals_literal(key, "rss_limit")) {
+			ok = option_int(value, "rss_limit", 0, ZEND_LONG_MAX, &n);
+			opt->rss_limit = (uint64_t)n;
+		} else if (zend_string_equals_literal(key, "max_attempts")) {
+			ok = option_int(value, "max_attempts", 1, UINT32_MAX, &n);
+			opt->max_attempts = (uint32_t)n;
+		} else if (zend_string_equals_literal(key, "backoff")) {
+			if (*backoff) {
+				efree(*backoff);
+				*backoff = NULL;
+			}
+			ok = option_backoff(value, backoff, &opt->backoff_len);
+		} else if (zend_string_equals_literal(key, "reserve_timeout")) {
+			ok = option_int(value, "reserve_timeout", 1, RESERVE_TIMEOUT_MAX, &n);
+			opt->reserve_timeout = (uint32_t)n;
+		} else if (zend_string_equals_literal(key, "ttr_margin")) {
+			ok = option_seconds(value, "ttr_margin", true, &opt->ttr_margin);
+		} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
+			ok = option_seconds(value, "reconnect_timeout", false, &opt->reconnect_timeout);
+		} else if (zend_string_equals_literal(key, "name")) {
+			ok = Z_TYPE_P(value) == IS_STRING;
+			if (!ok) {
+				zend_argument_type_error(2, "option \"name\" must be of type string, %s given", zend_zval_type_name(value));
+			} else {
+				opt->name = Z_STRVAL_P(value);
+			}
+		} else {
+			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
+			ok = false;
+		}
+		if (!ok) {
+			if (*backoff) {
+				efree(*backoff);
+				*backoff = NULL;
+			}
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	if (!*backoff) {
+		*backoff = safe_emalloc(3, sizeof(uint32_t), 0);
+		memcpy(*backoff, default_backoff, sizeof(default_backoff));
+		opt->backoff_len = 3;
+	}
+	opt->backoff = *backoff;
+	return true;
+}
+/* }}} */
+
+/* {{{ Worker::__construct(Queue $queue, array $options = []) */
+PHP_METHOD(Beanstalk_Worker, __construct)
+{
+	zend_object *queue;
+	HashTable *options = NULL;
+	bsc_worker_options opt;
+	uint32_t *backoff;
+	php_beanstalk_worker *w = worker_from_obj(Z_OBJ_P(ZEND_THIS));
+
+	ZEND_PARSE_PARAMETERS_START(1, 2)
+		Z_PARAM_OBJ_OF_CLASS(queue, php_beanstalk_queue_ce)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	if (w->core) {
+		zend_throw_error(NULL, "Beanstalk\\Worker::__construct() cannot be called twice");
+		RETURN_THROWS();
+	}
+	if (!php_beanstalk_queue_conn(queue)) {
+		RETURN_THROWS();
+	}
+	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff)) {
+		RETURN_THROWS();
+	}
+	w->core = bsc_worker_new(&opt);
+	efree(backoff);
+	if (!w->core) {
+		zend_throw_error(NULL, "Out of memory");
+		RETURN_THROWS();
+	}
+	ZVAL_OBJ_COPY(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE), queue);
+}
+/* }}} */
+
+/* {{{ the host side of the loop */
+/* "Class: message in file:line" of a throwable. */
+static void describe(zend_object *ex, char *out, size_t size)
+{
+	zend_class_entry *base = zend_get_exception_base(ex);
+	zval rv_msg, rv_file, rv_line;
+	zval *msg = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv_msg);
+	zval *file = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_FILE), 1, &rv_file);
+	zval *line = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_LINE), 1, &rv_line);
+
+	snprintf(out, size, "%s: %s in %s:" ZEND_LONG_FMT, ZSTR_VAL(ex->ce->name),
+		Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "",
+		Z_TYPE_P(file) == IS_STRING ? Z_STRVAL_P(file) : "?",
+		Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0);
+}
+
+static bsc_job_result run_handler(void *ctx, const bsc_job *job, char *why, size_t why_size)
+{
+	php_beanstalk_worker *w = ctx;
+	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
+	zval args[2], retval;
+
+	php_beanstalk_job_create(&args[0], queue, php_beanstalk_queue_conn(queue), job->id, job->body, job->body_len);
+	ZVAL_OBJ(&args[1], &w->std);
+	ZVAL_UNDEF(&retval);
+	w->fci.params = args;
+	w->fci.param_count = 2;
+	w->fci.retval = &retval;
+	w->fci.named_params = NULL;
+	zend_try {
+		zend_call_function(&w->fci, &w->fcc);
+	} zend_catch {
+		/* A fatal error: the script ends. The job comes back to the ready
+		 * queue when the process closes its connection. */
+		w->bailout = true;
+	} zend_end_try();
+	if (w->bailout) {
+		return BSC_JOB_ABORTED;
+	}
+	zval_ptr_dtor(&retval);
+	zval_ptr_dtor(&args[0]);
+	if (EG(exception)) {
+		zend_object *ex = EG(exception);
+		if (zend_is_unwind_exit(ex) || zend_is_graceful_exit(ex)) {
+			return BSC_JOB_ABORTED;  /* exit(): run() lets it through */
+		}
+		describe(ex, why, why_size);
+		zend_clear_exception();
+		return BSC_JOB_THREW;
+	}
+	return BSC_JOB_RETURNED;
+}
+
+static size_t heap_in_use(void *ctx)
+{
+	return zend_memory_usage(false);
+}
+
+/* Between waits: what the engine put off for the next opcode (pcntl's
+ * handlers with async signals) runs now, while the connection is idle. */
+static bool run_deferred(void *ctx)
+{
+	php_beanstalk_worker *w = ctx;
+
+	if (!zend_atomic_bool_load_ex(&EG(vm_interrupt)) || zend_atomic_bool_load_ex(&EG(timed_out))) {
+		return true;
+	}
+	zend_atomic_bool_store_ex(&EG(vm_interrupt), false);
+	zend_try {
+		if (zend_interrupt_function) {
+			zend_interrupt_function(EG(current_execute_data));
+		}
+	} zend_catch {
+		w->bailout = true;
+	} zend_end_try();
+	return !w->bailout && !EG(exception);
+}
+
+static void log_line(void *ctx, const char *line)
+{
+	php_log_err((char *)line);
+}
+
+/* From the watchdog's thread. */
+static void poke_engine(void *flag)
+{
+	zend_atomic_bool_store((zend_atomic_bool *)flag, true);
+}
+
+/* The engine's interrupt hook while run() runs: the watchdog's request to
+ * give a job up becomes an exception in the handler. */
+static void worker_interrupt(zend_execute_data *execute_data)
+{
+	char msg[256];
+
+	if (running && bsc_worker_take_interrupt(running->core, msg, sizeof(msg)) && !EG(exception)) {
+		zend_throw_exception(php_beanstalk_ttr_exceeded_exception_ce, msg, 0);
+	}
+	if (previous_interrupt) {
+		previous_interrupt(execute_data);
+	}
+}
+/* }}} */
+
+static php_beanstalk_worker *constructed(zval *this_ptr)
+{
+	php_beanstalk_worker *w = worker_from_obj(Z_OBJ_P(this_ptr));
+
+	if (UNEXPECTED(!w->core)) {
+		zend_throw_error(NULL, "Beanstalk\\Worker was not constructed");
+		return NULL;
+	}
+	return w;
+}
+
+/* {{{ Worker::run(callable $handler): int */
+PHP_METHOD(Beanstalk_Worker, run)
+{
+	zend_fcall_info fci;
+	zend_fcall_info_cache fcc;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_FUNC(fci, fcc)
+	ZEND_PARSE_PARAMETERS_END();
+
+	php_beanstalk_worker *w = constructed(ZEND_THIS);
+	if (!w) {
+		RETURN_THROWS();
+	}
+	if (running) {
+		zend_throw_error(NULL, running == w ? "Beanstalk\\Worker::run() cannot be called from its own handler"
+			: "Another Beanstalk\\Worker is running in this process");
+		RETURN_THROWS();
+	}
+	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
+	bsc_conn *conn = php_beanstalk_queue_conn(queue);
+	if (!conn) {
+		RETURN_THROWS();
+	}
+	bsc_worker_host host = {
+		.run = run_handler,
+		.heap = heap_in_use,
+		.idle = run_deferred,
+		.log = log_line,
+		.poke = poke_engine,
+		.poke_ctx = (void *)&EG(vm_interrupt),
+	};
+	w->fci = fci;
+	w->fcc = fcc;
+	w->bailout = false;
+	running = w;
+	previous_interrupt = zend_interrupt_function;
+	zend_interrupt_function = worker_interrupt;
+	/* A worker runs for hours: max_execution_time does not apply. */
+	zend_unset_timeout();
+
+	bsc_stop_reason reason = bsc_worker_run(w->core, conn, &host, w);
+
+	if (zend_interrupt_function == worker_interrupt) {
+		zend_interrupt_function = previous_interrupt;
+	}
+	previous_interrupt = NULL;
+	running = NULL;
+	if (w->bailout) {
+		zend_bailout();
+	}
+	if (EG(timeout_seconds)) {
+		zend_set_timeout(EG(timeout_seconds), 0);
+	}
+	if (EG(exception)) {
+		RETURN_THROWS();
+	}
+	RETURN_LONG(reason == BSC_STOP_ABORT ? BSC_STOP_REQUESTED : (zend_long)reason);
+}
+/* }}} */
+
+/* {{{ Worker::stop(): void */
+PHP_METHOD(Beanstalk_Worker, stop)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	php_beanstalk_worker *w = constructed(ZEND_THIS);
+	if (!w) {
+		RETURN_THROWS();
+	}
+	bsc_worker_stop(w->core);
+}
+/* }}} */
+
+/* {{{ Worker::stats(): array */
+PHP_METHOD(Beanstalk_Worker, stats)
+{
+	static const char *const states[] = { "idle", "waiting", "working" };
+	bsc_worker_figures f;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	php_beanstalk_worker *w = constructed(ZEND_THIS);
+	if (!w) {
+		RETURN_THROWS();
+	}
+	bsc_worker_figures_get(w->core, zend_memory_usage(false), &f);
+	array_init_size(return_value, 40);
+	add_assoc_string(return_value, "name", bsc_worker_name(w->core));
+	add_assoc_long(return_value, "pid", (zend_long)getpid());
+	add_assoc_string(return_value, "state", (char *)states[f.state]);
+	add_assoc_double(return_value, "started_at", f.started_at);
+	add_assoc_double(return_value, "uptime", f.uptime);
+	add_assoc_long(return_value, "processed", (zend_long)f.processed);
+	add_assoc_long(return_value, "failed", (zend_long)f.failed);
+	add_assoc_long(return_value, "released", (zend_long)f.released);
+	add_assoc_long(return_value, "buried", (zend_long)f.buried);
+	add_assoc_long(return_value, "deleted", (zend_long)f.deleted);
+	add_assoc_long(return_value, "lost", (zend_long)f.lost);
+	add_assoc_long(return_value, "ttr_exceeded", (zend_long)f.ttr_exceeded);
+	add_assoc_double(return_value, "jobs_per_sec", f.jobs_per_sec);
+	add_assoc_double(return_value, "job_duration_p50", f.duration_p50);
+	add_assoc_double(return_value, "job_duration_p95", f.duration_p95);
+	add_assoc_double(return_value, "job_duration_p99", f.duration_p99);
+	add_assoc_double(return_value, "job_duration_max", f.duration_max);
+	add_assoc_double(return_value, "job_duration_mean", f.duration_mean);
+	add_assoc_double(return_value, "wait_time", f.wait_time);
+	add_assoc_long(return_value, "memory", (zend_long)f.memory);
+	add_assoc_long(return_value, "memory_start", (zend_long)f.memory_start);
+	add_assoc_long(return_value, "rss", (zend_long)f.rss);
+	add_assoc_long(return_value, "rss_start", (zend_long)f.rss_start);
+	add_assoc_double(return_value, "rtt", f.rtt);
+	add_assoc_double(return_value, "rtt_min", f.rtt_min);
+	add_assoc_long(return_value, "rtt_samples", (zend_long)f.rtt_samples);
+	add_assoc_long(return_value, "reconnects", (zend_long)f.reconnects);
+	add_assoc_double(return_value, "reconnect_backoff", f.reconnect_backoff);
+	add_assoc_double(return_value, "runtime_limit", f.runtime_limit);
+	if (f.stop_reason == BSC_STOP_NONE) {
+		add_assoc_null(return_value, "stop_reason");
+	} else {
+		add_assoc_long(return_value, "stop_reason", f.stop_reason == BSC_STOP_ABORT ? BSC_STOP_REQUESTED : f.stop_reason);
+	}
+	add_assoc_long(return_value, "stop_signal", f.stop_signal);
+}
+/* }}} */

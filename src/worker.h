@@ -1,0 +1,177 @@
+/*
+ * The worker loop: reserve a job, hand it to the host's handler, delete it,
+ * and again, for hours, until a signal, a cap or a lost server ends it.
+ *
+ * One write per job: the finished job's delete goes out with the next
+ * reserve-with-timeout. The wait for a job is our own ppoll() with the stop
+ * signals unblocked inside it only, so TERM/INT/QUIT/HUP end it within
+ * milliseconds, and a job the server hands out after that goes back to the
+ * ready queue when the connection closes. A handler that throws gets its
+ * job released with a back-off delay and its priority, or buried after
+ * max_attempts. The caps (jobs, runtime with jitter, heap, RSS) are looked
+ * at between jobs. A watchdog thread (watchdog.h) keeps handlers within
+ * their jobs' time-to-run.
+ *
+ * No Zend here: the handler, the heap figure, the log and the interrupt of
+ * the host's VM are callbacks.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef BSC_WORKER_H
+#define BSC_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "command.h"
+#include "histogram.h"
+#include "watchdog.h"
+
+/* Why run() returned. The values are the exit codes a worker script passes
+ * on (exit($worker->run(...))): 0 for an intended stop, which supervisord
+ * must not undo (autorestart=unexpected, exitcodes=0); every other reason is
+ * a distinct code that it restarts. 1, 2 and 255 are PHP's own (fatal and
+ * parse errors). */
+typedef enum {
+	BSC_STOP_SIGNAL = 0,        /* SIGTERM, SIGINT, SIGQUIT */
+	BSC_STOP_RESTART = 10,      /* SIGHUP */
+	BSC_STOP_MAX_JOBS = 11,
+	BSC_STOP_MAX_RUNTIME = 12,
+	BSC_STOP_MEMORY = 13,       /* memory_limit or rss_limit */
+	BSC_STOP_REQUESTED = 14,    /* bsc_worker_stop() */
+	BSC_STOP_CONNECTION = 15,   /* no server for reconnect_timeout */
+	/* Not an exit code: the host wants out at once (exit() or a fatal error
+	 * in the handler, an exception from its signal handlers). */
+	BSC_STOP_ABORT = -1,
+	BSC_STOP_NONE = -2
+} bsc_stop_reason;
+
+typedef struct {
+	uint64_t max_jobs;          /* 0: no cap */
+	double max_runtime;         /* s; 0: no cap */
+	double runtime_jitter;      /* s: a random extra in [0, runtime_jitter] */
+	uint64_t memory_limit;      /* bytes of the host's heap; 0: no cap */
+	uint64_t rss_limit;         /* bytes resident; 0: no cap */
+	uint32_t max_attempts;      /* >= 1: tries in all before a failing job is buried */
+	const uint32_t *backoff;    /* release delays per attempt (s); the last one repeats */
+	size_t backoff_len;         /* >= 1 */
+	uint32_t reserve_timeout;   /* s, >= 1: the server-side wait slice */
+	double ttr_margin;          /* s, > 0 */
+	double reconnect_timeout;   /* s of failed reconnects before BSC_STOP_CONNECTION */
+	const char *name;           /* in log lines; "" for none */
+} bsc_worker_options;
+
+typedef enum {
+	BSC_JOB_RETURNED,           /* the handler returned */
+	BSC_JOB_THREW,              /* the handler threw: why says what */
+	BSC_JOB_ABORTED             /* exit() or a fatal error: stop at once, touch nothing */
+} bsc_job_result;
+
+typedef struct {
+	/* Runs the handler. The job's body points into the connection's
+	 * buffer: copy it. On BSC_JOB_THREW, why gets a line for the log. */
+	bsc_job_result (*run)(void *ctx, const bsc_job *job, char *why, size_t why_size);
+	/* Bytes in use on the host's heap (0: not known). */
+	size_t (*heap)(void *ctx);
+	/* Between waits, the connection idle: the host runs what it put off
+	 * (PHP's signal handlers). False: stop (BSC_STOP_ABORT). */
+	bool (*idle)(void *ctx);
+	/* One line for the log, without a newline. */
+	void (*log)(void *ctx, const char *line);
+	/* From the watchdog's thread: make the handler look (raise the VM's
+	 * interrupt flag). */
+	void (*poke)(void *poke_ctx);
+	void *poke_ctx;
+} bsc_worker_host;
+
+typedef enum {
+	BSC_WORKER_IDLE,            /* not in run() */
+	BSC_WORKER_WAITING,         /* for a job, or for the server */
+	BSC_WORKER_WORKING          /* the handler runs */
+} bsc_worker_state;
+
+/* What stats() shows. Durations in seconds, sizes in bytes. */
+typedef struct {
+	bsc_worker_state state;
+	uint64_t processed;         /* jobs handed to the handler */
+	uint64_t failed;            /* of which the handler threw */
+	uint64_t released, buried;  /* failed jobs given back, or set aside */
+	uint64_t deleted;           /* finished jobs the worker deleted */
+	uint64_t lost;              /* jobs no longer ours when the handler ended */
+	uint64_t ttr_exceeded;      /* jobs that reached their TTR limit */
+	uint64_t reconnects;
+	double started_at;          /* Unix time */
+	double uptime;
+	double jobs_per_sec;
+	double duration_p50, duration_p95, duration_p99, duration_max, duration_mean;
+	double wait_time;           /* spent waiting for jobs */
+	size_t memory, memory_start, rss, rss_start;
+	double rtt, rtt_min;        /* server round trip, smoothed; 0 before a sample */
+	uint64_t rtt_samples;
+	double reconnect_backoff;   /* the back-off now, while the server is away */
+	double runtime_limit;       /* max_runtime plus the jitter drawn; 0: none */
+	int stop_reason;            /* BSC_STOP_NONE while running or before */
+	int stop_signal;            /* the signal that stopped it, or 0 */
+} bsc_worker_figures;
+
+typedef struct bsc_worker bsc_worker;
+
+/* Copies the options. NULL when memory runs out. */
+bsc_worker *bsc_worker_new(const bsc_worker_options *opt);
+void bsc_worker_free(bsc_worker *w);
+
+/* The loop, on connection c (which the caller keeps). Blocks the stop
+ * signals and installs handlers for them for the duration, then puts back
+ * what was there. */
+bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx);
+bool bsc_worker_running(const bsc_worker *w);
+/* The name option ("" when none). */
+const char *bsc_worker_name(const bsc_worker *w);
+/* Ends run() once the job that runs now is done (BSC_STOP_REQUESTED). Called
+ * from the handler, or from the host's idle callback between waits. */
+void bsc_worker_stop(bsc_worker *w);
+
+/* The handler gave its job up itself (deleted, released, buried) over
+ * connection c: the watchdog lets go of it. */
+void bsc_worker_settled(bsc_worker *w, const bsc_conn *c, uint64_t id);
+/* The handler touched its job over connection c. */
+void bsc_worker_touched(bsc_worker *w, const bsc_conn *c, uint64_t id);
+/* In the handler's thread, from the host's interrupt hook: true when the
+ * handler must give its job up now (its TTR limit), with why in msg. */
+bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size);
+/* The id of the job the handler runs, or 0. */
+uint64_t bsc_worker_current_job(const bsc_worker *w);
+
+/* The figures of the run going on, or of the last one; heap is the host's
+ * heap now. */
+void bsc_worker_figures_get(const bsc_worker *w, size_t heap, bsc_worker_figures *f);
+
+/* {{{ the pure parts, for the unit tests */
+/* The delay before the next try after failed attempt n (1-based). */
+uint32_t bsc_backoff_delay(const uint32_t *backoff, size_t len, uint32_t attempt);
+/* A uniform random real in [0, max], from the kernel's generator. */
+double bsc_jitter(double max);
+/* Resident set size from /proc/self/statm; 0 when unknown. */
+size_t bsc_rss_bytes(void);
+
+typedef struct {
+	int signals;                /* BSC_SIGNAL_* bits that arrived */
+	bool stop_requested;
+	uint64_t processed;
+	double now, deadline;       /* deadline 0: none */
+	size_t heap, rss;
+} bsc_worker_gauges;
+
+#define BSC_SIGNAL_TERM 1
+#define BSC_SIGNAL_INT 2
+#define BSC_SIGNAL_QUIT 4
+#define BSC_SIGNAL_HUP 8
+
+/* The reason to stop now, if any (BSC_STOP_NONE), first match wins:
+ * a stop signal, SIGHUP, stop(), the heap cap, the RSS cap, max_jobs,
+ * max_runtime. */
+bsc_stop_reason bsc_worker_decide(const bsc_worker_options *opt, const bsc_worker_gauges *g);
+/* }}} */
+
+#endif

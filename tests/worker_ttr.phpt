@@ -1,0 +1,142 @@
+--TEST--
+Worker: a job is not worked on past its TTR: TtrExceededException in the handler, unless it touch()es the job; a handler that goes on regardless ends the process
+--EXTENSIONS--
+beanstalk
+--SKIPIF--
+<?php require __DIR__ . '/skipif.inc'; ?>
+--FILE--
+<?php
+require __DIR__ . '/worker.inc';
+use Beanstalk\{Job, Queue, TtrExceededException, Worker};
+
+$server = bs_server();
+$log = tempnam(sys_get_temp_dir(), 'bslog');
+ini_set('error_log', $log);
+
+echo "-- a handler that sleeps past the limit gets the exception; the job is released\n";
+$tube = bs_tube('worker_ttr');
+$q = new Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
+$id = $q->put('sleepy', 50, 0, 2);   // ttr 2 s: margin min(1, 2/2) = 1 s
+$w = new Worker($q, ['max_jobs' => 1, 'backoff' => 3]);
+$w->run(function (Job $job) {
+    $start = microtime(true);
+    try {
+        sleep(10);          // the watchdog's signal ends the sleep
+        echo "slept on\n";
+    } catch (TtrExceededException $e) {
+        $t = microtime(true) - $start;
+        printf("caught after %s: %s\n", $t > 0.8 && $t < 1.3 ? 'about 1 s' : "$t s", $e->getMessage());
+        throw $e;
+    }
+});
+$st = bs_stats($server, "stats-job $id");
+echo "state {$st['state']}, delay {$st['delay']}, pri {$st['pri']}, releases {$st['releases']}, timeouts {$st['timeouts']}\n";
+$s = $w->stats();
+echo "failed {$s['failed']}, released {$s['released']}, ttr_exceeded {$s['ttr_exceeded']}\n";
+echo preg_replace(['/^\[[^]]+\] /m', '/in \S+:\d+/'], ['', 'in …'], file_get_contents($log));
+file_put_contents($log, '');
+
+echo "-- touch() gives the job more time\n";
+// Each part on a tube of its own: the released job comes back after 3 s.
+$q->useTube($tube = bs_tube('worker_ttr'))->watch($tube)->ignore($q->watchedTubes()[0]);
+$id = $q->put('long', 50, 0, 2);
+$w->run(function (Job $job) {
+    $start = microtime(true);
+    for ($i = 0; $i < 8; $i++) {
+        usleep(400000);
+        $job->touch();
+    }
+    printf("done after %s with ttr 2\n", microtime(true) - $start > 3.2 ? 'more than 3.2 s' : 'too little time');
+});
+var_dump(bs_call($server, "stats-job $id"), $w->stats()['ttr_exceeded']);
+
+echo "-- a handler that deletes its job first is not held to the TTR\n";
+file_put_contents($log, '');
+$q->useTube($tube = bs_tube('worker_ttr'))->watch($tube)->ignore($q->watchedTubes()[0]);
+$id = $q->put('at most once', 50, 0, 1);
+$w->run(function (Job $job) use ($q) {
+    $q->delete($job->id);
+    usleep(1600000);
+    echo "done\n";
+});
+echo file_get_contents($log) === '' ? "" : preg_replace('/^\[[^]]+\] /m', '', file_get_contents($log));
+file_put_contents($log, '');
+
+echo "-- in a child (valgrind would starve the watchdog's thread of a busy handler)\n";
+$code = <<<'PHP'
+    [, $server, $tube, $mode] = $argv;
+    $w = new Beanstalk\Worker(new Beanstalk\Queue($server, ['watch' => [$tube]]), ['max_jobs' => 1, 'backoff' => 4]);
+    exit($w->run(function () use ($mode) {
+        echo "started\n";
+        if ($mode === 'busy') {
+            // The exception comes inside the handler's own code, wherever
+            // it is; given up in time, the job counts as done and is deleted.
+            $start = microtime(true);
+            try {
+                while (true) {
+                }
+            } catch (Beanstalk\TtrExceededException $e) {
+                $t = microtime(true) - $start;
+                printf("caught after %s\n", $t > 0.4 && $t < 0.8 ? 'about 0.5 s' : "$t s");
+            }
+            return;
+        }
+        if ($mode === 'swallow') {
+            while (true) {
+                try {
+                    usleep(10000);
+                } catch (Beanstalk\TtrExceededException $e) {
+                    echo "swallowed\n";
+                }
+            }
+        }
+        // One long call in C: no PHP code runs until it returns.
+        hash_pbkdf2('sha256', 'x', 'salt', 300000000);
+        echo "returned\n";
+    }));
+    PHP;
+foreach (['busy' => 1, 'swallow' => 2, 'stuck' => 2] as $mode => $ttr) {
+    $q->useTube($tube = bs_tube('worker_ttr'));
+    $id = $q->put($mode, 50, 0, $ttr);
+    $child = new BsChild($code, [$server, $tube, $mode]);
+    $exit = $child->wait();
+    echo "$mode: exit $exit\n", $child->rest();
+    $st = bs_stats($server, "stats-job $id");
+    echo $st ? "state {$st['state']}, delay {$st['delay']}, releases {$st['releases']}, timeouts {$st['timeouts']}\n" : "deleted\n";
+    echo preg_replace('/ \d+\.\d s before/', ' … before', $child->log());
+}
+var_dump(Worker::EXIT_TTR_OVERRUN);
+unlink($log);
+?>
+--EXPECTF--
+-- a handler that sleeps past the limit gets the exception; the job is released
+caught after about 1 s: job %d has %f s left of its 2 s time-to-run: give it up, or touch() it for more time
+state delayed, delay 3, pri 50, releases 1, timeouts 0
+failed 1, released 1, ttr_exceeded 1
+beanstalk worker: job %d (tube worker_ttr-%s) failed on attempt 1 of 3: Beanstalk\TtrExceededException: job %d has %f s left of its 2 s time-to-run: give it up, or touch() it for more time in …; released with delay 3 s
+beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+-- touch() gives the job more time
+done after more than 3.2 s with ttr 2
+string(11) "NOT_FOUND
+"
+int(0)
+-- a handler that deletes its job first is not held to the TTR
+done
+beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+-- in a child (valgrind would starve the watchdog's thread of a busy handler)
+busy: exit 11
+started
+caught after about 0.5 s
+deleted
+beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+swallow: exit 16
+started
+swallowed
+swallowed
+state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: job %d (tube worker_ttr-%s) was still running … before its time-to-run of 2 s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16
+stuck: exit 16
+started
+state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: job %d (tube worker_ttr-%s) was still running … before its time-to-run of 2 s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16
+int(16)
