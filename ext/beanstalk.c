@@ -106,6 +106,7 @@ static PHP_MINIT_FUNCTION(beanstalk)
 	php_beanstalk_protocol_exception_ce = register_class_Beanstalk_ProtocolException(php_beanstalk_exception_ce);
 	php_beanstalk_deadline_soon_exception_ce = register_class_Beanstalk_DeadlineSoonException(php_beanstalk_exception_ce);
 	php_beanstalk_batch_exception_ce = register_class_Beanstalk_BatchException(php_beanstalk_exception_ce);
+	php_beanstalk_batch_exception_minit(php_beanstalk_batch_exception_ce);
 
 	php_beanstalk_queue_ce = register_class_Beanstalk_Queue();
 	php_beanstalk_queue_minit(php_beanstalk_queue_ce);

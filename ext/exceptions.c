@@ -64,3 +64,41 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 		return;
 	}
 }
+
+/* {{{ BatchException: $inserted and $failed are readonly, and set from the
+ * start (empty), so that reading them never fails, not even on an instance
+ * made with new. */
+static zend_object *(*exception_create)(zend_class_entry *ce);
+
+static zval *batch_slot(zend_object *obj, const char *name)
+{
+	zend_property_info *info = zend_hash_str_find_ptr(&obj->ce->properties_info, name, strlen(name));
+
+	return OBJ_PROP(obj, info->offset);
+}
+
+static zend_object *batch_exception_create(zend_class_entry *ce)
+{
+	zend_object *obj = exception_create(ce);
+
+	ZVAL_EMPTY_ARRAY(batch_slot(obj, "inserted"));
+	ZVAL_EMPTY_ARRAY(batch_slot(obj, "failed"));
+	return obj;
+}
+
+void php_beanstalk_batch_exception_minit(zend_class_entry *ce)
+{
+	exception_create = ce->create_object;
+	ce->create_object = batch_exception_create;
+}
+
+void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed)
+{
+	zval *slot = batch_slot(obj, "inserted");
+	zval_ptr_dtor(slot);
+	ZVAL_COPY(slot, inserted);
+	slot = batch_slot(obj, "failed");
+	zval_ptr_dtor(slot);
+	ZVAL_COPY(slot, failed);
+}
+/* }}} */

@@ -85,6 +85,18 @@ bool php_beanstalk_job_settled(zend_object *obj)
 	return job_from_obj(obj)->settled;
 }
 
+/* The Job from a RESERVED or FOUND answer; null for NOT_FOUND. */
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id)
+{
+	if (st == BSC_OK) {
+		php_beanstalk_job_create(return_value, queue, conn, job->id, job->body, job->body_len);
+	} else if (st == BSC_NOT_FOUND) {
+		RETVAL_NULL();
+	} else {
+		php_beanstalk_throw(conn, st, verb, id);
+	}
+}
+
 static uint64_t job_id(zend_object *obj)
 {
 	zval *id = OBJ_PROP_NUM(obj, JOB_PROP_ID);

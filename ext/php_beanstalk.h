@@ -9,6 +9,7 @@
 #include "php.h"
 #include "conn.h"
 #include "stats.h"
+#include "command.h"
 
 #define PHP_BEANSTALK_VERSION "0.1.0"
 
@@ -75,6 +76,9 @@ void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uin
  * value), and in *generation the connection generation to act under (0 when
  * the job did not come from this queue). */
 uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation);
+/* The Job of a RESERVED or FOUND answer in return_value, null for
+ * NOT_FOUND, or the exception for any other status. */
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
 /* Marks a Job as deleted, released or buried (NULL: nothing to mark). */
 void php_beanstalk_job_settle(zend_object *job);
 /* Whether the job was deleted, released or buried through the API. */
@@ -90,6 +94,9 @@ void php_beanstalk_bad_yaml(bsc_conn *conn, const char *verb);
 /* ext/exceptions.c */
 /* Throws the exception that a failed command's status calls for. */
 void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id);
+void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
+/* Sets a BatchException's readonly $inserted and $failed (copies both). */
+void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed);
 
 /* Argument checks shared by the classes: false after throwing ValueError. */
 bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
