@@ -9,6 +9,7 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +23,8 @@
 #define DEFAULT_TUBE "default"
 #define READ_CHUNK 16384
 #define IOV_BATCH 1024
+/* Seconds of quiet after which a connection is checked before use. */
+#define IDLE_CHECK_AFTER 0.001
 
 typedef struct {
 	size_t len;
@@ -60,6 +63,8 @@ struct bsc_conn {
 	size_t held_count, held_cap;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
+	double last_read;         /* bsc_now() of the last bytes received */
+	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
 	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
 	sigset_t wait_mask;
 
@@ -245,7 +250,18 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	if (rc) {
 		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
 	}
+	/* Blocking from now on: a reply with a deadline is then one recv()
+	 * under SO_RCVTIMEO, not a poll() and a recv(); writes and the other
+	 * waits pass MSG_DONTWAIT and poll themselves. */
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
+	}
 	c->fd = fd;
+	c->last_read = bsc_now();
+	c->rcvtimeo_ms = -1;
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
 	return BSC_OK;
@@ -568,7 +584,7 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 		memset(&msg, 0, sizeof(msg));
 		msg.msg_iov = iov;
 		msg.msg_iovlen = n > IOV_BATCH ? IOV_BATCH : n;
-		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 				if (errno == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
@@ -608,6 +624,13 @@ static bool idle_connection_is_dead(bsc_conn *c)
 	char byte;
 
 	if (c->expect_len > 0 || bsc_parser_pending(&c->parser) > 0) {
+		return false;
+	}
+	/* A reply came less than IDLE_CHECK_AFTER ago: a server cannot have
+	 * been restarted since, and a close in that instant shows up as the
+	 * command's own failure, reported like any other. This keeps the check
+	 * off the path of back-to-back commands. */
+	if (bsc_now() - c->last_read < IDLE_CHECK_AFTER) {
 		return false;
 	}
 	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -672,9 +695,70 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 /* }}} */
 
 /* {{{ reading */
+/* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
+static bsc_status took(bsc_conn *c, ssize_t r)
+{
+	if (r > 0) {
+		bsc_parser_commit(&c->parser, (size_t)r);
+		c->last_read = bsc_now();
+		return BSC_OK;
+	}
+	if (r == 0) {
+		return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->ep.name);
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		return BSC_OK;
+	}
+	return conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
+}
+
+/* One recv() that blocks until bytes come or the deadline passes: the
+ * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
+ * ordinary reply costs one system call. Such a recv() is never restarted
+ * after a signal handler (signal(7)), so interrupts are seen. */
+static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_t avail, bool *got)
+{
+	int ms = bsc_poll_ms(deadline);
+
+	*got = false;
+	if (ms == 0) {
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
+	}
+	if (ms != c->rcvtimeo_ms) {
+		struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+			return conn_fail_errno(c, BSC_ERR_IO, "cannot set the reply timeout for", errno);
+		}
+		c->rcvtimeo_ms = ms;
+	}
+	ssize_t r = recv(c->fd, space, avail, 0);
+	int e = errno;
+	bsc_status st = took(c, r);
+	*got = r > 0;
+	if (st == BSC_OK && r < 0 && e == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
+		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+	}
+	return st;
+}
+
 static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
+		size_t avail;
+		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
+		if (!space) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
+		}
+		/* No deadline, or signals to be let in only while waiting (the
+		 * worker): poll(), which a signal always interrupts. */
+		if (deadline > 0 && !c->has_wait_mask) {
+			bool got;
+			bsc_status st = read_blocking(c, deadline, space, avail, &got);
+			if (st != BSC_OK || got) {
+				return st;
+			}
+			continue;
+		}
 		int p = conn_poll(c, POLLIN, deadline);
 		if (p == 0) {
 			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
@@ -688,21 +772,10 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 			}
 			continue;
 		}
-		size_t avail;
-		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
-		if (!space) {
-			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
-		}
-		ssize_t r = recv(c->fd, space, avail, 0);
-		if (r > 0) {
-			bsc_parser_commit(&c->parser, (size_t)r);
-			return BSC_OK;
-		}
-		if (r == 0) {
-			return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->ep.name);
-		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			return conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
+		ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
+		bsc_status st = took(c, r);
+		if (st != BSC_OK || r > 0) {
+			return st;
 		}
 	}
 }

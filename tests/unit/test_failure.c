@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* {{{ transport failures and recovery */
 static void test_garbage_reply_is_a_protocol_error(void)
@@ -291,6 +292,10 @@ static void test_dead_idle_connection_is_replaced(void)
 			 * of turn, and the client waits until that has arrived. */
 			peer_go(&p);
 			CHECK(wait_readable(bsc_conn_fd(c), PEER_WAIT_MS));
+			/* The check runs on connections quiet for over 1 ms (conn.c
+			 * IDLE_CHECK_AFTER), as between requests; not between
+			 * back-to-back commands. */
+			usleep(5000);
 		}
 	}
 	CHECK_STATUS(c, bsc_conn_err(c), BSC_OK);
