@@ -14,7 +14,6 @@
 #endif
 #include "worker.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -24,11 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include "stats.h"
 
 /* The signal the watchdog sends to end a blocking call in the handler. */
 #define INTERRUPT_SIGNAL (SIGRTMIN + 4)
@@ -83,88 +79,6 @@ struct bsc_worker {
 	bsc_worker_figures f;
 	bsc_histogram durations;    /* µs */
 };
-
-/* {{{ the pure parts */
-uint32_t bsc_backoff_delay(const uint32_t *backoff, size_t len, uint32_t attempt)
-{
-	if (len == 0) {
-		return 0;
-	}
-	size_t i = attempt == 0 ? 0 : attempt - 1;
-	return backoff[i < len ? i : len - 1];
-}
-
-double bsc_jitter(double max)
-{
-	uint64_t r;
-
-	if (!(max > 0)) {
-		return 0;
-	}
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-		/* No kernel generator (a very old kernel): the clock and the pid
-		 * still tell workers started together apart. */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r = ((uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec;
-	}
-	/* 53 random bits over 2^53 - 1: both ends can come out. */
-	return max * ((double)(r >> 11) / (double)((1ull << 53) - 1));
-}
-
-/* The resident set from an open /proc/self/statm ("size resident ...", in
- * pages); pread() makes the kernel write it afresh. */
-static size_t rss_read(int fd)
-{
-	char buf[128];
-	unsigned long long size, resident;
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
-	if (n <= 0) {
-		return 0;
-	}
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2) {
-		return 0;
-	}
-	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
-size_t bsc_rss_bytes(void)
-{
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		return 0;
-	}
-	size_t rss = rss_read(fd);
-	close(fd);
-	return rss;
-}
-
-bsc_stop_reason bsc_worker_decide(const bsc_worker_options *opt, const bsc_worker_gauges *g)
-{
-	if (g->signals & (BSC_SIGNAL_TERM | BSC_SIGNAL_INT | BSC_SIGNAL_QUIT)) {
-		return BSC_STOP_SIGNAL;
-	}
-	if (g->signals & BSC_SIGNAL_HUP) {
-		return BSC_STOP_RESTART;
-	}
-	if (g->stop_requested) {
-		return BSC_STOP_REQUESTED;
-	}
-	if ((opt->memory_limit && g->heap >= opt->memory_limit) || (opt->rss_limit && g->rss >= opt->rss_limit)) {
-		return BSC_STOP_MEMORY;
-	}
-	if (opt->max_jobs && g->processed >= opt->max_jobs) {
-		return BSC_STOP_MAX_JOBS;
-	}
-	if (g->deadline > 0 && g->now >= g->deadline) {
-		return BSC_STOP_MAX_RUNTIME;
-	}
-	return BSC_STOP_NONE;
-}
-/* }}} */
 
 /* {{{ life cycle */
 bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
@@ -595,29 +509,36 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 /* {{{ a job */
 /* The handler threw: release the job with the back-off and its priority,
  * or bury it once it has had max_attempts tries. */
-static void job_failed(bsc_worker *w, uint64_t id, bool held, bool same, const char *why)
+static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool same, const char *why)
 {
 	bsc_conn *c = w->conn;
 	bsc_yaml yaml;
 	bsc_job_stats js;
 	char head[1280];
+	const char *lost = "the connection was lost meanwhile, so the server gave the job back";
 
 	if (!held) {
 		if (!same) {
 			w->f.lost++;
 		}
-		say(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already"
-			: "the connection was lost meanwhile, so the server gave the job back");
+		say(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : lost);
 		return;
 	}
 	w->phase = PHASE_SETTLE;
 	double sent = bsc_now();
+	/* Pinned: on a connection found dead and replaced, nothing goes out. */
+	bsc_conn_pin(c, gen);
 	bsc_status st = bsc_stats_job(c, id, &yaml);
 	if (st == BSC_OK) {
 		rtt_sample(w, bsc_now() - sent);
 		if (!bsc_job_stats_parse(yaml.body, yaml.len, &js)) {
 			st = bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered stats-job with something else", bsc_conn_name(c));
 		}
+	}
+	if (bsc_conn_generation(c) != gen) {
+		w->f.lost++;
+		say(w, "job %" PRIu64 " failed: %s; %s", id, why, lost);
+		return;
 	}
 	if (st == BSC_NOT_FOUND || (st == BSC_OK && strcmp(js.state, "reserved") != 0)) {
 		bsc_conn_let_go(c, id);
@@ -635,6 +556,7 @@ static void job_failed(bsc_worker *w, uint64_t id, bool held, bool same, const c
 	snprintf(head, sizeof(head), "job %" PRIu64 " (tube %s) failed on attempt %" PRIu32 " of %" PRIu32 ": %s",
 		id, js.tube, attempt, w->opt.max_attempts, why);
 	uint32_t delay = 0;
+	bsc_conn_pin(c, gen);
 	if (attempt >= w->opt.max_attempts) {
 		st = bsc_bury(c, id, pri);
 	} else {
@@ -652,7 +574,7 @@ static void job_failed(bsc_worker *w, uint64_t id, bool held, bool same, const c
 		say(w, "%s; buried by the server, out of memory to release it", head);
 	} else if (st == BSC_NOT_FOUND) {
 		w->f.lost++;
-		say(w, "%s; it was no longer reserved by this worker", head);
+		say(w, "%s; %s", head, bsc_conn_generation(c) != gen ? lost : "it was no longer reserved by this worker");
 	} else {
 		say(w, "%s; could not be %s (%s): it comes back when the connection closes", head,
 			attempt >= w->opt.max_attempts ? "buried" : "released", bsc_conn_errstr(c));
@@ -698,7 +620,7 @@ static bsc_stop_reason work(bsc_worker *w, const bsc_job *job)
 	bool held = same && bsc_conn_holds(c, id);
 	if (result == BSC_JOB_THREW) {
 		w->f.failed++;
-		job_failed(w, id, held, same, why);
+		job_failed(w, id, gen, held, same, why);
 	} else if (held) {
 		w->done_id = id;
 		w->done_gen = gen;
@@ -829,7 +751,7 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host
 		}
 		double now = bsc_now();
 		if (w->statm >= 0) {
-			w->f.rss = rss_read(w->statm);   /* one pread per job */
+			w->f.rss = bsc_rss_read(w->statm);   /* one pread per job */
 		}
 		bsc_worker_gauges g = {
 			.signals = arrived,

@@ -1,5 +1,5 @@
 --TEST--
-Worker: max_runtime stops the worker between jobs, whatever max_execution_time says; the time limit is back after run()
+Worker: max_runtime stops the worker between jobs (or in its wait), whatever max_execution_time says
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -29,6 +29,10 @@ $w = new Worker($q, ['max_runtime' => 3]);
 $start = microtime(true);
 $reason = $w->run(fn () => $burn(0.25));
 $took = microtime(true) - $start;
+// run() put the time limit back: the rest of this test is not to be timed
+// (under valgrind it would run out); worker_max_runtime_restore.phpt checks
+// that it is back.
+set_time_limit(0);
 $s = $w->stats();
 var_dump($reason === Worker::STOP_MAX_RUNTIME);
 printf("ran %s, %s jobs, limit %.1f s\n", $took >= 3 && $took < 3.6 ? 'for its 3 s' : "for $took s",
@@ -43,10 +47,6 @@ echo $took >= 0.3 && $took < 0.6 ? "idle: stopped at 0.3 s\n" : "idle: stopped a
 $s = $w->stats();
 echo $s['wait_time'] > 0.25 ? "waited the whole time\n" : "wait_time {$s['wait_time']}\n";
 
-// After run(), max_execution_time applies again.
-echo "burning\n";
-$burn(3);
-echo "not reached\n";
 ?>
 --EXPECTF--
 bool(true)
@@ -54,6 +54,3 @@ ran for its 3 s, about 12 jobs, limit 3.0 s
 bool(true)
 idle: stopped at 0.3 s
 waited the whole time
-burning
-
-Fatal error: Maximum execution time of 1 second exceeded in %s on line %d

@@ -4,7 +4,10 @@ Worker: coexists with ext/pcntl; handlers installed before run() are back after 
 beanstalk
 pcntl
 --SKIPIF--
-<?php require __DIR__ . '/skipif.inc'; ?>
+<?php
+require __DIR__ . '/skipif.inc';
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
+?>
 --FILE--
 <?php
 require __DIR__ . '/worker.inc';

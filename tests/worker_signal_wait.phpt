@@ -3,7 +3,10 @@ Worker: SIGTERM, SIGINT, SIGQUIT and SIGHUP end the wait for a job within millis
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
-<?php require __DIR__ . '/skipif.inc'; ?>
+<?php
+require __DIR__ . '/skipif.inc';
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
+?>
 --FILE--
 <?php
 require __DIR__ . '/worker.inc';

@@ -1,0 +1,81 @@
+--TEST--
+Worker: past its TTR limit, a busy handler gets the exception in its own code; one that swallows it, or is stuck in a C call, ends the process (exit 16) and the job is given back
+--EXTENSIONS--
+beanstalk
+--SKIPIF--
+<?php
+require __DIR__ . '/skipif.inc';
+// The workers run in child processes: valgrind would only slow the machine
+// under them and make the watchdog late.
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
+?>
+--FILE--
+<?php
+require __DIR__ . '/worker.inc';
+use Beanstalk\{Queue, Worker};
+
+$server = bs_server();
+$code = <<<'PHP'
+    [, $server, $tube, $mode] = $argv;
+    $w = new Beanstalk\Worker(new Beanstalk\Queue($server, ['watch' => [$tube]]), ['max_jobs' => 1, 'backoff' => 4]);
+    exit($w->run(function () use ($mode) {
+        echo "started\n";
+        if ($mode === 'busy') {
+            // The exception comes inside the handler's own code, wherever
+            // it is; given up in time, the job counts as done and is deleted.
+            $start = microtime(true);
+            try {
+                while (true) {
+                }
+            } catch (Beanstalk\TtrExceededException $e) {
+                $t = microtime(true) - $start;
+                printf("caught after %s\n", $t > 0.4 && $t < 0.9 ? 'about 0.5 s' : "$t s");
+            }
+            return;
+        }
+        if ($mode === 'swallow') {
+            while (true) {
+                try {
+                    usleep(10000);
+                } catch (Beanstalk\TtrExceededException $e) {
+                    echo "swallowed\n";
+                }
+            }
+        }
+        // One long call in C: no PHP code runs until it returns.
+        hash_pbkdf2('sha256', 'x', 'salt', 300000000);
+        echo "returned\n";
+    }));
+    PHP;
+// busy: ttr 1, margin 0.5 s. swallow and stuck: ttr 3, margin 1 s: the
+// exception at 2 s, the end of the process at 2.5 s.
+foreach (['busy' => 1, 'swallow' => 3, 'stuck' => 3] as $mode => $ttr) {
+    $tube = bs_tube('worker_ttr_overrun');
+    $q = new Queue($server, ['tube' => $tube]);
+    $id = $q->put($mode, 50, 0, $ttr);
+    $child = new BsChild($code, [$server, $tube, $mode]);
+    $start = microtime(true);
+    $exit = $child->wait();
+    $took = microtime(true) - $start;
+    echo "$mode: exit $exit", $exit === Worker::EXIT_TTR_OVERRUN ? ($took < 3 ? ', before the TTR ran out' : ", after $took s") : '', "\n";
+    echo preg_replace('/^swallowed\n(swallowed\n)+/m', "swallowed, again and again\n", $child->rest());
+    $st = bs_stats($server, "stats-job $id");
+    echo $st ? "state {$st['state']}, delay {$st['delay']}, releases {$st['releases']}, timeouts {$st['timeouts']}\n" : "deleted\n";
+    echo preg_replace('/ \d+\.\d s before/', ' … before', $child->log());
+}
+?>
+--EXPECTF--
+busy: exit 11
+started
+caught after about 0.5 s
+deleted
+beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+swallow: exit 16, before the TTR ran out
+started
+swallowed, again and again
+state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: job %d (tube worker_ttr_overrun-%s) was still running … before its time-to-run of 3 s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16
+stuck: exit 16, before the TTR ran out
+started
+state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: job %d (tube worker_ttr_overrun-%s) was still running … before its time-to-run of 3 s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16
