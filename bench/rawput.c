@@ -8,6 +8,29 @@
  *       reply comes in pieces). Prints one JSON line: wall time and this
  *       process's user and system CPU over the N puts, and the ids.
  *
+ *   rawput pipeline HOST PORT TUBE SIZE BATCH REPS WARMUP
+ *       The floor of putMany: WARMUP untimed, then REPS timed batches; a
+ *       batch is one write() of BATCH put requests, then the BATCH replies
+ *       read through a buffer. Prints the same JSON line as put, with n =
+ *       BATCH * REPS.
+ *
+ *   rawput fill HOST PORT TUBE SIZE N
+ *       Puts N jobs into TUBE as fast as it can (pipelined batches of 1000),
+ *       untimed: fills the tube the worker contenders then empty. Prints
+ *       {"n":N,"first_id":...,"last_id":...}.
+ *
+ *   rawput worker HOST PORT TUBE N WARMUP [DEPTH]
+ *       A worker whose handler does nothing; watches TUBE only. DEPTH 0
+ *       (the default) is the floor of a worker that waits for each reply:
+ *       per job `reserve-with-timeout 1`, read the job, `delete ID`, read
+ *       DELETED: two write()s and two round trips a job. DEPTH 1 is the
+ *       floor of Beanstalk\Worker's way: the finished job's delete goes out
+ *       in the same write() as the next reserve, one round trip a job. DEPTH
+ *       k > 1 keeps k reserves outstanding (jobs taken ahead; an experiment,
+ *       not a contender). WARMUP jobs untimed, then N timed; the tube must
+ *       hold them all (a TIMED_OUT is a failure). Prints the same JSON line
+ *       as put.
+ *
  *   rawput drain HOST PORT FROM
  *       Deletes every job with an id from FROM up to a marker job it puts
  *       itself, in pipelined batches. Prints {"deleted":K,"next":MARKER+1}.
@@ -209,6 +232,350 @@ static int cmd_put(char **argv)
 	return 0;
 }
 
+/* {{{ buffered replies: pipelined puts and the worker loop */
+
+/* A read buffer over the socket: replies are taken from it line by line,
+ * and a job body is skipped in place, so several replies that came in one
+ * read() cost one system call. */
+struct rbuf {
+	int fd;
+	size_t start, end;
+	char data[1 << 16];
+};
+
+static void rb_fill(struct rbuf *rb)
+{
+	if (rb->start > 0) {
+		memmove(rb->data, rb->data + rb->start, rb->end - rb->start);
+		rb->end -= rb->start;
+		rb->start = 0;
+	}
+	if (rb->end == sizeof rb->data) {
+		die("reply too long");
+	}
+	ssize_t r = read(rb->fd, rb->data + rb->end, sizeof rb->data - rb->end);
+	if (r <= 0) {
+		die("read: %s", r == 0 ? "server closed the connection" : strerror(errno));
+	}
+	rb->end += (size_t)r;
+}
+
+/* The next reply line, NUL-terminated without its CRLF; valid until the
+ * next call. */
+static char *rb_line(struct rbuf *rb)
+{
+	for (;;) {
+		char *nl = memchr(rb->data + rb->start, '\n', rb->end - rb->start);
+		if (nl) {
+			char *line = rb->data + rb->start;
+			if (nl == line || nl[-1] != '\r') {
+				die("reply line without CRLF");
+			}
+			nl[-1] = '\0';
+			rb->start = (size_t)(nl - rb->data) + 1;
+			return line;
+		}
+		rb_fill(rb);
+	}
+}
+
+/* Skips n bytes of the stream (a job body and its CRLF). */
+static void rb_skip(struct rbuf *rb, size_t n)
+{
+	while (rb->end - rb->start < n) {
+		n -= rb->end - rb->start;
+		rb->start = rb->end = 0;
+		rb_fill(rb);
+	}
+	rb->start += n;
+}
+
+static int connect_using(const char *host, const char *port, const char *tube)
+{
+	char reply[REPLY_MAX];
+	char use[256];
+
+	if (strlen(tube) > 200) {
+		die("tube name too long");
+	}
+	int fd = connect_to(host, port);
+	int len = snprintf(use, sizeof use, "use %s\r\n", tube);
+	write_all(fd, use, (size_t)len);
+	read_line(fd, reply);
+	if (strncmp(reply, "USING ", 6) != 0) {
+		die("use: unexpected reply: %s", reply);
+	}
+	return fd;
+}
+
+/* BATCH copies of one put request, back to back: one write() sends them. */
+static char *batch_request(size_t size, size_t batch, size_t *len)
+{
+	char line[64];
+	int n = snprintf(line, sizeof line, "put 1024 0 60 %zu\r\n", size);
+	size_t one = (size_t)n + size + 2;
+	char *req = malloc(one * batch);
+
+	if (!req) {
+		die("out of memory");
+	}
+	for (size_t i = 0; i < batch; i++) {
+		char *p = req + i * one;
+		memcpy(p, line, (size_t)n);
+		memset(p + n, 'x', size);
+		memcpy(p + n + size, "\r\n", 2);
+	}
+	*len = one * batch;
+	return req;
+}
+
+/* Writes count (<= the batch built) requests in one write(), reads the
+ * replies; returns the last id and stores the first in *first. */
+static uint64_t put_batch(int fd, struct rbuf *rb, const char *req, size_t one, size_t count, uint64_t *first)
+{
+	uint64_t id = 0;
+
+	write_all(fd, req, one * count);
+	for (size_t i = 0; i < count; i++) {
+		char *reply = rb_line(rb);
+		if (strncmp(reply, "INSERTED ", 9) != 0) {
+			die("pipelined put: unexpected reply: %s", reply);
+		}
+		id = strtoull(reply + 9, NULL, 10);
+		if (i == 0 && first) {
+			*first = id;
+		}
+	}
+	return id;
+}
+
+static int cmd_pipeline(char **argv)
+{
+	const char *host = argv[0], *port = argv[1], *tube = argv[2];
+	size_t size = parse_count(argv[3], "size");
+	size_t batch = parse_count(argv[4], "batch");
+	unsigned long reps = parse_count(argv[5], "repetitions");
+	unsigned long warmup = parse_count(argv[6], "warm-up repetitions");
+	static struct rbuf rb;
+	size_t len;
+
+	if (batch == 0 || reps == 0) {
+		die("batch and repetitions must be at least 1");
+	}
+	int fd = connect_using(host, port, tube);
+	rb.fd = fd;
+	char *req = batch_request(size, batch, &len);
+	size_t one = len / batch;
+
+	for (unsigned long i = 0; i < warmup; i++) {
+		put_batch(fd, &rb, req, one, batch, NULL);
+	}
+	double u0, s0, u1, s1;
+	uint64_t first = 0, last = 0;
+	cpu_now(&u0, &s0);
+	double t0 = wall_now();
+	for (unsigned long i = 0; i < reps; i++) {
+		last = put_batch(fd, &rb, req, one, batch, i == 0 ? &first : NULL);
+	}
+	double t1 = wall_now();
+	cpu_now(&u1, &s1);
+
+	printf("{\"client\":\"raw-pipeline\",\"size\":%zu,\"batch\":%zu,\"n\":%lu,\"wall_s\":%.9f,\"user_s\":%.6f,"
+		"\"sys_s\":%.6f,\"first_id\":%" PRIu64 ",\"last_id\":%" PRIu64 "}\n",
+		size, batch, (unsigned long)(batch * reps), t1 - t0, u1 - u0, s1 - s0, first, last);
+	free(req);
+	close(fd);
+	return 0;
+}
+
+static int cmd_fill(char **argv)
+{
+	const char *host = argv[0], *port = argv[1], *tube = argv[2];
+	size_t size = parse_count(argv[3], "size");
+	unsigned long n = parse_count(argv[4], "count");
+	const size_t batch = 1000;
+	static struct rbuf rb;
+	uint64_t first = 0, last = 0;
+	size_t len;
+
+	int fd = connect_using(host, port, tube);
+	rb.fd = fd;
+	char *req = batch_request(size, batch, &len);
+	size_t one = len / batch;
+	for (unsigned long done = 0; done < n;) {
+		size_t count = n - done < batch ? n - done : batch;
+		last = put_batch(fd, &rb, req, one, count, done == 0 ? &first : NULL);
+		done += count;
+	}
+	printf("{\"n\":%lu,\"first_id\":%" PRIu64 ",\"last_id\":%" PRIu64 "}\n", n, first, last);
+	free(req);
+	close(fd);
+	return 0;
+}
+
+/* One job the wait-for-each-reply way: reserve, read it, delete, read. */
+static uint64_t work_once(int fd, struct rbuf *rb)
+{
+	static const char reserve[] = "reserve-with-timeout 1\r\n";
+	char del[64];
+	uint64_t id;
+	size_t bytes;
+
+	write_all(fd, reserve, sizeof reserve - 1);
+	char *reply = rb_line(rb);
+	if (sscanf(reply, "RESERVED %" SCNu64 " %zu", &id, &bytes) != 2) {
+		die("reserve: unexpected reply: %s (is the tube filled?)", reply);
+	}
+	rb_skip(rb, bytes + 2);
+	int len = snprintf(del, sizeof del, "delete %" PRIu64 "\r\n", id);
+	write_all(fd, del, (size_t)len);
+	reply = rb_line(rb);
+	if (strcmp(reply, "DELETED") != 0) {
+		die("delete %" PRIu64 ": unexpected reply: %s", id, reply);
+	}
+	return id;
+}
+
+/* A worker loop that pipelines: `depth` reserves are outstanding at any
+ * time, and a finished job's delete goes out in the same write() as the
+ * reserve that replaces it, so its DELETED comes back among the next
+ * replies. Depth 1 is what Beanstalk\Worker does. */
+struct pipe_worker {
+	int fd;
+	struct rbuf *rb;
+	unsigned long total;     /* jobs to take in all */
+	unsigned long issued;    /* reserves sent */
+	unsigned long deletes;   /* DELETED replies still to come */
+	uint64_t done_id;        /* finished job whose delete is not sent yet */
+};
+
+static void pw_send(struct pipe_worker *pw, unsigned long reserves)
+{
+	char buf[64 + 32 * 64];
+	size_t len = 0;
+
+	if (pw->done_id) {
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "delete %" PRIu64 "\r\n", pw->done_id);
+		pw->done_id = 0;
+		pw->deletes++;
+	}
+	for (; reserves > 0 && pw->issued < pw->total; reserves--, pw->issued++) {
+		memcpy(buf + len, "reserve-with-timeout 1\r\n", 24);
+		len += 24;
+	}
+	if (len > 0) {
+		write_all(pw->fd, buf, len);
+	}
+}
+
+/* Takes the next job: reads replies (DELETEDs of earlier jobs among them)
+ * until a job comes, then sends its predecessor's delete with the next
+ * reserve. Returns the job's id. */
+static uint64_t pw_next(struct pipe_worker *pw)
+{
+	for (;;) {
+		char *reply = rb_line(pw->rb);
+		if (strcmp(reply, "DELETED") == 0 && pw->deletes > 0) {
+			pw->deletes--;
+			continue;
+		}
+		uint64_t id;
+		size_t bytes;
+		if (sscanf(reply, "RESERVED %" SCNu64 " %zu", &id, &bytes) != 2) {
+			die("pipelined worker: unexpected reply: %s (is the tube filled?)", reply);
+		}
+		rb_skip(pw->rb, bytes + 2);
+		return id;
+	}
+}
+
+/* The handler did nothing: the job is done; its delete goes out with the
+ * next reserve, or alone after the last job. */
+static void pw_done(struct pipe_worker *pw, uint64_t id)
+{
+	pw->done_id = id;
+	pw_send(pw, 1);
+}
+
+static void pw_finish(struct pipe_worker *pw)
+{
+	pw_send(pw, 0);
+	while (pw->deletes > 0) {
+		char *reply = rb_line(pw->rb);
+		if (strcmp(reply, "DELETED") != 0) {
+			die("pipelined worker: unexpected reply: %s", reply);
+		}
+		pw->deletes--;
+	}
+}
+
+static int cmd_worker(char **argv, int depth)
+{
+	const char *host = argv[0], *port = argv[1], *tube = argv[2];
+	unsigned long n = parse_count(argv[3], "count");
+	unsigned long warmup = parse_count(argv[4], "warm-up count");
+	static struct rbuf rb;
+	char cmd[512];
+
+	if (strlen(tube) > 200) {
+		die("tube name too long");
+	}
+	if (depth > 32) {
+		die("depth above 32");
+	}
+	int fd = connect_to(host, port);
+	rb.fd = fd;
+	int len = snprintf(cmd, sizeof cmd, "watch %s\r\nignore default\r\n", tube);
+	write_all(fd, cmd, (size_t)len);
+	char *reply = rb_line(&rb);
+	if (strncmp(reply, "WATCHING ", 9) != 0) {
+		die("watch: unexpected reply: %s", reply);
+	}
+	reply = rb_line(&rb);
+	if (strcmp(reply, "WATCHING 1") != 0) {
+		die("ignore: unexpected reply: %s", reply);
+	}
+
+	struct pipe_worker pw = { .fd = fd, .rb = &rb, .total = warmup + n };
+	if (depth > 0) {
+		pw_send(&pw, (unsigned long)depth);
+	}
+	for (unsigned long i = 0; i < warmup; i++) {
+		if (depth > 0) {
+			pw_done(&pw, pw_next(&pw));
+		} else {
+			work_once(fd, &rb);
+		}
+	}
+	double u0, s0, u1, s1;
+	uint64_t first = 0, last = 0;
+	cpu_now(&u0, &s0);
+	double t0 = wall_now();
+	for (unsigned long i = 0; i < n; i++) {
+		if (depth > 0) {
+			last = pw_next(&pw);
+			pw_done(&pw, last);
+		} else {
+			last = work_once(fd, &rb);
+		}
+		if (i == 0) {
+			first = last;
+		}
+	}
+	if (depth > 0) {
+		pw_finish(&pw);
+	}
+	double t1 = wall_now();
+	cpu_now(&u1, &s1);
+
+	printf("{\"client\":\"raw-worker\",\"depth\":%d,\"n\":%lu,\"wall_s\":%.9f,\"user_s\":%.6f,\"sys_s\":%.6f,"
+		"\"first_id\":%" PRIu64 ",\"last_id\":%" PRIu64 "}\n",
+		depth, n, t1 - t0, u1 - u0, s1 - s0, first, last);
+	close(fd);
+	return 0;
+}
+/* }}} */
+
 static int cmd_drain(char **argv)
 {
 	const char *host = argv[0], *port = argv[1];
@@ -272,10 +639,22 @@ int main(int argc, char **argv)
 	if (argc == 8 && strcmp(argv[1], "put") == 0) {
 		return cmd_put(argv + 2);
 	}
+	if (argc == 9 && strcmp(argv[1], "pipeline") == 0) {
+		return cmd_pipeline(argv + 2);
+	}
+	if (argc == 7 && strcmp(argv[1], "fill") == 0) {
+		return cmd_fill(argv + 2);
+	}
+	if ((argc == 7 || argc == 8) && strcmp(argv[1], "worker") == 0) {
+		return cmd_worker(argv + 2, argc == 8 ? (int)parse_count(argv[7], "depth") : 0);
+	}
 	if (argc == 5 && strcmp(argv[1], "drain") == 0) {
 		return cmd_drain(argv + 2);
 	}
 	fprintf(stderr, "usage: rawput put HOST PORT TUBE SIZE N WARMUP\n"
+		"       rawput pipeline HOST PORT TUBE SIZE BATCH REPS WARMUP\n"
+		"       rawput fill HOST PORT TUBE SIZE N\n"
+		"       rawput worker HOST PORT TUBE N WARMUP [DEPTH]\n"
 		"       rawput drain HOST PORT FROM\n");
 	return 2;
 }
