@@ -5,8 +5,11 @@
  *   none        no enqueue (the baseline: what the request costs anyway)
  *   pheanstalk  Debian's pheanstalk 4: create, useTube, put
  *   ext         this extension: new Beanstalk\Queue(..., ['tube' => ...]), put
- * Each request opens its own connection, as a php-fpm request does without
- * persistent connections. The server comes from the pool's environment.
+ *   ext-persistent  the same with 'persistent' => true: the php-fpm child
+ *               keeps its connection from one request to the next
+ * The others open a connection per request, as a php-fpm request does
+ * without persistent connections. The server comes from the pool's
+ * environment.
  */
 
 $client = $_GET['client'] ?? 'none';
@@ -24,6 +27,9 @@ case 'pheanstalk':
     break;
 case 'ext':
     $id = (new Beanstalk\Queue($server, ['tube' => 'web']))->put($job);
+    break;
+case 'ext-persistent':
+    $id = (new Beanstalk\Queue($server, ['tube' => 'web', 'persistent' => true]))->put($job);
     break;
 default:
     http_response_code(400);
