@@ -1,7 +1,7 @@
 # ./dev bench: sourced by ./dev, whose ROOT, WORK, BENCH_PACKAGES, say,
 # setup, free_port, start_beanstalkd and stop_beanstalkd it uses.
 #
-#   ./dev bench [--quick] [--sections=put,profile,web] [--ext=PATH/beanstalk.so]
+#   ./dev bench [--quick] [--sections=put,putmany,worker,web,rss,profile] [--ext=PATH/beanstalk.so]
 #
 # --ext benchmarks another build of the extension than modules/ (say, one
 # built from another commit).
@@ -15,16 +15,17 @@ BENCH_FPM_PID=
 BENCH_NGINX_PID=
 
 bench_main() {
-	local web=1 ext="$ROOT/modules/beanstalk.so" arg args=()
+	local web=1 ext="$ROOT/modules/beanstalk.so" out="$WORK/bench.json" arg args=()
 	for arg in "$@"; do
 		case "$arg" in
-		--quick) args+=("$arg") ;;
+		# ./dev test runs --quick: its figures must not replace a full run's.
+		--quick) args+=("$arg"); out="$WORK/bench-quick.json" ;;
 		--sections=*)
 			args+=("$arg")
 			[[ ",${arg#--sections=}," == *,web,* ]] || web=0
 			;;
 		--ext=*) ext=$(realpath "${arg#--ext=}") ;;
-		*) echo "usage: ./dev bench [--quick] [--sections=put,profile,web] [--ext=PATH/beanstalk.so]" >&2; exit 2 ;;
+		*) echo "usage: ./dev bench [--quick] [--sections=put,putmany,worker,web,rss,profile] [--ext=PATH/beanstalk.so]" >&2; exit 2 ;;
 		esac
 	done
 
@@ -48,7 +49,7 @@ bench_main() {
 		web_args=(--web "$BENCH_URL")
 	fi
 	if ! php -n "$ROOT/bench/run.php" --server "$BEANSTALK_SERVER" --server-pid "$BEANSTALKD_PID" \
-		--rawput "$BENCH_DIR/rawput" --ext "$BENCH_DIR/beanstalk.so" --ext-from "$ext" --out "$WORK/bench.json" \
+		--rawput "$BENCH_DIR/rawput" --ext "$BENCH_DIR/beanstalk.so" --ext-from "$ext" --out "$out" \
 		"${web_args[@]}" "${args[@]}"; then
 		if [ "$web" -eq 1 ]; then
 			echo "logs of the web servers, in $BENCH_DIR:" >&2
