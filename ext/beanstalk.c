@@ -120,6 +120,7 @@ static PHP_MINIT_FUNCTION(beanstalk)
 
 static PHP_MSHUTDOWN_FUNCTION(beanstalk)
 {
+	php_beanstalk_worker_mshutdown();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }

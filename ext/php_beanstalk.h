@@ -104,6 +104,7 @@ bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const c
 
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);
+void php_beanstalk_worker_mshutdown(void);
 /* A job command succeeded over conn: if it is about the job the running
  * Worker's handler works on, the TTR watchdog lets go of it (delete,
  * release, bury) or gives it its time again (touch). */

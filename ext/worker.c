@@ -48,7 +48,10 @@ static zend_object_handlers worker_handlers;
 
 /* The Worker in run(), if any (one per process: the signals are). */
 ZEND_TLS php_beanstalk_worker *running;
-ZEND_TLS void (*previous_interrupt)(zend_execute_data *execute_data);
+/* The engine's interrupt hook before ours (ext/pcntl's, for one). */
+static void (*previous_interrupt)(zend_execute_data *execute_data);
+
+static void worker_interrupt(zend_execute_data *execute_data);
 
 static inline php_beanstalk_worker *worker_from_obj(zend_object *obj)
 {
@@ -81,6 +84,17 @@ void php_beanstalk_worker_minit(zend_class_entry *ce)
 	worker_handlers.offset = XtOffsetOf(php_beanstalk_worker, std);
 	worker_handlers.free_obj = worker_free;
 	worker_handlers.clone_obj = NULL;
+	/* Hooked for good, as ext/pcntl does: taking the hook in and out around
+	 * run() could break a chain that someone else joined meanwhile. */
+	previous_interrupt = zend_interrupt_function;
+	zend_interrupt_function = worker_interrupt;
+}
+
+void php_beanstalk_worker_mshutdown(void)
+{
+	if (zend_interrupt_function == worker_interrupt) {
+		zend_interrupt_function = previous_interrupt;
+	}
 }
 
 void php_beanstalk_worker_note(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id)
@@ -380,7 +394,7 @@ static void poke_engine(void *flag)
 	zend_atomic_bool_store((zend_atomic_bool *)flag, true);
 }
 
-/* The engine's interrupt hook while run() runs: the watchdog's request to
+/* The engine's interrupt hook: while run() runs, the watchdog's request to
  * give a job up becomes an exception in the handler. */
 static void worker_interrupt(zend_execute_data *execute_data)
 {
@@ -442,17 +456,11 @@ PHP_METHOD(Beanstalk_Worker, run)
 	w->fcc = fcc;
 	w->bailout = false;
 	running = w;
-	previous_interrupt = zend_interrupt_function;
-	zend_interrupt_function = worker_interrupt;
 	/* A worker runs for hours: max_execution_time does not apply. */
 	zend_unset_timeout();
 
 	bsc_stop_reason reason = bsc_worker_run(w->core, conn, &host, w);
 
-	if (zend_interrupt_function == worker_interrupt) {
-		zend_interrupt_function = previous_interrupt;
-	}
-	previous_interrupt = NULL;
 	running = NULL;
 	if (w->bailout) {
 		zend_bailout();

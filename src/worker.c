@@ -98,7 +98,11 @@ bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 	memcpy(w->backoff, opt->backoff, opt->backoff_len * sizeof(uint32_t));
 	w->opt.backoff = w->backoff;
 	w->opt.name = w->name;
-	snprintf(w->prefix, sizeof(w->prefix), w->name[0] ? "beanstalk worker %.60s" : "beanstalk worker", w->name);
+	if (w->name[0]) {
+		snprintf(w->prefix, sizeof(w->prefix), "beanstalk worker %.60s", w->name);
+	} else {
+		snprintf(w->prefix, sizeof(w->prefix), "beanstalk worker");
+	}
 	w->f.stop_reason = BSC_STOP_NONE;
 	return w;
 }
@@ -125,11 +129,6 @@ const char *bsc_worker_name(const bsc_worker *w)
 void bsc_worker_stop(bsc_worker *w)
 {
 	w->stop_requested = true;
-}
-
-uint64_t bsc_worker_current_job(const bsc_worker *w)
-{
-	return w->running ? w->job_id : 0;
 }
 
 void bsc_worker_settled(bsc_worker *w, const bsc_conn *c, uint64_t id)

@@ -107,8 +107,6 @@ void bsc_worker_touched(bsc_worker *w, const bsc_conn *c, uint64_t id);
 /* In the handler's thread, from the host's interrupt hook: true when the
  * handler must give its job up now (its TTR limit), with why in msg. */
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size);
-/* The id of the job the handler runs, or 0. */
-uint64_t bsc_worker_current_job(const bsc_worker *w);
 
 /* The figures of the run going on, or of the last one; heap is the host's
  * heap now. */
