@@ -28,7 +28,7 @@ $code = <<<'PHP'
     echo "reason $reason, processed {$s['processed']}, deleted {$s['deleted']}\n";
     exit($reason);
     PHP;
-foreach ([SIGTERM => 'TERM', SIGQUIT => 'QUIT', SIGHUP => 'HUP'] as $signo => $name) {
+foreach ([SIGTERM => 'TERM', SIGINT => 'INT', SIGQUIT => 'QUIT', SIGHUP => 'HUP'] as $signo => $name) {
     $tube = bs_tube('worker_signal_job');
     $q = new Beanstalk\Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
     $first = $q->put('first');
@@ -46,6 +46,14 @@ foreach ([SIGTERM => 'TERM', SIGQUIT => 'QUIT', SIGHUP => 'HUP'] as $signo => $n
 ?>
 --EXPECT--
 TERM: running first
+finished first
+reason 0, processed 1, deleted 1
+exit 0
+string(11) "NOT_FOUND
+"
+string(5) "ready"
+string(1) "0"
+INT: running first
 finished first
 reason 0, processed 1, deleted 1
 exit 0

@@ -26,14 +26,16 @@ $w->run(function (Job $job, Worker $w) use (&$during) {
 });
 echo "during: {$during['state']}, processed {$during['processed']}, stop_reason ", var_export($during['stop_reason'], true), "\n";
 $s = $w->stats();
-// Valgrind makes the handler's own PHP code slower by about a millisecond.
-$slack = bs_under_valgrind() ? 0.003 : 0;
-$close = fn (float $got, float $want) => abs($got - $want) <= $want / 4 + $slack ? 'right' : "$got instead of $want";
-echo "p50: ", $close($s['job_duration_p50'], 0.002), "\n";
-echo "p95: ", $close($s['job_duration_p95'], 0.040), "\n";
-echo "p99: ", $close($s['job_duration_p99'], 0.040), "\n";
-echo "max: ", $close($s['job_duration_max'], 0.040), "\n";
-echo "mean: ", $close($s['job_duration_mean'], 0.0058), "\n";
+// Sleeps overshoot on a busy machine (and valgrind slows the handler's own
+// PHP code): the bounds give room above, not below. The histogram's own
+// precision is the C unit tests' business.
+$in = fn (float $got, float $low, float $high) => $got >= $low && $got <= $high ? 'right' : "$got not in [$low, $high]";
+$slack = bs_under_valgrind() ? 0.005 : 0;
+echo "p50: ", $in($s['job_duration_p50'], 0.0019, 0.004 + $slack), "\n";
+echo "p95: ", $in($s['job_duration_p95'], 0.038, 0.060 + $slack), "\n";
+echo "p99: ", $in($s['job_duration_p99'], 0.038, 0.060 + $slack), "\n";
+echo "max: ", $in($s['job_duration_max'], 0.040, 0.080 + $slack), "\n";
+echo "mean: ", $in($s['job_duration_mean'], 0.0058, 0.010 + $slack), "\n";
 echo "jobs/s: ", $s['jobs_per_sec'] > 0 && abs($s['jobs_per_sec'] - 100 / $s['uptime']) < 1e-6 ? 'processed / uptime' : $s['jobs_per_sec'], "\n";
 echo "rtt: ", $s['rtt'] > 0 && $s['rtt'] < 0.1 && $s['rtt_min'] <= $s['rtt'] && $s['rtt_samples'] >= 100 ? 'measured' : json_encode($s), "\n";
 echo "wait: ", $s['wait_time'] >= 0 && $s['wait_time'] < $s['uptime'] ? 'below uptime' : $s['wait_time'], "\n";
