@@ -82,6 +82,12 @@ function wait_for(callable $ok, float $timeout = 30): bool
 }
 
 $supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']], $pipes);
+// Whatever happens to this test, supervisord (and with it the workers) stops.
+register_shutdown_function(function () use ($supervisord) {
+    if (proc_get_status($supervisord)['running']) {
+        proc_terminate($supervisord, SIGTERM);
+    }
+});
 $w0 = "{$program}_00";
 $w1 = "{$program}_01";
 wait_for(fn () => count(array_filter(status($dir), fn ($s) => $s[0] === 'RUNNING')) === 2) or print("not running: " . ctl($dir, 'status'));
@@ -151,7 +157,10 @@ foreach ($m as [, $what, $how]) {
 }
 
 proc_terminate($supervisord, SIGTERM);
-proc_close($supervisord);
+$until = microtime(true) + 30;
+while (proc_get_status($supervisord)['running'] && microtime(true) < $until) {
+    usleep(50000);
+}
 array_map('unlink', glob("$dir/*"));
 rmdir($dir);
 ?>
