@@ -39,6 +39,10 @@ extern zend_class_entry *php_beanstalk_worker_ce;
 extern zend_class_entry *php_beanstalk_ttr_exceeded_exception_ce;
 
 /* ext/queue.c */
+/* The body of the Queue methods that take (int $id) and answer with a job
+ * or null: reserveJob and peek. */
+typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_job *job);
+void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb);
 void php_beanstalk_queue_minit(zend_class_entry *ce);
 /* The connection of a Queue object; throws and returns NULL when the
  * object was never constructed. */

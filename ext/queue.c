@@ -679,8 +679,7 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 }
 /* }}} */
 
-/* {{{ Queue::reserveJob(int $id): ?Job */
-PHP_METHOD(Beanstalk_Queue, reserveJob)
+void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb)
 {
 	zend_long id;
 	bsc_job job;
@@ -697,7 +696,13 @@ PHP_METHOD(Beanstalk_Queue, reserveJob)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	bsc_status st = bsc_reserve_job(conn, (uint64_t)id, &job);
-	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, "reserveJob", (uint64_t)id);
+	bsc_status st = command(conn, (uint64_t)id, &job);
+	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, verb, (uint64_t)id);
+}
+
+/* {{{ Queue::reserveJob(int $id): ?Job */
+PHP_METHOD(Beanstalk_Queue, reserveJob)
+{
+	php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAM_PASSTHRU, bsc_reserve_job, "reserveJob");
 }
 /* }}} */

@@ -68,23 +68,7 @@ PHP_METHOD(Beanstalk_Queue, kickJob)
 /* {{{ Queue::peek(int $id): ?Job */
 PHP_METHOD(Beanstalk_Queue, peek)
 {
-	zend_long id;
-	bsc_job job;
-
-	ZEND_PARSE_PARAMETERS_START(1, 1)
-		Z_PARAM_LONG(id)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (id <= 0) {
-		zend_argument_value_error(1, "must be greater than 0");
-		RETURN_THROWS();
-	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
-	bsc_status st = bsc_peek(conn, (uint64_t)id, &job);
-	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, "peek", (uint64_t)id);
+	php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAM_PASSTHRU, bsc_peek, "peek");
 }
 /* }}} */
 
