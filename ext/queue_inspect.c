@@ -116,9 +116,7 @@ static void return_stats(zval *return_value, bsc_conn *conn, bsc_status st, cons
 		php_beanstalk_throw(conn, st, verb, id);
 		return;
 	}
-	bool ok = kind == (bsc_stats_kind)-1 ? php_beanstalk_list_to_array(return_value, yaml->body, yaml->len)
-		: php_beanstalk_stats_to_array(return_value, yaml->body, yaml->len, kind);
-	if (!ok) {
+	if (!php_beanstalk_stats_to_array(return_value, yaml->body, yaml->len, kind)) {
 		php_beanstalk_bad_yaml(conn, verb);
 	}
 }
@@ -193,7 +191,14 @@ PHP_METHOD(Beanstalk_Queue, listTubes)
 		RETURN_THROWS();
 	}
 	bsc_status st = bsc_list_tubes(conn, &yaml);
-	return_stats(return_value, conn, st, &yaml, (bsc_stats_kind)-1, "listTubes", 0);
+	if (st != BSC_OK) {
+		php_beanstalk_throw(conn, st, "listTubes", 0);
+		RETURN_THROWS();
+	}
+	if (!php_beanstalk_list_to_array(return_value, yaml.body, yaml.len)) {
+		php_beanstalk_bad_yaml(conn, "listTubes");
+		RETURN_THROWS();
+	}
 }
 /* }}} */
 
