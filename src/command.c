@@ -52,6 +52,16 @@ static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bs
 	return reply.kind == success && !reply.has_num ? BSC_OK : unexpected(c, &reply, verb, true);
 }
 
+void bsc_job_from_reply(bsc_conn *c, const bsc_reply *reply, bsc_job *job)
+{
+	job->id = reply->num;
+	job->body = reply->body;
+	job->body_len = reply->body_len;
+	if (reply->kind == BSC_REPLY_RESERVED) {
+		bsc_conn_hold(c, job->id);
+	}
+}
+
 /* A command answered with a job (RESERVED or FOUND) or NOT_FOUND. */
 static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success, bsc_job *job)
 {
@@ -64,12 +74,7 @@ static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *ver
 	if (reply.kind != success) {
 		return unexpected(c, &reply, verb, true);
 	}
-	job->id = reply.num;
-	job->body = reply.body;
-	job->body_len = reply.body_len;
-	if (success == BSC_REPLY_RESERVED) {
-		bsc_conn_hold(c, job->id);
-	}
+	bsc_job_from_reply(c, &reply, job);
 	return BSC_OK;
 }
 
@@ -245,10 +250,7 @@ bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
 	}
 	switch (reply.kind) {
 	case BSC_REPLY_RESERVED:
-		job->id = reply.num;
-		job->body = reply.body;
-		job->body_len = reply.body_len;
-		bsc_conn_hold(c, job->id);
+		bsc_job_from_reply(c, &reply, job);
 		return BSC_OK;
 	case BSC_REPLY_TIMED_OUT:
 		return BSC_TIMED_OUT;

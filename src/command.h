@@ -17,6 +17,10 @@ typedef struct {
 	size_t body_len;
 } bsc_job;
 
+/* The job of a RESERVED or FOUND reply; a RESERVED one is now held by the
+ * connection (bsc_conn_hold). */
+void bsc_job_from_reply(bsc_conn *c, const bsc_reply *reply, bsc_job *job);
+
 /* INSERTED: BSC_OK; BURIED: BSC_BURIED (the id is set in both cases). */
 bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len, uint64_t *id);
 /* timeout in seconds; < 0 blocks until a job comes. BSC_OK fills job;

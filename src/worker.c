@@ -487,10 +487,7 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 	}
 	switch (reply.kind) {
 	case BSC_REPLY_RESERVED:
-		job->id = reply.num;
-		job->body = reply.body;
-		job->body_len = reply.body_len;
-		bsc_conn_hold(c, job->id);
+		bsc_job_from_reply(c, &reply, job);
 		w->fail_since = 0;
 		*got = true;
 		return BSC_STOP_NONE;
