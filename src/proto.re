@@ -263,11 +263,14 @@ bsc_parse_status bsc_parser_next(bsc_parser *p, bsc_reply *reply)
 		return BSC_PARSE_ERROR;
 	}
 	parser_drop_consumed(p);
+	if (p->end == p->start) {
+		return BSC_PARSE_MORE;  /* and buf may still be NULL: no pointer into it */
+	}
 
 	const char *data = p->buf + p->start;
 	size_t avail = p->end - p->start;
 	size_t scan = avail < BSC_REPLY_LINE_MAX ? avail : BSC_REPLY_LINE_MAX;
-	const char *nl = avail ? memchr(data, '\n', scan) : NULL;
+	const char *nl = memchr(data, '\n', scan);
 
 	if (!nl) {
 		if (avail >= BSC_REPLY_LINE_MAX) {
