@@ -56,7 +56,7 @@ bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, s
 			return NULL;  /* another Queue of this request has it */
 		}
 		bsc_conn_set_timeouts(slot->conn, opt->connect_timeout, opt->timeout);
-		if (!bsc_conn_reset_tubes(slot->conn)) {
+		if (!bsc_tubes_reset(bsc_conn_tubes(slot->conn))) {
 			snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
 			return NULL;
 		}
@@ -81,7 +81,7 @@ bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, s
 
 void php_beanstalk_persistent_give_back(php_beanstalk_pconn *slot)
 {
-	if (bsc_conn_pending(slot->conn) > 0 || bsc_conn_held(slot->conn) > 0) {
+	if (!bsc_conn_is_idle(slot->conn)) {
 		bsc_conn_close(slot->conn);
 	}
 	slot->in_use = false;

@@ -119,7 +119,7 @@ static bool parse_options(HashTable *options, queue_options *out)
 
 	out->conn.connect_timeout = BEANSTALK_G(connect_timeout);
 	out->conn.timeout = BEANSTALK_G(timeout);
-	out->conn.body_max = 0;
+	out->conn.job_size_max = 0;
 	out->tube = NULL;
 	out->watch = NULL;
 	out->persistent = false;
@@ -267,19 +267,19 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 		RETURN_THROWS();
 	}
 	if (opt.tube) {
-		bsc_conn_use(conn, ZSTR_VAL(opt.tube), ZSTR_LEN(opt.tube));
+		bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(opt.tube), ZSTR_LEN(opt.tube));
 	}
 	if (opt.watch) {
 		zval *tube;
 		bool has_default = false;
 		ZEND_HASH_FOREACH_VAL(opt.watch, tube) {
 			ZVAL_DEREF(tube);
-			bsc_conn_watch(conn, Z_STRVAL_P(tube), Z_STRLEN_P(tube));
+			bsc_tubes_watch(bsc_conn_tubes(conn), Z_STRVAL_P(tube), Z_STRLEN_P(tube));
 			has_default = has_default || zend_string_equals_literal(Z_STR_P(tube), "default");
 		} ZEND_HASH_FOREACH_END();
 		/* The list given is the whole list: "default" only when named. */
 		if (!has_default) {
-			bsc_conn_ignore(conn, "default", strlen("default"));
+			bsc_tubes_ignore(bsc_conn_tubes(conn), BSC_DEFAULT_TUBE, strlen(BSC_DEFAULT_TUBE));
 		}
 	}
 	queue_drop_conn(q);
@@ -335,7 +335,7 @@ PHP_METHOD(Beanstalk_Queue, useTube)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	bsc_conn_use(conn, ZSTR_VAL(tube), ZSTR_LEN(tube));
+	bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube));
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 /* }}} */
@@ -350,7 +350,7 @@ PHP_METHOD(Beanstalk_Queue, usedTube)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	const char *name = bsc_conn_used(conn, &len);
+	const char *name = bsc_tubes_used(bsc_conn_tubes(conn), &len);
 	RETURN_STRINGL(name, len);
 }
 /* }}} */
@@ -371,7 +371,7 @@ PHP_METHOD(Beanstalk_Queue, watch)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	if (!bsc_conn_watch(conn, ZSTR_VAL(tube), ZSTR_LEN(tube))) {
+	if (!bsc_tubes_watch(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
 		zend_throw_error(NULL, "Out of memory");
 		RETURN_THROWS();
 	}
@@ -395,7 +395,7 @@ PHP_METHOD(Beanstalk_Queue, ignore)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	if (bsc_conn_ignore(conn, ZSTR_VAL(tube), ZSTR_LEN(tube)) == BSC_NOT_IGNORED) {
+	if (!bsc_tubes_ignore(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
 		zend_argument_value_error(1, "cannot ignore \"%s\": it is the only watched tube (watch another one first)", ZSTR_VAL(tube));
 		RETURN_THROWS();
 	}
@@ -411,11 +411,11 @@ PHP_METHOD(Beanstalk_Queue, watchedTubes)
 	if (!conn) {
 		RETURN_THROWS();
 	}
-	size_t n = bsc_conn_watch_count(conn);
+	size_t n = bsc_tubes_watch_count(bsc_conn_tubes(conn));
 	array_init_size(return_value, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *name = bsc_conn_watched(conn, i, &len);
+		const char *name = bsc_tubes_watched(bsc_conn_tubes(conn), i, &len);
 		add_next_index_stringl(return_value, name, len);
 	}
 }

@@ -13,10 +13,12 @@
  * that the server never blocks on a full socket while we are still writing. */
 #define PUT_MANY_CHUNK 1024
 
-/* Sends one request and receives its reply. */
-static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size_t body_len, bool has_body, double timeout, bsc_reply *reply)
+/* Sends one request and receives its reply, whose body may be up to
+ * reply_body_max bytes (0: BSC_SMALL_BODY_MAX). */
+static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size_t body_len, bool has_body,
+	size_t reply_body_max, double timeout, bsc_reply *reply)
 {
-	bsc_request req = { line->buf, line->len, body, body_len, has_body };
+	bsc_request req = { line->buf, line->len, body, body_len, has_body, reply_body_max };
 	bsc_status st = bsc_conn_send(c, &req, 1);
 
 	if (st != BSC_OK) {
@@ -42,7 +44,7 @@ static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *ve
 static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success)
 {
 	bsc_reply reply;
-	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, line, NULL, 0, false, 0, bsc_conn_timeout(c), &reply);
 
 	if (st != BSC_OK) {
 		return st;
@@ -66,7 +68,7 @@ void bsc_job_from_reply(bsc_conn *c, const bsc_reply *reply, bsc_job *job)
 static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success, bsc_job *job)
 {
 	bsc_reply reply;
-	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_job_body_max(c), bsc_conn_timeout(c), &reply);
 
 	if (st != BSC_OK) {
 		return st;
@@ -78,11 +80,12 @@ static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *ver
 	return BSC_OK;
 }
 
-/* A command answered with YAML (OK <bytes>), or NOT_FOUND when may_be_missing. */
-static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *verb, bool may_be_missing, bsc_yaml *out)
+/* A command answered with YAML (OK <bytes>) of up to body_max bytes, or
+ * NOT_FOUND when may_be_missing. */
+static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *verb, bool may_be_missing, size_t body_max, bsc_yaml *out)
 {
 	bsc_reply reply;
-	bsc_status st = call(c, line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, line, NULL, 0, false, body_max, bsc_conn_timeout(c), &reply);
 
 	if (st != BSC_OK) {
 		return st;
@@ -141,25 +144,32 @@ bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, cons
 		return bsc_conn_refused(c, BSC_REPLY_JOB_TOO_BIG);
 	}
 	put_line(&line, pri, delay, ttr, len);
-	bsc_status st = call(c, &line, data, len, true, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, &line, data, len, true, 0, bsc_conn_timeout(c), &reply);
 	if (st != BSC_OK) {
 		return st;
 	}
 	return put_outcome(c, &reply, id);
 }
 
-/* Sends chunk [from, to) of a batch and reads its replies. */
+/* Sends chunk [from, to) of a batch and reads its replies, all by one
+ * deadline: a server that trickles its answers cannot stretch the chunk to
+ * a timeout per job. */
 static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *reqs, const bsc_body *bodies, size_t from, size_t to, bsc_put_result *results)
 {
+	double deadline = bsc_deadline_after(bsc_conn_timeout(c));
 	size_t n = 0;
 
 	for (size_t i = from; i < to; i++) {
 		if (results[i].status == BSC_SERVER_ERROR) {
 			continue;  /* refused before sending */
 		}
-		reqs[n++] = (bsc_request){ lines[i - from].buf, lines[i - from].len, bodies[i].data, bodies[i].len, true };
+		reqs[n++] = (bsc_request){ lines[i - from].buf, lines[i - from].len, bodies[i].data, bodies[i].len, true, 0 };
 	}
 	bsc_status st = bsc_conn_send(c, reqs, n);
+	bool sent = st == BSC_OK || bsc_conn_err_sent(c);
+	for (size_t i = from; i < to; i++) {
+		results[i].sent = sent && results[i].status != BSC_SERVER_ERROR;
+	}
 	if (st != BSC_OK) {
 		return st;
 	}
@@ -168,7 +178,7 @@ static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *req
 		if (results[i].status == BSC_SERVER_ERROR) {
 			continue;
 		}
-		st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
+		st = bsc_conn_recv_by(c, &reply, deadline);
 		if (st != BSC_OK) {
 			return st;
 		}
@@ -190,18 +200,20 @@ static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *req
 bsc_status bsc_put_many(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const bsc_body *bodies, size_t n, bsc_put_result *results)
 {
 	size_t chunk = n < PUT_MANY_CHUNK ? n : PUT_MANY_CHUNK;
-	bsc_line *lines = malloc(chunk * sizeof(*lines));
-	bsc_request *reqs = malloc(chunk * sizeof(*reqs));
 	bsc_status st = BSC_OK;
 
-	if (n > 0 && (!lines || !reqs)) {
-		free(lines);
-		free(reqs);
-		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
-	}
-	/* Every job counts as unconfirmed (BSC_ERR_IO) until its reply is read. */
+	/* Until its reply is read, a job's outcome is not known; until its
+	 * chunk goes out, it is not sent. */
 	for (size_t i = 0; i < n; i++) {
-		results[i] = (bsc_put_result){ BSC_ERR_IO, BSC_REPLY_KIND_COUNT, 0 };
+		results[i] = (bsc_put_result){ BSC_ERR_IO, BSC_REPLY_KIND_COUNT, false, 0 };
+	}
+	if (n == 0) {
+		return BSC_OK;
+	}
+	bsc_line *lines = malloc(chunk * sizeof(*lines));
+	bsc_request *reqs = malloc(chunk * sizeof(*reqs));
+	if (!lines || !reqs) {
+		st = bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 	}
 	for (size_t from = 0; from < n && st == BSC_OK; from += chunk) {
 		size_t to = from + chunk < n ? from + chunk : n;
@@ -215,7 +227,8 @@ bsc_status bsc_put_many(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr,
 		st = put_chunk(c, lines, reqs, bodies, from, to, results);
 	}
 	if (st != BSC_OK) {
-		/* What is left was not confirmed: it may or may not be on the server. */
+		/* Whatever has no answer failed with the batch: it may be on the
+		 * server if it was sent, and certainly is not if it was not. */
 		for (size_t i = 0; i < n; i++) {
 			if (results[i].status == BSC_ERR_IO) {
 				results[i].status = st;
@@ -244,7 +257,7 @@ bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
 		}
 	}
 	bsc_line_end(&line);
-	bsc_status st = call(c, &line, NULL, 0, false, wait, &reply);
+	bsc_status st = call(c, &line, NULL, 0, false, bsc_conn_job_body_max(c), wait, &reply);
 	if (st != BSC_OK) {
 		return st;
 	}
@@ -291,7 +304,7 @@ bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
 	bsc_line_u64(&line, pri);
 	bsc_line_u64(&line, delay);
 	bsc_line_end(&line);
-	bsc_status st = call(c, &line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, &line, NULL, 0, false, 0, bsc_conn_timeout(c), &reply);
 	if (st != BSC_OK) {
 		return st;
 	}
@@ -322,7 +335,11 @@ bsc_status bsc_touch(bsc_conn *c, uint64_t id)
 	bsc_line_start(&line, "touch");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	return simple(c, &line, "touch", BSC_REPLY_TOUCHED);
+	bsc_status st = simple(c, &line, "touch", BSC_REPLY_TOUCHED);
+	if (st == BSC_OK) {
+		bsc_conn_touched(c, id);
+	}
+	return st;
 }
 
 bsc_status bsc_kick(bsc_conn *c, uint32_t bound, uint64_t *kicked)
@@ -333,7 +350,7 @@ bsc_status bsc_kick(bsc_conn *c, uint32_t bound, uint64_t *kicked)
 	bsc_line_start(&line, "kick");
 	bsc_line_u64(&line, bound);
 	bsc_line_end(&line);
-	bsc_status st = call(c, &line, NULL, 0, false, bsc_conn_timeout(c), &reply);
+	bsc_status st = call(c, &line, NULL, 0, false, 0, bsc_conn_timeout(c), &reply);
 	if (st != BSC_OK) {
 		return st;
 	}
@@ -394,7 +411,7 @@ bsc_status bsc_stats(bsc_conn *c, bsc_yaml *out)
 
 	bsc_line_start(&line, "stats");
 	bsc_line_end(&line);
-	bsc_status st = yaml_command(c, &line, "stats", false, out);
+	bsc_status st = yaml_command(c, &line, "stats", false, 0, out);
 	if (st == BSC_OK) {
 		bsc_stats_parse(out->body, out->len, BSC_STATS_SERVER, note_max_job_size, c);
 	}
@@ -408,7 +425,7 @@ bsc_status bsc_stats_job(bsc_conn *c, uint64_t id, bsc_yaml *out)
 	bsc_line_start(&line, "stats-job");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	return yaml_command(c, &line, "stats-job", true, out);
+	return yaml_command(c, &line, "stats-job", true, 0, out);
 }
 
 bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *out)
@@ -418,7 +435,7 @@ bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *o
 	bsc_line_start(&line, "stats-tube");
 	bsc_line_word(&line, tube, len);
 	bsc_line_end(&line);
-	return yaml_command(c, &line, "stats-tube", true, out);
+	return yaml_command(c, &line, "stats-tube", true, 0, out);
 }
 
 bsc_status bsc_list_tubes(bsc_conn *c, bsc_yaml *out)
@@ -427,7 +444,7 @@ bsc_status bsc_list_tubes(bsc_conn *c, bsc_yaml *out)
 
 	bsc_line_start(&line, "list-tubes");
 	bsc_line_end(&line);
-	return yaml_command(c, &line, "list-tubes", false, out);
+	return yaml_command(c, &line, "list-tubes", false, BSC_LIST_BODY_MAX, out);
 }
 
 bsc_status bsc_pause_tube(bsc_conn *c, const char *tube, size_t len, uint32_t seconds)

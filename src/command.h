@@ -70,19 +70,24 @@ typedef struct {
 
 typedef struct {
 	/* BSC_OK (inserted), BSC_BURIED (inserted, buried), BSC_SERVER_ERROR
-	 * (refused: see refused), or a transport failure: not known whether
-	 * the server got it. */
+	 * (refused: see refused), or the transport failure that cut the batch
+	 * short before this job's answer came. */
 	bsc_status status;
 	bsc_reply_kind refused;
+	/* With a transport failure: whether the job had (partly) left, so the
+	 * server may have stored it; false: it was never sent. */
+	bool sent;
 	uint64_t id;
 } bsc_put_result;
 
 /* Puts every body with the same priority, delay and ttr: all requests in
- * one write, then all replies (in chunks, so neither side's socket buffer
- * can fill up and stall the other). A body over a known max-job-size is
- * refused with JOB_TOO_BIG without being sent. Returns BSC_OK when every
- * reply was read (each result says what happened to its job), or the
- * transport failure that cut the batch short. */
+ * one write, then all replies (in chunks of 1024, so neither side's socket
+ * buffer can fill up and stall the other; each chunk is written and
+ * answered within the connection's timeout). A body over a known
+ * max-job-size is refused with JOB_TOO_BIG without being sent. Returns
+ * BSC_OK when every reply was read (each result says what happened to its
+ * job), or the transport failure that cut the batch short. Every result is
+ * set, whatever happens. */
 bsc_status bsc_put_many(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const bsc_body *bodies, size_t n, bsc_put_result *results);
 
 #endif

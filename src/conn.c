@@ -20,21 +20,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define DEFAULT_TUBE "default"
 #define READ_CHUNK 16384
 #define IOV_BATCH 1024
-/* Seconds of quiet after which a connection is checked before use. */
-#define IDLE_CHECK_AFTER 0.001
-
-typedef struct {
-	size_t len;
-	char name[BSC_TUBE_MAX + 1];
-} tube_name;
-
-typedef struct {
-	tube_name *items;
-	size_t count, cap;
-} tube_list;
 
 /* What each reply we are waiting for answers. */
 typedef enum {
@@ -43,9 +30,16 @@ typedef enum {
 	EXPECT_WATCHING
 } expect_tag;
 
+typedef struct {
+	expect_tag tag;
+	size_t body_max;
+} expectation;
+
 struct bsc_conn {
 	int fd;
 	bsc_status err;
+	bool err_sent;            /* the failure came after a request had (partly) left */
+	bool request_out;         /* bytes of a caller's request left; replies not all taken */
 	bsc_reply_kind server_error;
 	char errstr[BSC_ERRSTR_LEN];
 
@@ -63,17 +57,16 @@ struct bsc_conn {
 	size_t held_count, held_cap;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
-	double last_read;         /* bsc_now() of the last bytes received */
+	bsc_conn_event_fn event;
+	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
 	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
 	sigset_t wait_mask;
 
-	/* What the caller wants, and what the server has now. */
-	tube_name used, srv_used;
-	tube_list watched, srv_watched;
+	bsc_tubes tubes;
 
 	/* Replies awaited, oldest first (a ring). */
-	uint8_t *expect;
+	expectation *expect;
 	size_t expect_head, expect_len, expect_cap;
 
 	/* Scratch for one write: the tube commands, and the iovecs. */
@@ -85,66 +78,13 @@ struct bsc_conn {
 
 static const char crlf[2] = { '\r', '\n' };
 
-/* {{{ small helpers */
-static void tube_set(tube_name *t, const char *name, size_t len)
-{
-	memcpy(t->name, name, len);
-	t->name[len] = '\0';
-	t->len = len;
-}
-
-static bool tube_eq(const tube_name *t, const char *name, size_t len)
-{
-	return t->len == len && memcmp(t->name, name, len) == 0;
-}
-
-static ssize_t tube_list_find(const tube_list *l, const char *name, size_t len)
-{
-	for (size_t i = 0; i < l->count; i++) {
-		if (tube_eq(&l->items[i], name, len)) {
-			return (ssize_t)i;
-		}
-	}
-	return -1;
-}
-
-static bool tube_list_add(tube_list *l, const char *name, size_t len)
-{
-	if (tube_list_find(l, name, len) >= 0) {
-		return true;
-	}
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		tube_name *items = realloc(l->items, cap * sizeof(*items));
-		if (!items) {
-			return false;
-		}
-		l->items = items;
-		l->cap = cap;
-	}
-	tube_set(&l->items[l->count++], name, len);
-	return true;
-}
-
-static void tube_list_remove(tube_list *l, size_t i)
-{
-	memmove(&l->items[i], &l->items[i + 1], (l->count - i - 1) * sizeof(l->items[0]));
-	l->count--;
-}
-
-static bool tube_list_reset(tube_list *l)
-{
-	l->count = 0;
-	return tube_list_add(l, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
-}
-/* }}} */
-
 /* {{{ errors */
 static bsc_status conn_failv(bsc_conn *c, bsc_status status, const char *fmt, va_list ap)
 {
 	/* Message first: an argument may be state that closing clears (the
 	 * parser's errstr). */
 	vsnprintf(c->errstr, sizeof(c->errstr), fmt, ap);
+	c->err_sent = c->request_out;
 	bsc_conn_close(c);
 	c->err = status;
 	return status;
@@ -181,10 +121,8 @@ bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *
 		return NULL;
 	}
 	c->opt = *opt;
-	bsc_parser_init(&c->parser, opt->body_max);
-	tube_set(&c->used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
-	tube_set(&c->srv_used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
-	if (!tube_list_reset(&c->watched) || !tube_list_reset(&c->srv_watched)) {
+	bsc_parser_init(&c->parser, 0);
+	if (!bsc_tubes_init(&c->tubes)) {
 		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
 		bsc_conn_free(c);
 		return NULL;
@@ -199,8 +137,7 @@ void bsc_conn_free(bsc_conn *c)
 	}
 	bsc_conn_close(c);
 	bsc_parser_free(&c->parser);
-	free(c->watched.items);
-	free(c->srv_watched.items);
+	bsc_tubes_free(&c->tubes);
 	free(c->expect);
 	free(c->held);
 	free(c->sync);
@@ -211,20 +148,22 @@ void bsc_conn_free(bsc_conn *c)
 void bsc_conn_close(bsc_conn *c)
 {
 	if (c->fd >= 0) {
+		if (c->event) {
+			c->event(c->event_ctx, BSC_EVENT_CLOSING, 0);
+		}
 		close(c->fd);
 		c->fd = -1;
 	}
 	bsc_parser_reset(&c->parser);
 	c->expect_head = c->expect_len = 0;
+	c->request_out = false;
 	c->held_count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
 	 * restarted with another -z: a put must not be refused before that on
 	 * what the old one said. */
 	c->max_job_size = 0;
 	/* A new connection starts from the server's defaults. */
-	tube_set(&c->srv_used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
-	c->srv_watched.count = 0;
-	tube_list_add(&c->srv_watched, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
+	bsc_tubes_server_reset(&c->tubes);
 }
 
 bsc_status bsc_conn_connect(bsc_conn *c)
@@ -236,6 +175,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 		return BSC_OK;
 	}
 	c->err = BSC_OK;
+	c->err_sent = false;
 	c->errstr[0] = '\0';
 	int rc = bsc_net_connect(&c->ep, bsc_deadline_after(c->opt.connect_timeout), c->interrupt, c->interrupt_ctx, &fd, why);
 	if (rc == ETIMEDOUT) {
@@ -260,7 +200,6 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
 	}
 	c->fd = fd;
-	c->last_read = bsc_now();
 	c->rcvtimeo_ms = -1;
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
@@ -282,6 +221,11 @@ bsc_status bsc_conn_err(const bsc_conn *c)
 const char *bsc_conn_errstr(const bsc_conn *c)
 {
 	return c->errstr;
+}
+
+bool bsc_conn_err_sent(const bsc_conn *c)
+{
+	return c->err_sent;
 }
 
 bsc_reply_kind bsc_conn_server_error(const bsc_conn *c)
@@ -309,6 +253,14 @@ void bsc_conn_set_max_job_size(bsc_conn *c, size_t size)
 	c->max_job_size = size;
 }
 
+size_t bsc_conn_job_body_max(const bsc_conn *c)
+{
+	if (c->max_job_size > 0) {
+		return c->max_job_size;
+	}
+	return c->opt.job_size_max > 0 ? c->opt.job_size_max : BSC_JOB_BODY_MAX_DEFAULT;
+}
+
 int bsc_conn_fd(const bsc_conn *c)
 {
 	return c->fd;
@@ -318,7 +270,7 @@ bsc_status bsc_conn_refused(bsc_conn *c, bsc_reply_kind kind)
 {
 	c->server_error = kind;
 	/* After these the server may have read our body as commands: the stream
-	 * can no longer be trusted (notes: the put BAD_FORMAT trap). */
+	 * can no longer be trusted. */
 	if (kind == BSC_REPLY_BAD_FORMAT || kind == BSC_REPLY_EXPECTED_CRLF) {
 		bsc_conn_close(c);
 	}
@@ -352,8 +304,18 @@ void bsc_conn_let_go(bsc_conn *c, uint64_t id)
 	for (size_t i = 0; i < c->held_count; i++) {
 		if (c->held[i] == id) {
 			c->held[i] = c->held[--c->held_count];
-			return;
+			break;
 		}
+	}
+	if (c->event) {
+		c->event(c->event_ctx, BSC_EVENT_JOB_LET_GO, id);
+	}
+}
+
+void bsc_conn_touched(bsc_conn *c, uint64_t id)
+{
+	if (c->event) {
+		c->event(c->event_ctx, BSC_EVENT_JOB_TOUCHED, id);
 	}
 }
 
@@ -370,6 +332,17 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
 		}
 	}
 	return false;
+}
+
+bool bsc_conn_is_idle(const bsc_conn *c)
+{
+	return c->expect_len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held_count == 0;
+}
+
+void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
+{
+	c->event = fn;
+	c->event_ctx = ctx;
 }
 
 void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout)
@@ -397,6 +370,11 @@ void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask)
 	}
 }
 
+bsc_tubes *bsc_conn_tubes(bsc_conn *c)
+{
+	return &c->tubes;
+}
+
 /* poll() on the socket, or ppoll() with the caller's wait mask: a caller
  * that blocks its signals outside waits gets them here, without the race of
  * a signal landing between its check of a flag and the wait. */
@@ -412,12 +390,19 @@ static int conn_poll(bsc_conn *c, short events, double deadline)
 	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &c->wait_mask);
 }
 
+/* A reply wait was interrupted by a signal: whether to end it. Only when
+ * closing the connection loses nothing (conn.h). */
+static bool reply_wait_interrupted(bsc_conn *c)
+{
+	return c->interrupt && c->held_count == 0 && c->interrupt(c->interrupt_ctx);
+}
+
 size_t bsc_conn_pending(const bsc_conn *c)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->expect_len; i++) {
-		if (c->expect[(c->expect_head + i) % c->expect_cap] == EXPECT_CALLER) {
+		if (c->expect[(c->expect_head + i) % c->expect_cap].tag == EXPECT_CALLER) {
 			n++;
 		}
 	}
@@ -425,62 +410,12 @@ size_t bsc_conn_pending(const bsc_conn *c)
 }
 /* }}} */
 
-/* {{{ tube state */
-bool bsc_conn_use(bsc_conn *c, const char *tube, size_t len)
-{
-	tube_set(&c->used, tube, len);
-	return true;
-}
-
-const char *bsc_conn_used(const bsc_conn *c, size_t *len)
-{
-	*len = c->used.len;
-	return c->used.name;
-}
-
-bool bsc_conn_watch(bsc_conn *c, const char *tube, size_t len)
-{
-	return tube_list_add(&c->watched, tube, len);
-}
-
-bsc_status bsc_conn_ignore(bsc_conn *c, const char *tube, size_t len)
-{
-	ssize_t i = tube_list_find(&c->watched, tube, len);
-
-	if (i < 0) {
-		return BSC_OK;
-	}
-	if (c->watched.count == 1) {
-		return BSC_NOT_IGNORED;
-	}
-	tube_list_remove(&c->watched, (size_t)i);
-	return BSC_OK;
-}
-
-bool bsc_conn_reset_tubes(bsc_conn *c)
-{
-	tube_set(&c->used, DEFAULT_TUBE, strlen(DEFAULT_TUBE));
-	return tube_list_reset(&c->watched);
-}
-
-size_t bsc_conn_watch_count(const bsc_conn *c)
-{
-	return c->watched.count;
-}
-
-const char *bsc_conn_watched(const bsc_conn *c, size_t i, size_t *len)
-{
-	*len = c->watched.items[i].len;
-	return c->watched.items[i].name;
-}
-/* }}} */
-
 /* {{{ writing */
-static bool expect_push(bsc_conn *c, expect_tag tag)
+static bool expect_push(bsc_conn *c, expect_tag tag, size_t body_max)
 {
 	if (c->expect_len == c->expect_cap) {
 		size_t cap = c->expect_cap ? c->expect_cap * 2 : 64;
-		uint8_t *ring = malloc(cap);
+		expectation *ring = malloc(cap * sizeof(*ring));
 		if (!ring) {
 			return false;
 		}
@@ -492,21 +427,23 @@ static bool expect_push(bsc_conn *c, expect_tag tag)
 		c->expect_cap = cap;
 		c->expect_head = 0;
 	}
-	c->expect[(c->expect_head + c->expect_len++) % c->expect_cap] = (uint8_t)tag;
+	c->expect[(c->expect_head + c->expect_len++) % c->expect_cap] = (expectation){ tag, body_max };
 	return true;
 }
 
 static expect_tag expect_pop(bsc_conn *c)
 {
-	expect_tag tag = (expect_tag)c->expect[c->expect_head];
+	expect_tag tag = c->expect[c->expect_head].tag;
 
 	c->expect_head = (c->expect_head + 1) % c->expect_cap;
 	c->expect_len--;
 	return tag;
 }
 
-static bool sync_add(bsc_conn *c, const char *verb, const tube_name *t, expect_tag tag)
+/* Appends one tube command to the scratch of this write (tubes.h). */
+static bool sync_add(void *ctx, const char *verb, const bsc_tube_name *t)
 {
+	bsc_conn *c = ctx;
 	bsc_line line;
 
 	if (c->sync_cap - c->sync_len < BSC_LINE_MAX) {
@@ -523,40 +460,7 @@ static bool sync_add(bsc_conn *c, const char *verb, const tube_name *t, expect_t
 	bsc_line_end(&line);
 	memcpy(c->sync + c->sync_len, line.buf, line.len);
 	c->sync_len += line.len;
-	return expect_push(c, tag);
-}
-
-/* The use/watch/ignore commands that bring the server to the caller's tube
- * state. Watches go before ignores so the watch list is never empty. */
-static bool sync_tubes(bsc_conn *c)
-{
-	c->sync_len = 0;
-	if (!tube_eq(&c->srv_used, c->used.name, c->used.len)) {
-		if (!sync_add(c, "use", &c->used, EXPECT_USING)) {
-			return false;
-		}
-		c->srv_used = c->used;
-	}
-	for (size_t i = 0; i < c->watched.count; i++) {
-		const tube_name *t = &c->watched.items[i];
-		if (tube_list_find(&c->srv_watched, t->name, t->len) < 0) {
-			if (!sync_add(c, "watch", t, EXPECT_WATCHING) || !tube_list_add(&c->srv_watched, t->name, t->len)) {
-				return false;
-			}
-		}
-	}
-	for (size_t i = 0; i < c->srv_watched.count;) {
-		const tube_name *t = &c->srv_watched.items[i];
-		if (tube_list_find(&c->watched, t->name, t->len) < 0) {
-			if (!sync_add(c, "ignore", t, EXPECT_WATCHING)) {
-				return false;
-			}
-			tube_list_remove(&c->srv_watched, i);
-		} else {
-			i++;
-		}
-	}
-	return true;
+	return expect_push(c, strcmp(verb, "use") == 0 ? EXPECT_USING : EXPECT_WATCHING, 0);
 }
 
 static bool iov_reserve(bsc_conn *c, size_t n)
@@ -573,7 +477,8 @@ static bool iov_reserve(bsc_conn *c, size_t n)
 	return true;
 }
 
-/* Writes all of iov; *written counts the bytes that left. */
+/* Writes all of iov; *written counts the bytes that left. A signal does not
+ * end a write: a write cut short would leave half a command on the wire. */
 static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
 {
 	double deadline = bsc_deadline_after(c->opt.timeout);
@@ -586,10 +491,10 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 		msg.msg_iovlen = n > IOV_BATCH ? IOV_BATCH : n;
 		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-				if (errno == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
-					return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "write to %s interrupted", c->ep.name);
-				}
+			if (errno == EINTR) {
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				int p = conn_poll(c, POLLOUT, deadline);
 				if (p == 0) {
 					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
@@ -603,6 +508,9 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 		}
 		size_t left = (size_t)w;
 		*written += left;
+		if (*written > c->sync_len) {
+			c->request_out = true;
+		}
 		while (n > 0 && left >= iov->iov_len) {
 			left -= iov->iov_len;
 			iov++;
@@ -616,22 +524,20 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 	return BSC_OK;
 }
 
-/* An idle connection has nothing to read: beanstalkd never speaks first. If
- * it has, the server closed it (EOF) or it is broken; either way it is of no
- * use, and since nothing of the next command was sent, it can be replaced. */
-static bool idle_connection_is_dead(bsc_conn *c)
+/* Whether a connection with no reply pending is of no more use: beanstalkd
+ * never speaks first, so anything to read now is EOF (the server closed it),
+ * an error, or bytes nobody asked for (the stream is out of step). One
+ * non-blocking peek per command: nothing of the command has been sent yet,
+ * so the connection can still be replaced. */
+static bool idle_connection_is_unusable(bsc_conn *c)
 {
 	char byte;
 
-	if (c->expect_len > 0 || bsc_parser_pending(&c->parser) > 0) {
-		return false;
+	if (c->expect_len > 0) {
+		return false;  /* replies are owed: what comes is theirs */
 	}
-	/* A reply came less than IDLE_CHECK_AFTER ago: a server cannot have
-	 * been restarted since, and a close in that instant shows up as the
-	 * command's own failure, reported like any other. This keeps the check
-	 * off the path of back-to-back commands. */
-	if (bsc_now() - c->last_read < IDLE_CHECK_AFTER) {
-		return false;
+	if (bsc_parser_pending(&c->parser) > 0) {
+		return true;
 	}
 	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
@@ -642,7 +548,8 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 	size_t niov = 0, i;
 
 	*written = 0;
-	if (!sync_tubes(c) || !iov_reserve(c, 1 + 3 * n)) {
+	c->sync_len = 0;
+	if (!bsc_tubes_sync(&c->tubes, sync_add, c) || !iov_reserve(c, 1 + 3 * n)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 	}
 	if (c->sync_len) {
@@ -656,7 +563,8 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 			}
 			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
 		}
-		if (!expect_push(c, EXPECT_CALLER)) {
+		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
+		if (!expect_push(c, EXPECT_CALLER, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -675,7 +583,7 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		bsc_status st;
 		size_t written;
 
-		if (c->fd >= 0 && idle_connection_is_dead(c)) {
+		if (c->fd >= 0 && idle_connection_is_unusable(c)) {
 			bsc_conn_close(c);
 		}
 		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
@@ -696,11 +604,10 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 
 /* {{{ reading */
 /* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
-static bsc_status took(bsc_conn *c, ssize_t r)
+static bsc_status absorb_recv(bsc_conn *c, ssize_t r)
 {
 	if (r > 0) {
 		bsc_parser_commit(&c->parser, (size_t)r);
-		c->last_read = bsc_now();
 		return BSC_OK;
 	}
 	if (r == 0) {
@@ -715,14 +622,15 @@ static bsc_status took(bsc_conn *c, ssize_t r)
 /* One recv() that blocks until bytes come or the deadline passes: the
  * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
  * ordinary reply costs one system call. Such a recv() is never restarted
- * after a signal handler (signal(7)), so interrupts are seen. */
+ * after a signal handler (signal(7)), so interrupts are seen. BSC_ERR_TIMEOUT
+ * is returned with the connection still open: the caller says why. */
 static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_t avail, bool *got)
 {
 	int ms = bsc_poll_ms(deadline);
 
 	*got = false;
 	if (ms == 0) {
-		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
+		return BSC_ERR_TIMEOUT;
 	}
 	if (ms != c->rcvtimeo_ms) {
 		struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
@@ -733,14 +641,16 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 	}
 	ssize_t r = recv(c->fd, space, avail, 0);
 	int e = errno;
-	bsc_status st = took(c, r);
+	bsc_status st = absorb_recv(c, r);
 	*got = r > 0;
-	if (st == BSC_OK && r < 0 && e == EINTR && c->interrupt && c->interrupt(c->interrupt_ctx)) {
+	if (st == BSC_OK && r < 0 && e == EINTR && reply_wait_interrupted(c)) {
 		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
 	}
 	return st;
 }
 
+/* Reads what comes by the deadline into the parser. BSC_ERR_TIMEOUT leaves
+ * the connection open for the caller to fail with its own message. */
 static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
@@ -761,28 +671,81 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 		}
 		int p = conn_poll(c, POLLIN, deadline);
 		if (p == 0) {
-			return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within the timeout", c->ep.name);
+			return BSC_ERR_TIMEOUT;
 		}
 		if (p < 0) {
 			if (errno != EINTR) {
 				return conn_fail_errno(c, BSC_ERR_IO, "cannot wait for", errno);
 			}
-			if (c->interrupt && c->interrupt(c->interrupt_ctx)) {
+			if (reply_wait_interrupted(c)) {
 				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
 			}
 			continue;
 		}
 		ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
-		bsc_status st = took(c, r);
+		bsc_status st = absorb_recv(c, r);
 		if (st != BSC_OK || r > 0) {
 			return st;
 		}
 	}
 }
 
-bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
+/* A reply was taken for one of the tube commands sent before the caller's
+ * requests: it must be what that command answers. */
+static bool tube_reply_fits(bsc_conn *c, expect_tag tag, const bsc_reply *reply)
 {
-	double deadline = bsc_deadline_after(timeout);
+	bsc_reply_kind want = tag == EXPECT_USING ? BSC_REPLY_USING : BSC_REPLY_WATCHING;
+
+	if (reply->kind == want) {
+		return true;
+	}
+	bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered %s with %s", c->ep.name,
+		tag == EXPECT_USING ? "use" : "watch/ignore", bsc_reply_name(reply->kind));
+	return false;
+}
+
+/* The caller's reply is complete: bytes after it with no more replies owed
+ * mean the server said more than it was asked, and the reply just taken
+ * may itself be one nobody asked for. */
+static bsc_status caller_reply_taken(bsc_conn *c)
+{
+	if (c->expect_len > 0) {
+		return BSC_OK;
+	}
+	size_t extra = bsc_parser_pending(&c->parser);
+	if (extra > 0) {
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s sent %zu bytes after the last reply it owed: the stream is out of step",
+			c->ep.name, extra);
+	}
+	c->request_out = false;
+	return BSC_OK;
+}
+
+static double earlier(double a, double b)
+{
+	if (a <= 0) {
+		return b;
+	}
+	return b > 0 && b < a ? b : a;
+}
+
+/* The wait for a reply ran out: says which limit, and how far it got. */
+static bsc_status reply_timed_out(bsc_conn *c, double deadline, double reply_deadline, double waited_from)
+{
+	size_t got = bsc_parser_pending(&c->parser);
+
+	if (got == 0) {
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, deadline - waited_from);
+	}
+	bool rest_limit = reply_deadline > 0 && (deadline <= 0 || reply_deadline <= deadline);
+	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu bytes: the rest did not come within %.3f s",
+		c->ep.name, got, rest_limit ? c->opt.timeout : deadline - waited_from);
+}
+
+bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline)
+{
+	double waited_from = bsc_now();
+	double reply_deadline = 0;   /* once the reply began: the rest by then */
 
 	if (c->fd < 0) {
 		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
@@ -792,31 +755,39 @@ bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
 	}
 	for (;;) {
 		bsc_status st;
+		bsc_parser_set_body_max(&c->parser, c->expect[c->expect_head].body_max);
 		switch (bsc_parser_next(&c->parser, reply)) {
-		case BSC_PARSE_REPLY:
-			switch (expect_pop(c)) {
-			case EXPECT_CALLER:
-				return BSC_OK;
-			case EXPECT_USING:
-				if (reply->kind != BSC_REPLY_USING) {
-					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered use with %s", c->ep.name, bsc_reply_name(reply->kind));
-				}
-				break;
-			case EXPECT_WATCHING:
-				if (reply->kind != BSC_REPLY_WATCHING) {
-					return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered watch/ignore with %s", c->ep.name, bsc_reply_name(reply->kind));
-				}
-				break;
+		case BSC_PARSE_REPLY: {
+			expect_tag tag = expect_pop(c);
+			if (tag == EXPECT_CALLER) {
+				return caller_reply_taken(c);
 			}
+			if (!tube_reply_fits(c, tag, reply)) {
+				return BSC_ERR_PROTOCOL;
+			}
+			reply_deadline = 0;
 			continue;
+		}
 		case BSC_PARSE_ERROR:
 			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->ep.name, c->parser.errstr);
 		case BSC_PARSE_MORE:
-			if ((st = read_some(c, deadline)) != BSC_OK) {
+			if (reply_deadline == 0 && c->opt.timeout > 0 && bsc_parser_pending(&c->parser) > 0) {
+				reply_deadline = bsc_now() + c->opt.timeout;
+			}
+			st = read_some(c, earlier(deadline, reply_deadline));
+			if (st == BSC_ERR_TIMEOUT) {
+				return reply_timed_out(c, deadline, reply_deadline, waited_from);
+			}
+			if (st != BSC_OK) {
 				return st;
 			}
 			continue;
 		}
 	}
+}
+
+bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
+{
+	return bsc_conn_recv_by(c, reply, bsc_deadline_after(timeout));
 }
 /* }}} */

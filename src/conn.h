@@ -7,6 +7,18 @@
  * closes the socket and leaves err/errstr set until the next command
  * reconnects. A timeout is its own status, never an I/O error in disguise.
  *
+ * The stream is kept in step: every reply is matched to a request sent.
+ * Bytes that come while no reply is expected (a reply nobody asked for, a
+ * second answer to one request) mean the stream can no longer be trusted:
+ * the reply they follow fails with BSC_ERR_PROTOCOL, or, found before a
+ * command goes out, the connection is replaced before a byte of it is sent.
+ *
+ * Signals: a wait is ended by a signal (the interrupt function says so) only
+ * where ending it loses nothing: while connecting, and while waiting for a
+ * reply on a connection that holds no reserved job (closing it then gives
+ * nothing back to the server). Writes, and waits on a connection that holds
+ * jobs, go on after a signal: they are bounded by the timeout.
+ *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #ifndef BSC_CONN_H
@@ -19,7 +31,7 @@
 
 #include "net.h"
 #include "proto.h"
-
+#include "tubes.h"
 
 typedef enum {
 	BSC_OK = 0,
@@ -45,17 +57,20 @@ static inline bool bsc_status_is_failure(bsc_status s)
 	return s >= BSC_ERR_CONNECT;
 }
 
+/* Limits on a reply's body, by what was asked: a server (or whatever
+ * answers in its place) cannot make the client hold more than this. */
+#define BSC_SMALL_BODY_MAX ((size_t)64 << 10)       /* stats, and replies that should have no body */
+#define BSC_LIST_BODY_MAX ((size_t)16 << 20)        /* list-tubes, list-tubes-watched */
+#define BSC_JOB_BODY_MAX_DEFAULT ((size_t)64 << 20) /* a job, while the server's max-job-size is unknown */
+
 typedef struct {
 	double connect_timeout;  /* seconds; <= 0 waits as long as the OS does */
 	double timeout;          /* seconds to wait for the reply to an ordinary command; <= 0: no limit */
-	size_t body_max;         /* largest reply body accepted; 0: BSC_BODY_MAX_DEFAULT */
+	size_t job_size_max;     /* largest job body accepted while the server's
+	                          * max-job-size is unknown; 0: BSC_JOB_BODY_MAX_DEFAULT */
 } bsc_conn_options;
 
 typedef struct bsc_conn bsc_conn;
-
-/* The interrupt function (net.h) is asked when a wait is interrupted by a
- * signal: true ends the wait with BSC_ERR_INTERRUPTED and closes the
- * connection, false waits on. */
 
 /* Parses the address ("host:port", "tcp://host:port", "[::1]:port",
  * "unix:///path"); does not connect. NULL with a message in errbuf when the
@@ -71,6 +86,10 @@ bsc_status bsc_conn_connect(bsc_conn *c);
 bool bsc_conn_is_connected(const bsc_conn *c);
 bsc_status bsc_conn_err(const bsc_conn *c);
 const char *bsc_conn_errstr(const bsc_conn *c);
+/* Whether the last failure came after (part of) the caller's request had
+ * been written: the server may have carried it out (a put may be stored).
+ * False: not a byte of it left, so sending it again is safe. */
+bool bsc_conn_err_sent(const bsc_conn *c);
 bsc_reply_kind bsc_conn_server_error(const bsc_conn *c);
 /* "host:port" or "unix:///path", for messages. */
 const char *bsc_conn_name(const bsc_conn *c);
@@ -81,22 +100,49 @@ uint64_t bsc_conn_generation(const bsc_conn *c);
  * Forgotten when the connection closes. */
 size_t bsc_conn_max_job_size(const bsc_conn *c);
 void bsc_conn_set_max_job_size(bsc_conn *c, size_t size);
+/* The largest job body a reply may carry: the server's max-job-size once
+ * known, else the job_size_max option. */
+size_t bsc_conn_job_body_max(const bsc_conn *c);
 int bsc_conn_fd(const bsc_conn *c);
+
 /* Jobs reserved over this connection and not deleted, released or buried
  * yet (a job whose TTR ran out server-side still counts: a conservative
  * count). Emptied when the connection closes. */
 void bsc_conn_hold(bsc_conn *c, uint64_t id);
+/* The job was deleted, released or buried, or the server no longer has it
+ * reserved by us: it is not held any more. */
 void bsc_conn_let_go(bsc_conn *c, uint64_t id);
+/* The job was touched over this connection. */
+void bsc_conn_touched(bsc_conn *c, uint64_t id);
 size_t bsc_conn_held(const bsc_conn *c);
 /* Whether job id is among them: false once it was deleted, released or
  * buried over this connection, or the connection was closed. */
 bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
+/* No reply pending, nothing buffered, no job held: the connection can be
+ * handed to another owner as it is. */
+bool bsc_conn_is_idle(const bsc_conn *c);
+
+/* What happens to the jobs and the socket of a connection, for a caller
+ * that keeps an eye on them (the worker's watchdog): job events come after
+ * the server's answer, BSC_EVENT_CLOSING before the socket is closed. */
+typedef enum {
+	BSC_EVENT_JOB_LET_GO,    /* id: deleted, released, buried, or no longer ours */
+	BSC_EVENT_JOB_TOUCHED,   /* id */
+	BSC_EVENT_CLOSING        /* the socket goes; its number may soon be another file's */
+} bsc_conn_event;
+typedef void (*bsc_conn_event_fn)(void *ctx, bsc_conn_event event, uint64_t id);
+/* One hook per connection; NULL removes it. */
+void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx);
+
 /* The next send goes out only under this generation (0: any): a command
  * about a job reserved over a connection since lost gets BSC_NOT_FOUND
  * without being sent, even when the loss is only found on sending. */
 void bsc_conn_pin(bsc_conn *c, uint64_t generation);
 void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout);
 double bsc_conn_timeout(const bsc_conn *c);
+/* The interrupt function (net.h) is asked when a wait that may be ended is
+ * interrupted by a signal (see the top of this file): true ends the wait
+ * with BSC_ERR_INTERRUPTED and closes the connection, false waits on. */
 void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
 /* While set, the waits for the socket (write, reply) run in ppoll() with
  * this signal mask: a caller that blocks some signals between waits (the
@@ -104,18 +150,8 @@ void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
  * its check of a flag and the wait. NULL: plain poll(). */
 void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask);
 
-/* Tube state, kept on the client and sent only when it changed, in the same
- * write as the next command. The caller has checked the names. */
-bool bsc_conn_use(bsc_conn *c, const char *tube, size_t len);
-const char *bsc_conn_used(const bsc_conn *c, size_t *len);
-bool bsc_conn_watch(bsc_conn *c, const char *tube, size_t len);
-/* BSC_NOT_IGNORED when it is the only watched tube (nothing changes). */
-bsc_status bsc_conn_ignore(bsc_conn *c, const char *tube, size_t len);
-/* Back to "default" used and watched, for a new owner; the server's state
- * is brought there lazily, like any other change. */
-bool bsc_conn_reset_tubes(bsc_conn *c);
-size_t bsc_conn_watch_count(const bsc_conn *c);
-const char *bsc_conn_watched(const bsc_conn *c, size_t i, size_t *len);
+/* The tube state (tubes.h): changes are sent with the next command. */
+bsc_tubes *bsc_conn_tubes(bsc_conn *c);
 
 /* One request: a complete command line (with CRLF) and, for put, a body
  * that gets its CRLF added. */
@@ -125,6 +161,7 @@ typedef struct {
 	const char *body;
 	size_t body_len;
 	bool has_body;
+	size_t reply_body_max;   /* the largest body its reply may have; 0: BSC_SMALL_BODY_MAX */
 } bsc_request;
 
 /* Connects if needed, then writes the tube changes and the requests in one
@@ -134,9 +171,14 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n);
 /* Replies the caller still has to receive. */
 size_t bsc_conn_pending(const bsc_conn *c);
 /* The next reply to one of the caller's requests; timeout in seconds,
- * <= 0 waits for ever. The reply points into the connection's buffer and
- * stays valid until the next call on the connection. */
+ * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it
+ * must come within the connection's timeout, whatever the wait allowed.
+ * The reply points into the connection's buffer and stays valid until the
+ * next call on the connection. */
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout);
+/* The same by a deadline (bsc_deadline_after(); 0: none), for a caller
+ * that gives several replies one deadline. */
+bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline);
 /* Records the server's error word and returns BSC_SERVER_ERROR; after
  * BAD_FORMAT or EXPECTED_CRLF the connection is closed as well. */
 bsc_status bsc_conn_refused(bsc_conn *c, bsc_reply_kind kind);

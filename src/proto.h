@@ -25,8 +25,13 @@
 /* The longest reply line we accept. The longest legal one is "USING <200>\r\n". */
 #define BSC_REPLY_LINE_MAX 256
 
-/* Largest body we accept by default: beanstalkd's own ceiling for -z (1 GiB). */
+/* Largest body the parser accepts by default: beanstalkd's own ceiling for
+ * -z (1 GiB). The connection sets a tighter limit for each reply. */
 #define BSC_BODY_MAX_DEFAULT ((size_t)1 << 30)
+
+/* Job ids are 1..INT64_MAX: beanstalkd counts them in a uint64 from 1, and
+ * PHP's int must hold them. Anything else in a reply is not an id. */
+#define BSC_JOB_ID_MAX ((uint64_t)INT64_MAX)
 
 typedef enum {
 	BSC_REPLY_INSERTED,        /* INSERTED <id> */
@@ -59,7 +64,7 @@ typedef enum {
 typedef struct {
 	bsc_reply_kind kind;
 	bool has_num;
-	uint64_t num;          /* job id, or count for WATCHING/KICKED */
+	uint64_t num;          /* job id (1..BSC_JOB_ID_MAX), or count for WATCHING/KICKED (0..INT64_MAX) */
 	const char *word;      /* USING: the tube name */
 	size_t word_len;
 	const char *body;      /* RESERVED/FOUND/OK: the body, without its CRLF */
@@ -79,6 +84,7 @@ typedef struct {
 	size_t end;            /* one past the last byte fed */
 	size_t consume;        /* bytes of the reply last handed out, dropped on the next call */
 	size_t body_max;       /* largest body accepted */
+	size_t need;           /* bytes from start that the reply under way needs in all; 0: not known */
 	bool failed;
 	char errstr[128];
 } bsc_parser;
@@ -87,11 +93,16 @@ void bsc_parser_init(bsc_parser *p, size_t body_max);
 void bsc_parser_free(bsc_parser *p);
 /* Drops all buffered bytes and any error: for a fresh connection. */
 void bsc_parser_reset(bsc_parser *p);
+/* The largest body the next replies may carry (0: BSC_BODY_MAX_DEFAULT). */
+void bsc_parser_set_body_max(bsc_parser *p, size_t body_max);
 
 /* Copies bytes in. False when memory runs out. */
 bool bsc_parser_feed(bsc_parser *p, const char *data, size_t len);
 /* A writable area of at least min bytes at the end of the buffer (NULL when
- * memory runs out); after reading n bytes into it, call bsc_parser_commit(). */
+ * memory runs out); after reading n bytes into it, call bsc_parser_commit().
+ * A reply whose body is under way gets a buffer of exactly the size it needs
+ * (not the next power of two), and a large buffer is let go as soon as it
+ * is empty, so one big job does not stay resident for the life of a worker. */
 char *bsc_parser_space(bsc_parser *p, size_t min, size_t *avail);
 void bsc_parser_commit(bsc_parser *p, size_t n);
 /* Bytes fed but not yet handed out as replies. */

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #define BSC_PARSER_INITIAL_CAP 16384
+/* An empty buffer larger than this is freed rather than kept. */
+#define BSC_PARSER_KEEP_CAP (4 * BSC_PARSER_INITIAL_CAP)
 
 static const char *const reply_names[BSC_REPLY_KIND_COUNT] = {
 	[BSC_REPLY_INSERTED] = "INSERTED",
@@ -54,26 +56,34 @@ bool bsc_reply_is_error(bsc_reply_kind kind)
 void bsc_parser_init(bsc_parser *p, size_t body_max)
 {
 	memset(p, 0, sizeof(*p));
+	bsc_parser_set_body_max(p, body_max);
+}
+
+void bsc_parser_set_body_max(bsc_parser *p, size_t body_max)
+{
 	p->body_max = body_max ? body_max : BSC_BODY_MAX_DEFAULT;
+}
+
+static void parser_release_buffer(bsc_parser *p)
+{
+	free(p->buf);
+	p->buf = NULL;
+	p->cap = 0;
 }
 
 void bsc_parser_free(bsc_parser *p)
 {
-	free(p->buf);
-	p->buf = NULL;
-	p->cap = p->start = p->end = p->consume = 0;
+	parser_release_buffer(p);
+	p->start = p->end = p->consume = p->need = 0;
 }
 
 void bsc_parser_reset(bsc_parser *p)
 {
-	p->start = p->end = p->consume = 0;
+	p->start = p->end = p->consume = p->need = 0;
 	p->failed = false;
 	p->errstr[0] = '\0';
-	/* A large buffer left by a big body is not kept for the next connection. */
-	if (p->cap > 4 * BSC_PARSER_INITIAL_CAP) {
-		free(p->buf);
-		p->buf = NULL;
-		p->cap = 0;
+	if (p->cap > BSC_PARSER_KEEP_CAP) {
+		parser_release_buffer(p);
 	}
 }
 
@@ -82,30 +92,49 @@ size_t bsc_parser_pending(const bsc_parser *p)
 	return p->end - p->start - p->consume;
 }
 
+/* Drops the reply handed out last; an emptied buffer that a big body grew
+ * is let go (hiredis does the same), so its memory goes back at once. */
 static void parser_drop_consumed(bsc_parser *p)
 {
 	p->start += p->consume;
 	p->consume = 0;
 	if (p->start == p->end) {
 		p->start = p->end = 0;
+		if (p->cap > BSC_PARSER_KEEP_CAP) {
+			parser_release_buffer(p);
+		}
 	}
+}
+
+/* The capacity for want bytes: powers of two up to the size kept between
+ * replies, the exact size above it. */
+static size_t parser_capacity_for(size_t want)
+{
+	size_t cap = BSC_PARSER_INITIAL_CAP;
+
+	while (cap < want && cap <= BSC_PARSER_KEEP_CAP) {
+		cap *= 2;
+	}
+	return cap < want ? want : cap;
 }
 
 char *bsc_parser_space(bsc_parser *p, size_t min, size_t *avail)
 {
 	parser_drop_consumed(p);
-	if (p->cap - p->end < min) {
-		size_t used = p->end - p->start;
-		if (p->start > 0 && p->cap - used >= min) {
+
+	size_t used = p->end - p->start;
+	if (min > SIZE_MAX - used) {
+		return NULL;
+	}
+	size_t want = used + min;
+	if (p->need > want) {
+		want = p->need;
+	}
+	if (p->cap - p->start < want) {
+		if (p->cap >= want) {
 			memmove(p->buf, p->buf + p->start, used);
 		} else {
-			size_t cap = p->cap ? p->cap : BSC_PARSER_INITIAL_CAP;
-			while (cap - used < min) {
-				if (cap > SIZE_MAX / 2) {
-					return NULL;
-				}
-				cap *= 2;
-			}
+			size_t cap = parser_capacity_for(want);
 			char *buf = malloc(cap);
 			if (!buf) {
 				return NULL;
@@ -207,8 +236,8 @@ static bsc_parse_status lex_line(bsc_parser *p, const char *line, size_t len, bs
 	"RESERVED " @n1 num " " @w1 num @n2 eol { r->kind = BSC_REPLY_RESERVED; goto id_body; }
 	"FOUND " @n1 num " " @w1 num @n2 eol    { r->kind = BSC_REPLY_FOUND; goto id_body; }
 	"OK " @w1 num @n2 eol             { r->kind = BSC_REPLY_OK; goto body; }
-	"WATCHING " @n1 num @n2 eol       { r->kind = BSC_REPLY_WATCHING; goto id; }
-	"KICKED " @n1 num @n2 eol         { r->kind = BSC_REPLY_KICKED; goto id; }
+	"WATCHING " @n1 num @n2 eol       { r->kind = BSC_REPLY_WATCHING; goto count; }
+	"KICKED " @n1 num @n2 eol         { r->kind = BSC_REPLY_KICKED; goto count; }
 	"KICKED" eol                      { r->kind = BSC_REPLY_KICKED; return BSC_PARSE_REPLY; }
 	"DELETED" eol                     { r->kind = BSC_REPLY_DELETED; return BSC_PARSE_REPLY; }
 	"RELEASED" eol                    { r->kind = BSC_REPLY_RELEASED; return BSC_PARSE_REPLY; }
@@ -229,7 +258,14 @@ static bsc_parse_status lex_line(bsc_parser *p, const char *line, size_t len, bs
 	*/
 
 id:
-	if (!parse_number(n1, n2, UINT64_MAX, &r->num)) {
+	if (!parse_number(n1, n2, BSC_JOB_ID_MAX, &r->num) || r->num == 0) {
+		return parser_fail(p, "job id out of range", line, len);
+	}
+	r->has_num = true;
+	return BSC_PARSE_REPLY;
+
+count:
+	if (!parse_number(n1, n2, (uint64_t)INT64_MAX, &r->num)) {
 		return parser_fail(p, "number out of range", line, len);
 	}
 	r->has_num = true;
@@ -244,14 +280,16 @@ word:
 	return BSC_PARSE_REPLY;
 
 id_body:
-	if (!parse_number(n1, w1 - 1, UINT64_MAX, &r->num)) {
-		return parser_fail(p, "number out of range", line, len);
+	if (!parse_number(n1, w1 - 1, BSC_JOB_ID_MAX, &r->num) || r->num == 0) {
+		return parser_fail(p, "job id out of range", line, len);
 	}
 	r->has_num = true;
 	/* fall through */
 body:
 	if (!parse_number(w1, n2, p->body_max, body_len)) {
-		return parser_fail(p, "body too large", line, len);
+		char what[64];
+		snprintf(what, sizeof(what), "body over the limit of %zu bytes", p->body_max);
+		return parser_fail(p, what, line, len);
 	}
 	*has_body = true;
 	return BSC_PARSE_REPLY;
@@ -293,6 +331,7 @@ bsc_parse_status bsc_parser_next(bsc_parser *p, bsc_reply *reply)
 		 * SIZE_MAX, and body_len + 2 would wrap around. */
 		size_t after = avail - line_len;
 		if (after < 2 || after - 2 < body_len) {
+			p->need = body_len < SIZE_MAX - line_len - 2 ? line_len + (size_t)body_len + 2 : SIZE_MAX;
 			return BSC_PARSE_MORE;
 		}
 		const char *body = data + line_len;
@@ -304,6 +343,7 @@ bsc_parse_status bsc_parser_next(bsc_parser *p, bsc_reply *reply)
 		line_len += (size_t)body_len + 2;
 	}
 	p->consume = line_len;
+	p->need = 0;
 	*reply = r;
 	return BSC_PARSE_REPLY;
 }

@@ -211,7 +211,7 @@ static bsc_status job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
 	bsc_yaml yaml;
 
 	if (!wd->conn) {
-		bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .body_max = 0 };
+		bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .job_size_max = 0 };
 		wd->conn = bsc_conn_new(wd->address, strlen(wd->address), &opt, errbuf);
 		if (!wd->conn) {
 			return BSC_ERR_CONNECT;

@@ -280,9 +280,9 @@ static void note_generation(bsc_worker *w)
 	}
 }
 
-static bsc_request line_request(const bsc_line *line)
+static bsc_request line_request(const bsc_line *line, size_t reply_body_max)
 {
-	return (bsc_request){ line->buf, line->len, NULL, 0, false };
+	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max };
 }
 /* }}} */
 
@@ -401,7 +401,7 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 		bsc_line_start(&del, "delete");
 		bsc_line_u64(&del, w->done_id);
 		bsc_line_end(&del);
-		reqs[n++] = line_request(&del);
+		reqs[n++] = line_request(&del, 0);
 		/* Found dead on sending, the connection is replaced: the job went
 		 * back with the old one and this delete must not go out. */
 		bsc_conn_pin(c, w->done_gen);
@@ -409,13 +409,13 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 		/* Idle: a command answered at once measures the round trip. */
 		bsc_line_start(&probe, "list-tube-used");
 		bsc_line_end(&probe);
-		reqs[n++] = line_request(&probe);
+		reqs[n++] = line_request(&probe, 0);
 		probing = true;
 	}
 	bsc_line_start(&reserve, "reserve-with-timeout");
 	bsc_line_u64(&reserve, w->opt.reserve_timeout);
 	bsc_line_end(&reserve);
-	reqs[n++] = line_request(&reserve);
+	reqs[n++] = line_request(&reserve, bsc_conn_job_body_max(c));
 
 	w->phase = PHASE_SETTLE;
 	w->f.state = BSC_WORKER_WAITING;

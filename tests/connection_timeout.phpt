@@ -33,7 +33,7 @@ try {
 }
 ?>
 --EXPECT--
-Beanstalk\TimeoutException: put: no reply from FAKE within the timeout
+Beanstalk\TimeoutException: put: no reply from FAKE within 0.300 s
 bool(true)
 Beanstalk\TimeoutException
 bool(true)

@@ -28,6 +28,6 @@ var_dump($waited >= 0.25 && $waited < 3, $fake->connections());
 string(3) "0.3"
 string(3) "0.5"
 int(1)
-Beanstalk\TimeoutException: put: no reply from %s within the timeout
+Beanstalk\TimeoutException: put: no reply from %s within 0.300 s
 bool(true)
 int(1)

@@ -96,7 +96,7 @@ int(21)
 putMany: 1 of 3 jobs inserted; the first failure is at index 1 (NOT_CONFIRMED)
   inserted: 0 => 11
   failed: 1 => NOT_CONFIRMED, 2 => NOT_CONFIRMED
-  previous: Beanstalk\TimeoutException: putMany: no reply from FAKE within the timeout
+  previous: Beanstalk\TimeoutException: putMany: no reply from FAKE within 0.500 s
   connections: 1
 -- a reply out of step: the stream cannot be trusted, the batch is cut short --
 putMany: 1 of 3 jobs inserted; the first failure is at index 1 (NOT_CONFIRMED)

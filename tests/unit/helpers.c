@@ -60,7 +60,7 @@ bool check_status(const bsc_conn *c, bsc_status got, bsc_status want, const char
 
 bsc_conn *test_conn(const char *address, double timeout)
 {
-	bsc_conn_options opt = { .connect_timeout = TEST_TIMEOUT, .timeout = timeout, .body_max = 0 };
+	bsc_conn_options opt = { .connect_timeout = TEST_TIMEOUT, .timeout = timeout, .job_size_max = 0 };
 	char errbuf[BSC_ERRSTR_LEN] = "";
 	bsc_conn *c = bsc_conn_new(address, strlen(address), &opt, errbuf);
 

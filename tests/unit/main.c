@@ -9,6 +9,7 @@
 extern const unit_suite proto_suite;
 extern const unit_suite conn_suite;
 extern const unit_suite failure_suite;
+extern const unit_suite stream_suite;
 extern const unit_suite command_suite;
 extern const unit_suite command_more_suite;
 extern const unit_suite stats_suite;
@@ -20,7 +21,7 @@ extern const unit_suite worker_suite;
 int main(int argc, char **argv)
 {
 	static const unit_suite *const suites[] = {
-		&proto_suite, &conn_suite, &failure_suite, &command_suite, &command_more_suite,
+		&proto_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &command_more_suite,
 		&stats_suite, &batch_suite, &server_suite, &server_more_suite,
 		&worker_suite,
 	};

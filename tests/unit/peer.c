@@ -233,16 +233,21 @@ static bool peer_step_run(peer *p, size_t i, const peer_step *st)
 	case PEER_SEND:
 		return peer_send(p, i, st->data, st->len);
 	case PEER_DRIP:
+	case PEER_DRIP_TO_EOF:
 		for (size_t off = 0; off < st->len; off += st->chunk) {
 			size_t n = st->len - off < st->chunk ? st->len - off : st->chunk;
 			if (off > 0) {
 				peer_sleep_ms(st->ms);
 			}
-			if (!peer_send(p, i, st->data + off, n)) {
+			if (st->op == PEER_DRIP_TO_EOF && send(p->fd, st->data + off, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0
+					&& (errno == EPIPE || errno == ECONNRESET)) {
+				break;  /* the client is gone, as it should be */
+			}
+			if (st->op == PEER_DRIP && !peer_send(p, i, st->data + off, n)) {
 				return false;
 			}
 		}
-		return true;
+		return st->op == PEER_DRIP || peer_expect_eof(p, i);
 	case PEER_PAUSE:
 		peer_sleep_ms(st->ms);
 		return true;

@@ -27,6 +27,8 @@ typedef enum {
 	PEER_QUIET,       /* nothing more comes for `ms`: the client waits for replies */
 	PEER_SEND,        /* sends the bytes */
 	PEER_DRIP,        /* sends the bytes `chunk` at a time, `ms` apart */
+	PEER_DRIP_TO_EOF, /* the same, for a client that gives up half-way: it
+	                   * ends when the client has closed the connection */
 	PEER_PAUSE,       /* sleeps `ms` */
 	PEER_WAIT_GO,     /* waits until the test calls peer_go(): orders the
 	                   * peer's next step after something the client did */
@@ -50,6 +52,7 @@ typedef struct {
 #define P_QUIET(ms) { PEER_QUIET, NULL, 0, 0, (ms) }
 #define P_SEND(s) { PEER_SEND, (s), sizeof(s) - 1, 0, 0 }
 #define P_DRIP(s, chunk, ms) { PEER_DRIP, (s), sizeof(s) - 1, (chunk), (ms) }
+#define P_DRIP_TO_EOF(s, chunk, ms) { PEER_DRIP_TO_EOF, (s), sizeof(s) - 1, (chunk), (ms) }
 #define P_PAUSE(ms) { PEER_PAUSE, NULL, 0, 0, (ms) }
 #define P_WAIT_GO { PEER_WAIT_GO, NULL, 0, 0, 0 }
 #define P_CLOSE { PEER_CLOSE, NULL, 0, 0, 0 }

@@ -115,7 +115,7 @@ static void test_put_many_one_write(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "q", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "q", 1);
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_put_many(c, 1, 2, 3, bodies, 3, results), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
@@ -342,7 +342,7 @@ static void test_put_many_nothing_to_do(void)
 		P_END,
 	};
 	peer p;
-	bsc_put_result result = { BSC_ERR_NOMEM, BSC_REPLY_OK, 77 };
+	bsc_put_result result = { BSC_ERR_NOMEM, BSC_REPLY_OK, true, 77 };
 	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
 
 	if (!c) {

@@ -21,9 +21,9 @@ static void test_put_inserted(void)
 		P_EXPECT_ONE("put 1024 0 60 5\r\nhello\r\n"),
 		P_SEND("INSERTED 42\r\n"),
 		P_EXPECT_ONE("put 4294967295 4294967295 4294967295 0\r\n\r\n"),
-		P_SEND("INSERTED 18446744073709551615\r\n"),
+		P_SEND("INSERTED 9223372036854775807\r\n"),
 		P_EXPECT_ONE("put 0 0 0 4\r\n\r\n\0\r\r\n"),
-		P_SEND("INSERTED 0\r\n"),
+		P_SEND("INSERTED 1\r\n"),
 		P_END,
 	};
 	peer p;
@@ -38,9 +38,9 @@ static void test_put_inserted(void)
 	CHECK_U64(client_writes() - writes, 1);
 	CHECK_U64(id, 42);
 	CHECK_STATUS(c, bsc_put(c, UINT32_MAX, UINT32_MAX, UINT32_MAX, "", 0, &id), BSC_OK);
-	CHECK_U64(id, UINT64_MAX);
+	CHECK_U64(id, INT64_MAX);
 	CHECK_STATUS(c, bsc_put(c, 0, 0, 0, "\r\n\0\r", 4, &id), BSC_OK);
-	CHECK_U64(id, 0);
+	CHECK_U64(id, 1);
 	CHECK_U64(bsc_conn_generation(c), 1);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -202,7 +202,7 @@ static void test_reserve(void)
 		P_EXPECT_ONE("reserve-with-timeout 7\r\n"),
 		P_SEND("DEADLINE_SOON\r\n"),
 		P_EXPECT_ONE("reserve-with-timeout 1\r\n"),
-		P_SEND("RESERVED 18446744073709551615 6\r\n\r\n\0\0\r\n\r\n"),
+		P_SEND("RESERVED 9223372036854775807 6\r\n\r\n\0\0\r\n\r\n"),
 		P_EXPECT_ONE("reserve\r\n"),
 		P_SEND("RESERVED 6 0\r\n\r\n"),
 		P_END,
@@ -221,7 +221,7 @@ static void test_reserve(void)
 	CHECK_STATUS(c, bsc_reserve(c, 0, &job), BSC_TIMED_OUT);
 	CHECK_STATUS(c, bsc_reserve(c, 7, &job), BSC_DEADLINE_SOON);
 	if (CHECK_STATUS(c, bsc_reserve(c, 1, &job), BSC_OK)) {
-		CHECK_U64(job.id, UINT64_MAX);
+		CHECK_U64(job.id, INT64_MAX);
 		CHECK_MEM(job.body, job.body_len, "\r\n\0\0\r\n", 6);
 	}
 	if (CHECK_STATUS(c, bsc_reserve(c, -1, &job), BSC_OK)) {
@@ -451,8 +451,8 @@ static void test_commands_after_a_transport_failure(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "q", 1));
-	CHECK(bsc_conn_watch(c, "q", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "q", 1);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "q", 1));
 	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "x", 1, &id), BSC_OK);
 	uint64_t generation = bsc_conn_generation(c);
 	CHECK_STATUS(c, bsc_reserve(c, 0, &job), BSC_ERR_EOF);

@@ -34,8 +34,8 @@ static void test_reserve_job(void)
 		/* A server older than 1.12. */
 		P_EXPECT_ONE("reserve-job 6\r\n"),
 		P_SEND("UNKNOWN_COMMAND\r\n"),
-		P_EXPECT_ONE("reserve-job 0\r\n"),
-		P_SEND("RESERVED 0 0\r\n\r\n"),
+		P_EXPECT_ONE("reserve-job 9223372036854775807\r\n"),
+		P_SEND("RESERVED 9223372036854775807 0\r\n\r\n"),
 		/* peek's answer, not reserve-job's. */
 		P_EXPECT_ONE("reserve-job 7\r\n"),
 		P_SEND("FOUND 7 1\r\nx\r\n"),
@@ -63,8 +63,8 @@ static void test_reserve_job(void)
 	CHECK_STATUS(c, bsc_reserve_job(c, 6, &job), BSC_SERVER_ERROR);
 	CHECK_SERVER_ERROR(c, BSC_REPLY_UNKNOWN_COMMAND);
 	CHECK(bsc_conn_is_connected(c));
-	if (CHECK_STATUS(c, bsc_reserve_job(c, 0, &job), BSC_OK)) {
-		CHECK_U64(job.id, 0);
+	if (CHECK_STATUS(c, bsc_reserve_job(c, INT64_MAX, &job), BSC_OK)) {
+		CHECK_U64(job.id, INT64_MAX);
 		CHECK_U64(job.body_len, 0);
 	}
 	CHECK_STATUS(c, bsc_reserve_job(c, 7, &job), BSC_ERR_PROTOCOL);
@@ -87,7 +87,7 @@ static void test_kick(void)
 		P_EXPECT_ONE("kick 0\r\n"),
 		P_SEND("KICKED 0\r\n"),
 		P_EXPECT_ONE("kick 4294967295\r\n"),
-		P_SEND("KICKED 18446744073709551615\r\n"),
+		P_SEND("KICKED 9223372036854775807\r\n"),
 		P_EXPECT_ONE("kick 1\r\n"),
 		P_SEND("INTERNAL_ERROR\r\n"),
 		/* kick-job's answer: no count. */
@@ -113,7 +113,7 @@ static void test_kick(void)
 	CHECK_STATUS(c, bsc_kick(c, 0, &kicked), BSC_OK);
 	CHECK_U64(kicked, 0);
 	CHECK_STATUS(c, bsc_kick(c, UINT32_MAX, &kicked), BSC_OK);
-	CHECK_U64(kicked, UINT64_MAX);
+	CHECK_U64(kicked, INT64_MAX);
 	kicked = 99;
 	CHECK_STATUS(c, bsc_kick(c, 1, &kicked), BSC_SERVER_ERROR);
 	CHECK_SERVER_ERROR(c, BSC_REPLY_INTERNAL_ERROR);
@@ -263,7 +263,7 @@ static void test_peek_next(void)
 		return;
 	}
 	/* They look at the used tube: the use goes out with the first. */
-	CHECK(bsc_conn_use(c, "q", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "q", 1);
 	if (CHECK_STATUS(c, bsc_peek_next(c, BSC_PEEK_READY, &job), BSC_OK)) {
 		CHECK_U64(job.id, 1);
 		CHECK_MEM(job.body, job.body_len, "r", 1);
@@ -480,11 +480,11 @@ static void test_pause_tube(void)
 	CHECK_STATUS(c, bsc_pause_tube(c, "q", 1, 1), BSC_SERVER_ERROR);
 	CHECK_SERVER_ERROR(c, BSC_REPLY_BAD_FORMAT);
 	CHECK(!bsc_conn_is_connected(c));
-	CHECK(bsc_conn_use(c, "u", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "u", 1);
 	CHECK_STATUS(c, bsc_pause_tube(c, "q", 1, 5), BSC_ERR_PROTOCOL);
 	CHECK_ERRSTR(c, "answered pause-tube with WATCHING");
 	size_t len;
-	const char *used = bsc_conn_used(c, &len);
+	const char *used = bsc_tubes_used(bsc_conn_tubes(c), &len);
 	CHECK_MEM(used, len, "u", 1);
 	CHECK_PEER(&p);
 	bsc_conn_free(c);

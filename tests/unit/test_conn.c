@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
+#include "command.h"
 #include "conn.h"
 #include "helpers.h"
 #include "peer.h"
@@ -19,7 +20,7 @@
 /* {{{ addresses */
 static bsc_conn *parse(const char *address, size_t len, char *errbuf)
 {
-	bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .body_max = 0 };
+	bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .job_size_max = 0 };
 
 	errbuf[0] = '\0';
 	return bsc_conn_new(address, len, &opt, errbuf);
@@ -90,10 +91,10 @@ static void test_address_defaults(void)
 	CHECK_U64(bsc_conn_pending(c), 0);
 	CHECK(bsc_conn_timeout(c) == 1.0);
 	/* The server's own defaults. */
-	const char *used = bsc_conn_used(c, &len);
+	const char *used = bsc_tubes_used(bsc_conn_tubes(c), &len);
 	CHECK_MEM(used, len, "default", 7);
-	CHECK_U64(bsc_conn_watch_count(c), 1);
-	const char *watched = bsc_conn_watched(c, 0, &len);
+	CHECK_U64(bsc_tubes_watch_count(bsc_conn_tubes(c)), 1);
+	const char *watched = bsc_tubes_watched(bsc_conn_tubes(c), 0, &len);
 	CHECK_MEM(watched, len, "default", 7);
 	bsc_conn_free(c);
 }
@@ -282,7 +283,7 @@ static void test_line_and_body_in_one_write(void)
 		return;
 	}
 	/* A body holding CRLF and NUL goes out as it is, with its own CRLF. */
-	bsc_request put = { "put 1 2 3 5\r\n", 13, "a\r\n\0b", 5, true };
+	bsc_request put = { "put 1 2 3 5\r\n", 13, "a\r\n\0b", 5, true, 0 };
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
@@ -292,7 +293,7 @@ static void test_line_and_body_in_one_write(void)
 	}
 
 	/* An empty body still gets its CRLF. */
-	bsc_request empty = { "put 0 0 1 0\r\n", 13, "", 0, true };
+	bsc_request empty = { "put 0 0 1 0\r\n", 13, "", 0, true, 0 };
 	writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, &empty, 1), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
@@ -326,7 +327,7 @@ static void test_pipelined_requests(void)
 	bsc_request reqs[] = {
 		line_request("delete 1\r\n"),
 		line_request("touch 2\r\n"),
-		{ "put 0 0 1 2\r\n", 13, "hi", 2, true },
+		{ "put 0 0 1 2\r\n", 13, "hi", 2, true, 0 },
 	};
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 3), BSC_OK);
@@ -341,7 +342,7 @@ static void test_pipelined_requests(void)
 	}
 
 	CHECK_STATUS(c, send_line(c, "delete 3\r\n"), BSC_OK);
-	CHECK(bsc_conn_use(c, "other", 5));
+	bsc_tubes_use(bsc_conn_tubes(c), "other", 5);
 	CHECK_STATUS(c, send_line(c, "delete 4\r\n"), BSC_OK);
 	/* The use's reply sits between the two: the caller never sees it. */
 	CHECK_U64(bsc_conn_pending(c), 2);
@@ -379,7 +380,7 @@ static void test_many_pipelined_requests(void)
 		/* Every other one is a put, so bodies and CRLFs are in the iovecs too. */
 		if (i % 2) {
 			snprintf(lines[i], sizeof(lines[i]), "put 0 0 1 1\r\n");
-			reqs[i] = (bsc_request){ lines[i], strlen(lines[i]), "x", 1, true };
+			reqs[i] = (bsc_request){ lines[i], strlen(lines[i]), "x", 1, true, 0 };
 			elen += (size_t)snprintf(expect + elen, cap - elen, "%sx\r\n", lines[i]);
 			rlen += (size_t)snprintf(replies + rlen, cap - rlen, "INSERTED %zu\r\n", i);
 		} else {
@@ -447,7 +448,7 @@ static void test_big_body_both_ways(void)
 	};
 	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
 	if (c) {
-		bsc_request put = { line, (size_t)n, body, size, true };
+		bsc_request put = { line, (size_t)n, body, size, true, size };
 		CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 		if (CHECK_STATUS(c, bsc_conn_recv(c, &r, TEST_TIMEOUT), BSC_OK)) {
 			CHECK(r.kind == BSC_REPLY_RESERVED);
@@ -462,8 +463,9 @@ static void test_big_body_both_ways(void)
 	free(reply);
 }
 
-/* The connection's body_max reaches its parser. */
-static void test_body_max_option(void)
+/* A reply's body is capped by what was asked: a job by the job_size_max
+ * option until the server's max-job-size is known, then by that. */
+static void test_job_body_limit(void)
 {
 	static const peer_step script[] = {
 		P_ACCEPT,
@@ -472,25 +474,84 @@ static void test_body_max_option(void)
 		P_EXPECT_ONE("peek 2\r\n"),
 		P_SEND("FOUND 2 11\r\n01234567890\r\n"),
 		P_EXPECT_EOF,
+		P_ACCEPT,
+		P_EXPECT_ONE("reserve-with-timeout 0\r\n"),
+		P_SEND("RESERVED 3 8\r\n01234567\r\n"),
+		P_EXPECT_ONE("reserve-with-timeout 0\r\n"),
+		P_SEND("RESERVED 4 9\r\n012345678\r\n"),
+		P_EXPECT_EOF,
 		P_END,
 	};
-	bsc_conn_options opt = { .connect_timeout = TEST_TIMEOUT, .timeout = TEST_TIMEOUT, .body_max = 10 };
+	bsc_conn_options opt = { .connect_timeout = TEST_TIMEOUT, .timeout = TEST_TIMEOUT, .job_size_max = 10 };
 	char errbuf[BSC_ERRSTR_LEN];
 	peer p;
-	bsc_reply r;
+	bsc_job job;
 
 	if (!CHECK_MSG(peer_start(&p, PEER_TCP4, script), "peer: %s", p.error)) {
 		return;
 	}
 	bsc_conn *c = bsc_conn_new(p.address, strlen(p.address), &opt, errbuf);
 	if (CHECK(c != NULL)) {
-		if (CHECK_STATUS(c, round_trip(c, "peek 1\r\n", &r), BSC_OK)) {
-			CHECK_MEM(r.body, r.body_len, "0123456789", 10);
+		CHECK_U64(bsc_conn_job_body_max(c), 10);
+		if (CHECK_STATUS(c, bsc_peek(c, 1, &job), BSC_OK)) {
+			CHECK_MEM(job.body, job.body_len, "0123456789", 10);
 		}
-		CHECK_STATUS(c, round_trip(c, "peek 2\r\n", &r), BSC_ERR_PROTOCOL);
-		CHECK_MSG(strstr(bsc_conn_errstr(c), "body too large") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+		CHECK_STATUS(c, bsc_peek(c, 2, &job), BSC_ERR_PROTOCOL);
+		CHECK_MSG(strstr(bsc_conn_errstr(c), "body over the limit of 10 bytes") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+		/* The server's own limit wins once known: tighter here. */
+		CHECK_STATUS(c, bsc_conn_connect(c), BSC_OK);
+		bsc_conn_set_max_job_size(c, 8);
+		CHECK_U64(bsc_conn_job_body_max(c), 8);
+		CHECK_STATUS(c, bsc_reserve(c, 0, &job), BSC_OK);
+		CHECK_STATUS(c, bsc_reserve(c, 0, &job), BSC_ERR_PROTOCOL);
+		CHECK_MSG(strstr(bsc_conn_errstr(c), "body over the limit of 8 bytes") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+		/* Forgotten with the connection. */
+		CHECK_U64(bsc_conn_job_body_max(c), 10);
 		bsc_conn_free(c);
 	}
+	CHECK_PEER(&p);
+
+	opt.job_size_max = 0;
+	c = bsc_conn_new("127.0.0.1:1", 11, &opt, errbuf);
+	if (CHECK(c != NULL)) {
+		CHECK_U64(bsc_conn_job_body_max(c), BSC_JOB_BODY_MAX_DEFAULT);
+		bsc_conn_free(c);
+	}
+}
+
+/* Stats and lists have limits of their own, whatever the job limit: a
+ * server answering stats with megabytes is cut off at the line. */
+static void test_yaml_body_limits(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("stats\r\n"),
+		P_SEND("OK 65537\r\n"),
+		P_EXPECT_EOF,
+		P_ACCEPT,
+		P_EXPECT_ONE("list-tubes\r\n"),
+		P_SEND("OK 16777217\r\n"),
+		P_EXPECT_EOF,
+		P_ACCEPT,
+		P_EXPECT_ONE("delete 1\r\n"),
+		P_SEND("OK 65537\r\n"),
+		P_EXPECT_EOF,
+		P_END,
+	};
+	peer p;
+	bsc_yaml y;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+
+	if (!c) {
+		return;
+	}
+	CHECK_STATUS(c, bsc_stats(c, &y), BSC_ERR_PROTOCOL);
+	CHECK_MSG(strstr(bsc_conn_errstr(c), "over the limit of 65536 bytes") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+	CHECK_STATUS(c, bsc_list_tubes(c, &y), BSC_ERR_PROTOCOL);
+	CHECK_MSG(strstr(bsc_conn_errstr(c), "over the limit of 16777216 bytes") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+	/* A reply with a body where none belongs is cut off the same way. */
+	CHECK_STATUS(c, bsc_delete(c, 1), BSC_ERR_PROTOCOL);
+	bsc_conn_free(c);
 	CHECK_PEER(&p);
 }
 
@@ -555,16 +616,16 @@ static void test_tubes_sent_lazily(void)
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_OK);
 
 	size_t writes = client_writes();
-	CHECK(bsc_conn_use(c, "tube-a", 6));
-	CHECK(bsc_conn_watch(c, "tube-b", 6));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), "tube-a", 6);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "tube-b", 6));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 	/* Nothing is sent until a command goes. */
 	CHECK_U64(client_writes() - writes, 0);
 	CHECK_U64(bsc_conn_pending(c), 0);
-	const char *used = bsc_conn_used(c, &len);
+	const char *used = bsc_tubes_used(bsc_conn_tubes(c), &len);
 	CHECK_MEM(used, len, "tube-a", 6);
-	CHECK_U64(bsc_conn_watch_count(c), 1);
-	const char *watched = bsc_conn_watched(c, 0, &len);
+	CHECK_U64(bsc_tubes_watch_count(bsc_conn_tubes(c)), 1);
+	const char *watched = bsc_tubes_watched(bsc_conn_tubes(c), 0, &len);
 	CHECK_MEM(watched, len, "tube-b", 6);
 	if (CHECK_STATUS(c, round_trip(c, "delete 2\r\n", &r), BSC_OK)) {
 		/* The replies to use and watch are the connection's, not ours. */
@@ -572,15 +633,15 @@ static void test_tubes_sent_lazily(void)
 	}
 	CHECK_U64(client_writes() - writes, 1);
 
-	CHECK(bsc_conn_use(c, "tube-a", 6));
-	CHECK(bsc_conn_watch(c, "tube-b", 6));
-	CHECK_U64(bsc_conn_watch_count(c), 1);
-	CHECK_STATUS(c, bsc_conn_ignore(c, "not-watched", 11), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), "tube-a", 6);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "tube-b", 6));
+	CHECK_U64(bsc_tubes_watch_count(bsc_conn_tubes(c)), 1);
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "not-watched", 11));
 	if (CHECK_STATUS(c, round_trip(c, "delete 3\r\n", &r), BSC_OK)) {
 		CHECK(r.kind == BSC_REPLY_NOT_FOUND);
 	}
 
-	CHECK(bsc_conn_use(c, "default", 7));
+	bsc_tubes_use(bsc_conn_tubes(c), "default", 7);
 	CHECK_STATUS(c, round_trip(c, "delete 4\r\n", &r), BSC_OK);
 	CHECK_U64(bsc_conn_generation(c), 1);
 	bsc_conn_free(c);
@@ -605,19 +666,19 @@ static void test_tubes_watches_before_ignores(void)
 		return;
 	}
 	/* The only watched tube cannot be ignored; nothing changes. */
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_NOT_IGNORED);
-	CHECK_U64(bsc_conn_watch_count(c), 1);
+	CHECK(!bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
+	CHECK_U64(bsc_tubes_watch_count(bsc_conn_tubes(c)), 1);
 
 	/* Asked for in the order that would empty the list on the server. */
-	CHECK(bsc_conn_watch(c, "x", 1));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_OK);
-	CHECK(bsc_conn_watch(c, "y", 1));
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "x", 1));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "y", 1));
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_OK);
 
-	CHECK(bsc_conn_watch(c, "default", 7));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "x", 1), BSC_OK);
-	CHECK_STATUS(c, bsc_conn_ignore(c, "y", 1), BSC_OK);
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_NOT_IGNORED);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "default", 7));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "x", 1));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "y", 1));
+	CHECK(!bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 	CHECK_STATUS(c, round_trip(c, "delete 2\r\n", &r), BSC_OK);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -639,10 +700,10 @@ static void test_tubes_changed_back_send_nothing(void)
 		return;
 	}
 	/* Changed and changed back before a command: the server never knows. */
-	CHECK(bsc_conn_use(c, "elsewhere", 9));
-	CHECK(bsc_conn_use(c, "default", 7));
-	CHECK(bsc_conn_watch(c, "x", 1));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "x", 1), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), "elsewhere", 9);
+	bsc_tubes_use(bsc_conn_tubes(c), "default", 7);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "x", 1));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "x", 1));
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_OK);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -668,12 +729,12 @@ static void test_tube_reply_mismatch(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "a", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "a", 1);
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_ERR_PROTOCOL);
 	CHECK_MSG(strstr(bsc_conn_errstr(c), "answered use with WATCHING") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
 	CHECK(!bsc_conn_is_connected(c));
 
-	CHECK(bsc_conn_watch(c, "b", 1));
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "b", 1));
 	CHECK_STATUS(c, round_trip(c, "delete 2\r\n", &r), BSC_ERR_PROTOCOL);
 	CHECK_MSG(strstr(bsc_conn_errstr(c), "answered watch/ignore with USING") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
 	CHECK(!bsc_conn_is_connected(c));
@@ -699,7 +760,8 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_tubes_watches_before_ignores),
 	UNIT_TEST(test_tubes_changed_back_send_nothing),
 	UNIT_TEST(test_tube_reply_mismatch),
-	UNIT_TEST(test_body_max_option),
+	UNIT_TEST(test_job_body_limit),
+	UNIT_TEST(test_yaml_body_limits),
 	UNIT_TEST(test_reply_in_small_pieces),
 };
 

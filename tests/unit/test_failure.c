@@ -68,7 +68,7 @@ static void test_silence_is_a_timeout(void)
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_ERR_TIMEOUT);
 	double waited = now_ms() - t0;
 	CHECK_MSG(waited >= SHORT_TIMEOUT * 1000 - 5 && waited < 1500, "waited %.0f ms", waited);
-	CHECK_MSG(strstr(bsc_conn_errstr(c), "no reply from") && strstr(bsc_conn_errstr(c), "within the timeout"),
+	CHECK_MSG(strstr(bsc_conn_errstr(c), "no reply from") && strstr(bsc_conn_errstr(c), "within 0.200 s"),
 		"errstr \"%s\"", bsc_conn_errstr(c));
 	CHECK(!bsc_conn_is_connected(c));
 	CHECK_PEER(&p);
@@ -184,9 +184,9 @@ static void test_error_sticky_until_reconnect(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "tube-a", 6));
-	CHECK(bsc_conn_watch(c, "tube-b", 6));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), "tube-a", 6);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "tube-b", 6));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_OK);
 	CHECK_U64(bsc_conn_generation(c), 1);
 
@@ -234,7 +234,7 @@ static void test_close_then_replay(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "jobs", 4));
+	bsc_tubes_use(bsc_conn_tubes(c), "jobs", 4);
 	CHECK_STATUS(c, round_trip(c, "delete 1\r\n", &r), BSC_OK);
 	bsc_conn_close(c);
 	CHECK(!bsc_conn_is_connected(c));
@@ -279,7 +279,7 @@ static void test_dead_idle_connection_is_replaced(void)
 	if (!c) {
 		return;
 	}
-	CHECK(bsc_conn_use(c, "t", 1));
+	bsc_tubes_use(bsc_conn_tubes(c), "t", 1);
 	for (int i = 1; i <= 4; i++) {
 		char line[32];
 		snprintf(line, sizeof(line), "delete %d\r\n", i);
@@ -325,7 +325,7 @@ static void test_write_timeout(void)
 	bsc_conn *c = start_peer(&p, script, SHORT_TIMEOUT);
 	if (c) {
 		int n = snprintf(line, sizeof(line), "put 0 0 1 %zu\r\n", size);
-		bsc_request put = { line, (size_t)n, body, size, true };
+		bsc_request put = { line, (size_t)n, body, size, true, 0 };
 		double t0 = now_ms();
 		CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_ERR_TIMEOUT);
 		double waited = now_ms() - t0;
@@ -357,7 +357,7 @@ static void test_put_whose_reply_is_lost_is_not_repeated(void)
 	if (!c) {
 		return;
 	}
-	bsc_request put = { "put 0 0 1 1\r\n", 13, "x", 1, true };
+	bsc_request put = { "put 0 0 1 1\r\n", 13, "x", 1, true, 0 };
 	CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 	CHECK_STATUS(c, bsc_conn_recv(c, &r, TEST_TIMEOUT), BSC_ERR_EOF);
 	/* Reported, not sent again on a new connection. */
@@ -435,7 +435,9 @@ static bool interrupt_no(void *ctx)
 	return false;
 }
 
-static void interrupted_wait(bsc_interrupt_fn fn, bsc_status want)
+/* A reply wait with SIGUSR1 arriving every 20 ms; held: the connection
+ * holds a reserved job meanwhile, which closing it would give back. */
+static void interrupted_wait(bsc_interrupt_fn fn, bool held, bsc_status want)
 {
 	static const peer_step script[] = {
 		P_ACCEPT,
@@ -461,12 +463,19 @@ static void interrupted_wait(bsc_interrupt_fn fn, bsc_status want)
 	interrupt_calls = 0;
 	bsc_conn_set_interrupt(c, fn, NULL);
 	CHECK_STATUS(c, send_line(c, "reserve\r\n"), BSC_OK);
+	if (held) {
+		bsc_conn_hold(c, 1);
+	}
 	if (CHECK(pthread_create(&thread, NULL, signaller_main, &sig) == 0)) {
 		CHECK_STATUS(c, bsc_conn_recv(c, &r, bsc_conn_timeout(c)), want);
 		atomic_store(&sig.stop, true);
 		pthread_join(thread, NULL);
 	}
-	CHECK_MSG(interrupt_calls > 0, "the interrupt callback was not asked");
+	if (held) {
+		CHECK_MSG(interrupt_calls == 0, "the interrupt callback was asked %d times with a job held", interrupt_calls);
+	} else {
+		CHECK_MSG(interrupt_calls > 0, "the interrupt callback was not asked");
+	}
 	CHECK(!bsc_conn_is_connected(c));
 	sigaction(SIGUSR1, &old, NULL);
 	CHECK_PEER(&p);
@@ -475,12 +484,19 @@ static void interrupted_wait(bsc_interrupt_fn fn, bsc_status want)
 
 static void test_interrupt_ends_the_wait(void)
 {
-	interrupted_wait(interrupt_yes, BSC_ERR_INTERRUPTED);
+	interrupted_wait(interrupt_yes, false, BSC_ERR_INTERRUPTED);
 }
 
 static void test_interrupt_declined_waits_on(void)
 {
-	interrupted_wait(interrupt_no, BSC_ERR_TIMEOUT);
+	interrupted_wait(interrupt_no, false, BSC_ERR_TIMEOUT);
+}
+
+/* Ending the wait would close the connection and give the held job back
+ * unasked: the wait goes on to its timeout instead. */
+static void test_no_interrupt_while_a_job_is_held(void)
+{
+	interrupted_wait(interrupt_yes, true, BSC_ERR_TIMEOUT);
 }
 /* }}} */
 
@@ -498,6 +514,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_recv_with_nothing_pending),
 	UNIT_TEST(test_interrupt_ends_the_wait),
 	UNIT_TEST(test_interrupt_declined_waits_on),
+	UNIT_TEST(test_no_interrupt_while_a_job_is_held),
 };
 
 const unit_suite failure_suite = UNIT_SUITE("failure", tests);

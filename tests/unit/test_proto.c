@@ -35,8 +35,8 @@ typedef struct {
 
 static const reply_case replies[] = {
 	NUM("INSERTED 42\r\n", BSC_REPLY_INSERTED, 42),
-	NUM("INSERTED 0\r\n", BSC_REPLY_INSERTED, 0),
-	NUM("INSERTED 18446744073709551615\r\n", BSC_REPLY_INSERTED, UINT64_MAX),
+	NUM("INSERTED 1\r\n", BSC_REPLY_INSERTED, 1),
+	NUM("INSERTED 9223372036854775807\r\n", BSC_REPLY_INSERTED, INT64_MAX),
 	NUM("BURIED 7\r\n", BSC_REPLY_BURIED, 7),
 	PLAIN("BURIED\r\n", BSC_REPLY_BURIED),
 	WORD("USING default\r\n", BSC_REPLY_USING, "default"),
@@ -48,6 +48,8 @@ static const reply_case replies[] = {
 	BODY("OK 49\r\n" YAML_BODY "\r\n", BSC_REPLY_OK, false, 0, YAML_BODY),
 	NUM("WATCHING 3\r\n", BSC_REPLY_WATCHING, 3),
 	NUM("KICKED 10\r\n", BSC_REPLY_KICKED, 10),
+	NUM("KICKED 0\r\n", BSC_REPLY_KICKED, 0),
+	NUM("WATCHING 9223372036854775807\r\n", BSC_REPLY_WATCHING, INT64_MAX),
 	PLAIN("KICKED\r\n", BSC_REPLY_KICKED),
 	PLAIN("DELETED\r\n", BSC_REPLY_DELETED),
 	PLAIN("RELEASED\r\n", BSC_REPLY_RELEASED),
@@ -295,7 +297,7 @@ static void test_body_max(void)
 			n = snprintf(wire, 64, heads[h], max + 1);
 			CHECK_MSG(parse_with_max(wire, (size_t)n, max, &r, err, sizeof(err)) == BSC_PARSE_ERROR,
 				"%.*s with body_max %zu is accepted", n - 2, wire, max);
-			CHECK_MSG(strstr(err, "body too large") != NULL, "errstr \"%s\"", err);
+			CHECK_MSG(strstr(err, "body over the limit of") != NULL, "errstr \"%s\"", err);
 			free(wire);
 		}
 	}
@@ -466,6 +468,19 @@ static void test_numbers_out_of_range(void)
 		"FOUND 18446744073709551616 1\r\n",
 		"RESERVED 1 18446744073709551616\r\n",
 		"OK 18446744073709551616\r\n",
+		/* Job ids are 1..INT64_MAX: what PHP's int holds. */
+		"INSERTED 18446744073709551615\r\n",
+		"INSERTED 9223372036854775808\r\n",
+		"INSERTED 0\r\n",
+		"BURIED 0\r\n",
+		"BURIED 9223372036854775808\r\n",
+		"RESERVED 0 1\r\n",
+		"RESERVED 9223372036854775808 1\r\n",
+		"FOUND 0 1\r\n",
+		"FOUND 18446744073709551615 1\r\n",
+		/* Counts too stay within an int64. */
+		"WATCHING 9223372036854775808\r\n",
+		"KICKED 18446744073709551615\r\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -798,6 +813,75 @@ static void test_line_writer(void)
 }
 /* }}} */
 
+/* Reads wire into p the way the connection does: 16 KiB at a time into
+ * bsc_parser_space(), then the next reply. Returns the largest capacity
+ * the buffer had. */
+static size_t read_like_conn(bsc_parser *p, const char *wire, size_t len, bsc_reply *r, bsc_parse_status *st)
+{
+	size_t off = 0, peak = 0;
+
+	*st = bsc_parser_next(p, r);
+	while (*st == BSC_PARSE_MORE && off < len) {
+		size_t avail;
+		char *space = bsc_parser_space(p, 16384, &avail);
+		if (!space) {
+			*st = BSC_PARSE_ERROR;
+			break;
+		}
+		size_t n = len - off < avail ? len - off : avail;
+		memcpy(space, wire + off, n);
+		bsc_parser_commit(p, n);
+		off += n;
+		peak = p->cap > peak ? p->cap : peak;
+		*st = bsc_parser_next(p, r);
+	}
+	return peak;
+}
+
+/* A big body gets a buffer of its exact size, let go once it is consumed;
+ * small replies keep the first buffer. */
+static void test_buffer_fits_big_bodies(void)
+{
+	const size_t size = ((size_t)3 << 20) + 5;
+	char head[64];
+	int n = snprintf(head, sizeof(head), "RESERVED 9 %zu\r\n", size);
+	size_t len = (size_t)n + size + 2;
+	char *wire = malloc(len);
+	bsc_parser p;
+	bsc_reply r;
+	bsc_parse_status st;
+
+	if (!CHECK(wire != NULL)) {
+		return;
+	}
+	memcpy(wire, head, (size_t)n);
+	memset(wire + n, 'j', size);
+	memcpy(wire + n + size, "\r\n", 2);
+	bsc_parser_init(&p, 0);
+
+	read_like_conn(&p, "INSERTED 1\r\n", 12, &r, &st);
+	CHECK(st == BSC_PARSE_REPLY);
+	size_t small_cap = p.cap;
+	CHECK_U64(small_cap, 16384);
+
+	size_t peak = read_like_conn(&p, wire, len, &r, &st);
+	if (CHECK_MSG(st == BSC_PARSE_REPLY, "status %d: %s", (int)st, p.errstr)) {
+		CHECK_U64(r.body_len, size);
+		CHECK_U64(r.num, 9);
+	}
+	/* Not the next power of two (4 MiB): the size the reply needs. */
+	CHECK_U64(peak, len);
+	/* Consumed: the big buffer goes at the next call. */
+	CHECK(bsc_parser_next(&p, &r) == BSC_PARSE_MORE);
+	CHECK(p.buf == NULL && p.cap == 0);
+
+	read_like_conn(&p, "INSERTED 2\r\n", 12, &r, &st);
+	CHECK(st == BSC_PARSE_REPLY && r.num == 2);
+	CHECK_U64(p.cap, small_cap);
+	bsc_parser_free(&p);
+	free(wire);
+}
+
 static const unit_test tests[] = {
 	UNIT_TEST(test_every_kind_has_a_case),
 	UNIT_TEST(test_reply_whole),
@@ -818,6 +902,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_reset),
 	UNIT_TEST(test_space_and_commit),
 	UNIT_TEST(test_space_keeps_pending_bytes),
+	UNIT_TEST(test_buffer_fits_big_bodies),
 	UNIT_TEST(test_reply_names),
 	UNIT_TEST(test_tube_valid),
 	UNIT_TEST(test_line_writer),

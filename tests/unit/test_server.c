@@ -31,7 +31,7 @@ static void server_round_trip(bool on_unix)
 		return;
 	}
 
-	CHECK(bsc_conn_use(c, "unit-a", 6));
+	bsc_tubes_use(bsc_conn_tubes(c), "unit-a", 6);
 	CHECK_STATUS(c, bsc_put(c, 10, 0, 60, "hello", 5, &id1), BSC_OK);
 	CHECK_STATUS(c, bsc_put(c, 20, 0, 60, "", 0, &id2), BSC_OK);
 	CHECK_STATUS(c, bsc_put(c, 30, 0, 60, "a\r\n\0b\r\n", 7, &id3), BSC_OK);
@@ -40,8 +40,8 @@ static void server_round_trip(bool on_unix)
 	/* The jobs went to unit-a: a connection on default sees none. */
 	CHECK_STATUS(other, bsc_reserve(other, 0, &job), BSC_TIMED_OUT);
 
-	CHECK(bsc_conn_watch(c, "unit-a", 6));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_OK);
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "unit-a", 6));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 	if (CHECK_STATUS(c, bsc_reserve(c, 0, &job), BSC_OK)) {
 		CHECK_U64(job.id, id1);
 		CHECK_MEM(job.body, job.body_len, "hello", 5);
@@ -122,10 +122,10 @@ static void test_real_server_pipelined(void)
 		server_stop(&s);
 		return;
 	}
-	CHECK(bsc_conn_use(c, "unit-pipe", 9));
+	bsc_tubes_use(bsc_conn_tubes(c), "unit-pipe", 9);
 	for (size_t i = 0; i < N; i++) {
 		size_t len = (size_t)snprintf(lines[i], sizeof(lines[i]), "put %zu 0 60 2\r\n", i);
-		reqs[i] = (bsc_request){ lines[i], len, "pp", 2, true };
+		reqs[i] = (bsc_request){ lines[i], len, "pp", 2, true, 0 };
 	}
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, N), BSC_OK);

@@ -141,9 +141,9 @@ static bsc_conn *start(server *s, const char *tube)
 		server_stop(s);
 		return NULL;
 	}
-	CHECK(bsc_conn_use(c, tube, strlen(tube)));
-	CHECK(bsc_conn_watch(c, tube, strlen(tube)));
-	CHECK_STATUS(c, bsc_conn_ignore(c, "default", 7), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), tube, strlen(tube));
+	CHECK(bsc_tubes_watch(bsc_conn_tubes(c), tube, strlen(tube)));
+	CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 	return c;
 }
 
@@ -266,7 +266,7 @@ static void test_real_peek(void)
 	CHECK_STATUS(c, bsc_peek(c, MISSING_ID, &job), BSC_NOT_FOUND);
 
 	/* The peeks look at the used tube only. */
-	CHECK(bsc_conn_use(c, "unit-empty", 10));
+	bsc_tubes_use(bsc_conn_tubes(c), "unit-empty", 10);
 	CHECK_STATUS(c, bsc_peek_next(c, BSC_PEEK_READY, &job), BSC_NOT_FOUND);
 	CHECK_STATUS(c, bsc_peek_next(c, BSC_PEEK_DELAYED, &job), BSC_NOT_FOUND);
 	CHECK_STATUS(c, bsc_peek_next(c, BSC_PEEK_BURIED, &job), BSC_NOT_FOUND);
@@ -312,7 +312,7 @@ static void test_real_kick(void)
 
 	/* kick-job: a delayed or buried job, by id, in any tube. */
 	CHECK_STATUS(c, bsc_put(c, 0, 100, 60, "r", 1, &r), BSC_OK);
-	CHECK(bsc_conn_use(c, "default", 7));
+	bsc_tubes_use(bsc_conn_tubes(c), "default", 7);
 	CHECK_STATUS(c, bsc_kick_job(c, r), BSC_OK);
 	job_state(c, r, "ready");
 	CHECK_STATUS(c, bsc_kick_job(c, r), BSC_NOT_FOUND);
