@@ -29,6 +29,7 @@ zend_class_entry *php_beanstalk_connection_exception_ce;
 zend_class_entry *php_beanstalk_timeout_exception_ce;
 zend_class_entry *php_beanstalk_server_exception_ce;
 zend_class_entry *php_beanstalk_job_too_big_exception_ce;
+zend_class_entry *php_beanstalk_draining_exception_ce;
 zend_class_entry *php_beanstalk_not_found_exception_ce;
 zend_class_entry *php_beanstalk_protocol_exception_ce;
 zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
@@ -99,9 +100,12 @@ static PHP_MINIT_FUNCTION(beanstalk)
 
 	php_beanstalk_exception_ce = register_class_Beanstalk_Exception(spl_ce_RuntimeException);
 	php_beanstalk_connection_exception_ce = register_class_Beanstalk_ConnectionException(php_beanstalk_exception_ce);
+	/* Before its subclasses are registered: they inherit the hook. */
+	php_beanstalk_connection_exception_minit(php_beanstalk_connection_exception_ce);
 	php_beanstalk_timeout_exception_ce = register_class_Beanstalk_TimeoutException(php_beanstalk_connection_exception_ce);
 	php_beanstalk_server_exception_ce = register_class_Beanstalk_ServerException(php_beanstalk_exception_ce);
 	php_beanstalk_job_too_big_exception_ce = register_class_Beanstalk_JobTooBigException(php_beanstalk_server_exception_ce);
+	php_beanstalk_draining_exception_ce = register_class_Beanstalk_DrainingException(php_beanstalk_server_exception_ce);
 	php_beanstalk_not_found_exception_ce = register_class_Beanstalk_NotFoundException(php_beanstalk_exception_ce);
 	php_beanstalk_protocol_exception_ce = register_class_Beanstalk_ProtocolException(php_beanstalk_exception_ce);
 	php_beanstalk_deadline_soon_exception_ce = register_class_Beanstalk_DeadlineSoonException(php_beanstalk_exception_ce);

@@ -98,13 +98,24 @@ namespace Beanstalk {
 
     class Exception extends \RuntimeException {}
 
-    class ConnectionException extends Exception {}
+    class ConnectionException extends Exception
+    {
+        /**
+         * Whether the request had (partly) left before the connection
+         * failed: the server may have carried it out, so a put must not be
+         * sent again blindly. false: not a byte of it was sent.
+         */
+        public readonly bool $sent;
+    }
 
     class TimeoutException extends ConnectionException {}
 
     class ServerException extends Exception {}
 
     class JobTooBigException extends ServerException {}
+
+    /** The server is in drain mode (SIGUSR1): it takes no new job. */
+    class DrainingException extends ServerException {}
 
     class NotFoundException extends Exception {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 041366235eaafb688a0b5cf051e713e1a8beb66d */
+ * Stub hash: 6c37d7353bf6fe14a19570cd4fd24ac82a5d468f */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -233,6 +233,11 @@ static const zend_function_entry class_Beanstalk_JobTooBigException_methods[] = 
 };
 
 
+static const zend_function_entry class_Beanstalk_DrainingException_methods[] = {
+	ZEND_FE_END
+};
+
+
 static const zend_function_entry class_Beanstalk_NotFoundException_methods[] = {
 	ZEND_FE_END
 };
@@ -329,6 +334,12 @@ static zend_class_entry *register_class_Beanstalk_ConnectionException(zend_class
 	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "ConnectionException", class_Beanstalk_ConnectionException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_Exception);
 
+	zval property_sent_default_value;
+	ZVAL_UNDEF(&property_sent_default_value);
+	zend_string *property_sent_name = zend_string_init("sent", sizeof("sent") - 1, 1);
+	zend_declare_typed_property(class_entry, property_sent_name, &property_sent_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_BOOL));
+	zend_string_release(property_sent_name);
+
 	return class_entry;
 }
 
@@ -357,6 +368,16 @@ static zend_class_entry *register_class_Beanstalk_JobTooBigException(zend_class_
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "JobTooBigException", class_Beanstalk_JobTooBigException_methods);
+	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_ServerException);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Beanstalk_DrainingException(zend_class_entry *class_entry_Beanstalk_ServerException)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Beanstalk", "DrainingException", class_Beanstalk_DrainingException_methods);
 	class_entry = zend_register_internal_class_ex(&ce, class_entry_Beanstalk_ServerException);
 
 	return class_entry;

@@ -23,6 +23,40 @@ static zend_class_entry *transport_exception(bsc_status status)
 	}
 }
 
+static zend_class_entry *server_exception(bsc_reply_kind word)
+{
+	switch (word) {
+	case BSC_REPLY_JOB_TOO_BIG:
+		return php_beanstalk_job_too_big_exception_ce;
+	case BSC_REPLY_DRAINING:
+		return php_beanstalk_draining_exception_ce;
+	default:
+		return php_beanstalk_server_exception_ce;
+	}
+}
+
+/* The slot of a declared property of an exception object. */
+static zval *exception_slot(zend_object *obj, const char *name)
+{
+	zend_property_info *info = zend_hash_str_find_ptr(&obj->ce->properties_info, name, strlen(name));
+
+	return OBJ_PROP(obj, info->offset);
+}
+
+void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size)
+{
+	size_t max = bsc_conn_max_job_size(c);
+
+	if (max > 0) {
+		/* The limit is known: the job was refused here, never sent. */
+		zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "%s: %s (%zu bytes) is larger than the max-job-size of %s (%zu bytes)",
+			verb, which, size, bsc_conn_name(c), max);
+	} else {
+		zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "%s: %s (%zu bytes) is larger than the max-job-size of %s: it answered JOB_TOO_BIG",
+			verb, which, size, bsc_conn_name(c));
+	}
+}
+
 void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id)
 {
 	switch (status) {
@@ -44,45 +78,50 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 		return;
 	case BSC_SERVER_ERROR: {
 		bsc_reply_kind word = bsc_conn_server_error(c);
-		if (word == BSC_REPLY_JOB_TOO_BIG && bsc_conn_max_job_size(c) > 0) {
-			/* The limit is known: the job was refused here, never sent. */
-			zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "%s: the job is larger than the max-job-size of %s (%zu bytes)",
-				verb, bsc_conn_name(c), bsc_conn_max_job_size(c));
-			return;
-		}
-		zend_class_entry *ce = word == BSC_REPLY_JOB_TOO_BIG
-			? php_beanstalk_job_too_big_exception_ce : php_beanstalk_server_exception_ce;
-		zend_throw_exception_ex(ce, 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));
+		zend_throw_exception_ex(server_exception(word), 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));
 		return;
 	}
 	case BSC_OK:
 	case BSC_TIMED_OUT:
 		ZEND_UNREACHABLE();
 		return;
-	default:
-		zend_throw_exception_ex(transport_exception(status), 0, "%s: %s", verb, bsc_conn_errstr(c));
+	default: {
+		zend_class_entry *ce = transport_exception(status);
+		zend_object *ex = zend_throw_exception_ex(ce, 0, "%s: %s", verb, bsc_conn_errstr(c));
+		if (instanceof_function(ce, php_beanstalk_connection_exception_ce)) {
+			ZVAL_BOOL(exception_slot(ex, "sent"), bsc_conn_err_sent(c));
+		}
 		return;
+	}
 	}
 }
 
-/* {{{ BatchException: $inserted and $failed are readonly, and set from the
- * start (empty), so that reading them never fails, not even on an instance
- * made with new. */
+/* {{{ properties set from the start: readonly, so that reading them never
+ * fails, not even on an instance made with new */
 static zend_object *(*exception_create)(zend_class_entry *ce);
 
-static zval *batch_slot(zend_object *obj, const char *name)
+static zend_object *connection_exception_create(zend_class_entry *ce)
 {
-	zend_property_info *info = zend_hash_str_find_ptr(&obj->ce->properties_info, name, strlen(name));
+	zend_object *obj = exception_create(ce);
 
-	return OBJ_PROP(obj, info->offset);
+	ZVAL_FALSE(exception_slot(obj, "sent"));
+	return obj;
 }
 
+void php_beanstalk_connection_exception_minit(zend_class_entry *ce)
+{
+	exception_create = ce->create_object;
+	ce->create_object = connection_exception_create;
+}
+/* }}} */
+
+/* {{{ BatchException: $inserted and $failed, empty from the start */
 static zend_object *batch_exception_create(zend_class_entry *ce)
 {
 	zend_object *obj = exception_create(ce);
 
-	ZVAL_EMPTY_ARRAY(batch_slot(obj, "inserted"));
-	ZVAL_EMPTY_ARRAY(batch_slot(obj, "failed"));
+	ZVAL_EMPTY_ARRAY(exception_slot(obj, "inserted"));
+	ZVAL_EMPTY_ARRAY(exception_slot(obj, "failed"));
 	return obj;
 }
 
@@ -94,10 +133,10 @@ void php_beanstalk_batch_exception_minit(zend_class_entry *ce)
 
 void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed)
 {
-	zval *slot = batch_slot(obj, "inserted");
+	zval *slot = exception_slot(obj, "inserted");
 	zval_ptr_dtor(slot);
 	ZVAL_COPY(slot, inserted);
-	slot = batch_slot(obj, "failed");
+	slot = exception_slot(obj, "failed");
 	zval_ptr_dtor(slot);
 	ZVAL_COPY(slot, failed);
 }

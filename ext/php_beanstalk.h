@@ -31,6 +31,7 @@ extern zend_class_entry *php_beanstalk_connection_exception_ce;
 extern zend_class_entry *php_beanstalk_timeout_exception_ce;
 extern zend_class_entry *php_beanstalk_server_exception_ce;
 extern zend_class_entry *php_beanstalk_job_too_big_exception_ce;
+extern zend_class_entry *php_beanstalk_draining_exception_ce;
 extern zend_class_entry *php_beanstalk_not_found_exception_ce;
 extern zend_class_entry *php_beanstalk_protocol_exception_ce;
 extern zend_class_entry *php_beanstalk_deadline_soon_exception_ce;
@@ -98,6 +99,11 @@ void php_beanstalk_bad_yaml(bsc_conn *conn, const char *verb);
 /* ext/exceptions.c */
 /* Throws the exception that a failed command's status calls for. */
 void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id);
+/* JobTooBigException for a job of size bytes ("the job", "the job at index
+ * 3"), refused here or by the server: one wording, with the limit when it
+ * is known. */
+void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size);
+void php_beanstalk_connection_exception_minit(zend_class_entry *ce);
 void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
 /* Sets a BatchException's readonly $inserted and $failed (copies both). */
 void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed);
@@ -109,9 +115,5 @@ bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const c
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);
 void php_beanstalk_worker_mshutdown(void);
-/* A job command succeeded over conn: if it is about the job the running
- * Worker's handler works on, the TTR watchdog lets go of it (delete,
- * release, bury) or gives it its time again (touch). */
-void php_beanstalk_worker_note(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id);
 
 #endif

@@ -138,6 +138,16 @@ static bool parse_options(HashTable *options, queue_options *out)
 			if (!option_seconds(value, "timeout", &out->conn.timeout)) {
 				return false;
 			}
+		} else if (zend_string_equals_literal(key, "max_job_size")) {
+			if (Z_TYPE_P(value) != IS_LONG) {
+				zend_argument_type_error(2, "option \"max_job_size\" must be of type int, %s given", zend_zval_type_name(value));
+				return false;
+			}
+			if (Z_LVAL_P(value) < 1 || (uint64_t)Z_LVAL_P(value) > BSC_BODY_MAX_DEFAULT) {
+				zend_argument_value_error(2, "option \"max_job_size\" must be between 1 and %zu", BSC_BODY_MAX_DEFAULT);
+				return false;
+			}
+			out->conn.job_size_max = (size_t)Z_LVAL_P(value);
 		} else if (zend_string_equals_literal(key, "tube")) {
 			if (Z_TYPE_P(value) != IS_STRING) {
 				zend_argument_type_error(2, "option \"tube\" must be of type string, %s given", zend_zval_type_name(value));
@@ -312,7 +322,11 @@ PHP_METHOD(Beanstalk_Queue, put)
 	}
 	bsc_status st = bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
 	if (UNEXPECTED(st != BSC_OK)) {
-		php_beanstalk_throw(conn, st, "put", id);
+		if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
+			php_beanstalk_throw_too_big(conn, "put", "the job", ZSTR_LEN(data));
+		} else {
+			php_beanstalk_throw(conn, st, "put", id);
+		}
 		RETURN_THROWS();
 	}
 	RETURN_LONG((zend_long)id);
@@ -487,11 +501,16 @@ bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t
 		st = bsc_touch(conn, id);
 		break;
 	}
+	if (UNEXPECTED(st == BSC_NOT_FOUND && generation != 0 && bsc_conn_generation(conn) != generation)) {
+		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0,
+			"%s: job %" PRIu64 " was reserved on a connection to %s that is gone; the server has put it back",
+			verbs[op], id, bsc_conn_name(conn));
+		return false;
+	}
 	if (UNEXPECTED(st != BSC_OK)) {
 		php_beanstalk_throw(conn, st, verbs[op], id);
 		return false;
 	}
-	php_beanstalk_worker_note(conn, op, id);
 	return true;
 }
 
@@ -563,7 +582,39 @@ PHP_METHOD(Beanstalk_Queue, close)
 /* }}} */
 
 /* {{{ Queue::putMany(array $data, int $priority = 1024, int $delay = 0, int $ttr = 60): array */
-static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *results, bsc_status st)
+/* What became of a job that the server did not simply take. */
+static const char *batch_failure(const bsc_put_result *r)
+{
+	if (r->status == BSC_BURIED) {
+		return "BURIED";
+	}
+	if (r->status == BSC_SERVER_ERROR) {
+		return bsc_reply_name(r->refused);
+	}
+	return r->sent ? "NOT_CONFIRMED" : "NOT_SENT";
+}
+
+/* The exception of the first failed job, which the BatchException takes
+ * as its previous one. */
+static void throw_batch_cause(bsc_conn *conn, const bsc_put_result *r, zend_long index, const bsc_body *body, bsc_status st)
+{
+	if (r->status == BSC_SERVER_ERROR && r->refused == BSC_REPLY_JOB_TOO_BIG) {
+		char which[64];
+		snprintf(which, sizeof(which), "the job at index " ZEND_LONG_FMT, index);
+		php_beanstalk_throw_too_big(conn, "putMany", which, body->len);
+	} else if (r->status == BSC_SERVER_ERROR) {
+		zend_throw_exception_ex(r->refused == BSC_REPLY_DRAINING ? php_beanstalk_draining_exception_ce
+			: php_beanstalk_server_exception_ce, 0, "putMany: %s answered %s to the job at index " ZEND_LONG_FMT,
+			bsc_conn_name(conn), bsc_reply_name(r->refused), index);
+	} else if (r->status == BSC_BURIED) {
+		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0, "putMany: %s was out of memory and buried job %" PRIu64,
+			bsc_conn_name(conn), r->id);
+	} else {
+		php_beanstalk_throw(conn, bsc_status_is_failure(r->status) ? r->status : st, "putMany", 0);
+	}
+}
+
+static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *results, const bsc_body *bodies, bsc_status st)
 {
 	zval inserted, failed;
 	zend_long first = -1;
@@ -581,34 +632,18 @@ static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *resul
 		if (first < 0) {
 			first = i;
 		}
-		if (r->status == BSC_BURIED) {
-			add_index_string(&failed, i, "BURIED");
-		} else if (r->status == BSC_SERVER_ERROR) {
-			add_index_string(&failed, i, bsc_reply_name(r->refused));
-		} else {
-			add_index_string(&failed, i, "NOT_CONFIRMED");
-		}
+		add_index_string(&failed, i, batch_failure(r));
 	}
-	/* The cause first: the batch exception takes it as its previous one. */
-	const bsc_put_result *r = &results[first];
-	if (r->status == BSC_SERVER_ERROR && r->refused == BSC_REPLY_JOB_TOO_BIG && bsc_conn_max_job_size(conn) > 0) {
-		/* The limit is known: the job was refused here, never sent. */
-		zend_throw_exception_ex(php_beanstalk_job_too_big_exception_ce, 0, "putMany: the job at index " ZEND_LONG_FMT
-			" is larger than the max-job-size of %s (%zu bytes)", first, bsc_conn_name(conn), bsc_conn_max_job_size(conn));
-	} else if (r->status == BSC_SERVER_ERROR) {
-		zend_throw_exception_ex(r->refused == BSC_REPLY_JOB_TOO_BIG ? php_beanstalk_job_too_big_exception_ce
-			: php_beanstalk_server_exception_ce, 0, "putMany: %s answered %s to the job at index " ZEND_LONG_FMT,
-			bsc_conn_name(conn), bsc_reply_name(r->refused), first);
-	} else if (r->status == BSC_BURIED) {
-		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0, "putMany: %s was out of memory and buried job %" PRIu64,
-			bsc_conn_name(conn), r->id);
-	} else {
+	if (first < 0) {
+		/* Every job in, yet the call failed: say so plainly. */
 		php_beanstalk_throw(conn, st, "putMany", 0);
+	} else {
+		throw_batch_cause(conn, &results[first], first, &bodies[first], st);
+		zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
+			"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
+			(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, batch_failure(&results[first]));
+		php_beanstalk_batch_exception_fill(batch, &inserted, &failed);
 	}
-	zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
-		"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
-		(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, Z_STRVAL_P(zend_hash_index_find(Z_ARRVAL(failed), first)));
-	php_beanstalk_batch_exception_fill(batch, &inserted, &failed);
 	zval_ptr_dtor(&inserted);
 	zval_ptr_dtor(&failed);
 }
@@ -672,7 +707,7 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 			add_next_index_long(return_value, (zend_long)results[i].id);
 		}
 	} else {
-		throw_batch(conn, n, results, st);
+		throw_batch(conn, n, results, bodies, st);
 	}
 	efree(bodies);
 	efree(results);

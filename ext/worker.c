@@ -46,7 +46,8 @@ typedef struct {
 
 static zend_object_handlers worker_handlers;
 
-/* The Worker in run(), if any (one per process: the signals are). */
+/* The Worker in run() on this thread, for the engine's interrupt hook. (One
+ * run per process: src/stopsignals.c holds that claim.) */
 ZEND_TLS php_beanstalk_worker *running;
 /* The engine's interrupt hook before ours (ext/pcntl's, for one). */
 static void (*previous_interrupt)(zend_execute_data *execute_data);
@@ -97,18 +98,6 @@ void php_beanstalk_worker_mshutdown(void)
 	}
 }
 
-void php_beanstalk_worker_note(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id)
-{
-	if (!running) {
-		return;
-	}
-	if (op == PHP_BEANSTALK_TOUCH) {
-		bsc_worker_touched(running->core, conn, id);
-	} else {
-		bsc_worker_settled(running->core, conn, id);
-	}
-}
-
 /* {{{ options */
 static bool option_int(zval *value, const char *name, zend_long min, zend_long max, zend_long *out)
 {
@@ -145,6 +134,29 @@ static bool option_seconds(zval *value, const char *name, bool positive, double 
 	return true;
 }
 
+/* A name for log lines and the process title: printable, so that it cannot
+ * forge a log line or a terminal escape, and short. */
+static bool option_name(zval *value, const char **out)
+{
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"name\" must be of type string, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (Z_STRLEN_P(value) > 60) {
+		zend_argument_value_error(2, "option \"name\" must be at most 60 bytes long");
+		return false;
+	}
+	for (size_t i = 0; i < Z_STRLEN_P(value); i++) {
+		unsigned char ch = (unsigned char)Z_STRVAL_P(value)[i];
+		if (ch < 0x20 || ch == 0x7f) {
+			zend_argument_value_error(2, "option \"name\" must not contain control characters");
+			return false;
+		}
+	}
+	*out = Z_STRVAL_P(value);
+	return true;
+}
+
 /* An int, or a non-empty list of ints: seconds before the retry after each
  * failed attempt. *list is emalloc'ed. */
 static bool option_backoff(zval *value, uint32_t **list, size_t *len)
@@ -153,7 +165,8 @@ static bool option_backoff(zval *value, uint32_t **list, size_t *len)
 	size_t i = 0;
 
 	if (Z_TYPE_P(value) == IS_LONG) {
-		if (!php_beanstalk_check_u32(Z_LVAL_P(value), 2)) {
+		if (Z_LVAL_P(value) < 0 || (uint64_t)Z_LVAL_P(value) > UINT32_MAX) {
+			zend_argument_value_error(2, "option \"backoff\" must be between 0 and %" PRIu32 " seconds", UINT32_MAX);
 			return false;
 		}
 		*list = emalloc(sizeof(uint32_t));
@@ -199,7 +212,7 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 	zend_long n;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->max_attempts = DEFAULT_MAX_ATTEMPTS;
+	opt->retry.max_attempts = DEFAULT_MAX_ATTEMPTS;
 	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
 	opt->ttr_margin = DEFAULT_TTR_MARGIN;
 	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
@@ -214,26 +227,26 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 		ZVAL_DEREF(value);
 		if (zend_string_equals_literal(key, "max_jobs")) {
 			ok = option_int(value, "max_jobs", 0, ZEND_LONG_MAX, &n);
-			opt->max_jobs = (uint64_t)n;
+			opt->caps.max_jobs = (uint64_t)n;
 		} else if (zend_string_equals_literal(key, "max_runtime")) {
-			ok = option_seconds(value, "max_runtime", false, &opt->max_runtime);
+			ok = option_seconds(value, "max_runtime", false, &opt->caps.max_runtime);
 		} else if (zend_string_equals_literal(key, "runtime_jitter")) {
-			ok = option_seconds(value, "runtime_jitter", false, &opt->runtime_jitter);
+			ok = option_seconds(value, "runtime_jitter", false, &opt->caps.runtime_jitter);
 		} else if (zend_string_equals_literal(key, "memory_limit")) {
 			ok = option_int(value, "memory_limit", 0, ZEND_LONG_MAX, &n);
-			opt->memory_limit = (uint64_t)n;
+			opt->caps.memory_limit = (uint64_t)n;
 		} else if (zend_string_equals_literal(key, "rss_limit")) {
 			ok = option_int(value, "rss_limit", 0, ZEND_LONG_MAX, &n);
-			opt->rss_limit = (uint64_t)n;
+			opt->caps.rss_limit = (uint64_t)n;
 		} else if (zend_string_equals_literal(key, "max_attempts")) {
 			ok = option_int(value, "max_attempts", 1, UINT32_MAX, &n);
-			opt->max_attempts = (uint32_t)n;
+			opt->retry.max_attempts = (uint32_t)n;
 		} else if (zend_string_equals_literal(key, "backoff")) {
 			if (*backoff) {
 				efree(*backoff);
 				*backoff = NULL;
 			}
-			ok = option_backoff(value, backoff, &opt->backoff_len);
+			ok = option_backoff(value, backoff, &opt->retry.backoff_len);
 		} else if (zend_string_equals_literal(key, "reserve_timeout")) {
 			ok = option_int(value, "reserve_timeout", 1, RESERVE_TIMEOUT_MAX, &n);
 			opt->reserve_timeout = (uint32_t)n;
@@ -242,12 +255,7 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 		} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
 			ok = option_seconds(value, "reconnect_timeout", false, &opt->reconnect_timeout);
 		} else if (zend_string_equals_literal(key, "name")) {
-			ok = Z_TYPE_P(value) == IS_STRING;
-			if (!ok) {
-				zend_argument_type_error(2, "option \"name\" must be of type string, %s given", zend_zval_type_name(value));
-			} else {
-				opt->name = Z_STRVAL_P(value);
-			}
+			ok = option_name(value, &opt->name);
 		} else {
 			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
 			ok = false;
@@ -263,9 +271,9 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 	if (!*backoff) {
 		*backoff = safe_emalloc(3, sizeof(uint32_t), 0);
 		memcpy(*backoff, default_backoff, sizeof(default_backoff));
-		opt->backoff_len = 3;
+		opt->retry.backoff_len = 3;
 	}
-	opt->backoff = *backoff;
+	opt->retry.backoff = *backoff;
 	return true;
 }
 /* }}} */
@@ -462,6 +470,10 @@ PHP_METHOD(Beanstalk_Worker, run)
 	bsc_stop_reason reason = bsc_worker_run(w->core, conn, &host, w);
 
 	running = NULL;
+	if (reason == BSC_STOP_BUSY) {
+		zend_throw_error(NULL, "Another Beanstalk\\Worker is running in this process");
+		RETURN_THROWS();
+	}
 	if (w->bailout) {
 		zend_bailout();
 	}

@@ -23,6 +23,16 @@ uint32_t bsc_backoff_delay(const uint32_t *backoff, size_t len, uint32_t attempt
 	return backoff[i < len ? i : len - 1];
 }
 
+void bsc_failure_plan_make(const bsc_retry_policy *retry, const bsc_job_stats *js, bsc_failure_plan *plan)
+{
+	uint32_t releases = js->releases >= 0 && js->releases < UINT32_MAX ? (uint32_t)js->releases : 0;
+
+	plan->attempt = releases + 1;
+	plan->priority = js->pri >= 0 && js->pri <= UINT32_MAX ? (uint32_t)js->pri : BSC_DEFAULT_PRIORITY;
+	plan->bury = plan->attempt >= retry->max_attempts;
+	plan->delay = plan->bury ? 0 : bsc_backoff_delay(retry->backoff, retry->backoff_len, plan->attempt);
+}
+
 double bsc_jitter(double max)
 {
 	uint64_t r;
@@ -71,7 +81,7 @@ size_t bsc_rss_bytes(void)
 	return rss;
 }
 
-bsc_stop_reason bsc_worker_decide(const bsc_worker_options *opt, const bsc_worker_gauges *g)
+bsc_stop_reason bsc_worker_decide(const bsc_caps *opt, const bsc_worker_gauges *g)
 {
 	if (g->signals & (BSC_SIGNAL_TERM | BSC_SIGNAL_INT | BSC_SIGNAL_QUIT)) {
 		return BSC_STOP_SIGNAL;

@@ -1,7 +1,8 @@
 /*
  * The worker's policies, apart from the loop so they can be tested alone:
  * why it stops (the stop reasons, which are also exit codes, and the caps),
- * how long a failed job waits, the runtime jitter, the resident set.
+ * what becomes of a failed job (released after a back-off, or buried), the
+ * runtime jitter, the resident set.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -11,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+
+#include "stats.h"
 
 /* Why run() returned. The values are the exit codes a worker script passes
  * on (exit($worker->run(...))): 0 for an intended stop, which supervisord
@@ -28,26 +31,43 @@ typedef enum {
 	/* Not an exit code: the host wants out at once (exit() or a fatal error
 	 * in the handler, an exception from its signal handlers). */
 	BSC_STOP_ABORT = -1,
-	BSC_STOP_NONE = -2
+	BSC_STOP_NONE = -2,
+	/* Not an exit code: run() did not start, another run has the process's
+	 * signals. */
+	BSC_STOP_BUSY = -3
 } bsc_stop_reason;
 
+/* How a failing job is retried. */
+typedef struct {
+	uint32_t max_attempts;      /* >= 1: tries in all before a failing job is buried */
+	const uint32_t *backoff;    /* release delays per attempt (s); the last one repeats */
+	size_t backoff_len;         /* >= 1 */
+} bsc_retry_policy;
+
+/* When a worker stops by itself. */
 typedef struct {
 	uint64_t max_jobs;          /* 0: no cap */
 	double max_runtime;         /* s; 0: no cap */
 	double runtime_jitter;      /* s: a random extra in [0, runtime_jitter] */
 	uint64_t memory_limit;      /* bytes of the host's heap; 0: no cap */
 	uint64_t rss_limit;         /* bytes resident; 0: no cap */
-	uint32_t max_attempts;      /* >= 1: tries in all before a failing job is buried */
-	const uint32_t *backoff;    /* release delays per attempt (s); the last one repeats */
-	size_t backoff_len;         /* >= 1 */
-	uint32_t reserve_timeout;   /* s, >= 1: the server-side wait slice */
-	double ttr_margin;          /* s, > 0 */
-	double reconnect_timeout;   /* s of failed reconnects before BSC_STOP_CONNECTION */
-	const char *name;           /* in log lines; "" for none */
-} bsc_worker_options;
+} bsc_caps;
 
 /* The delay before the next try after failed attempt n (1-based). */
 uint32_t bsc_backoff_delay(const uint32_t *backoff, size_t len, uint32_t attempt);
+
+/* What to do with a job whose handler failed (or ran past its time-to-run),
+ * from its stats: the server's releases count tells which attempt it was;
+ * after max_attempts it is buried, before that released after the back-off
+ * of its attempt; either way with its own priority. */
+typedef struct {
+	bool bury;
+	uint32_t attempt;           /* 1-based */
+	uint32_t priority;
+	uint32_t delay;             /* when released */
+} bsc_failure_plan;
+
+void bsc_failure_plan_make(const bsc_retry_policy *retry, const bsc_job_stats *js, bsc_failure_plan *plan);
 /* A uniform random real in [0, max], from the kernel's generator. */
 double bsc_jitter(double max);
 /* Resident set size from /proc/self/statm; 0 when unknown. */
@@ -71,6 +91,6 @@ typedef struct {
 /* The reason to stop now, if any (BSC_STOP_NONE), first match wins:
  * a stop signal, SIGHUP, stop(), the heap cap, the RSS cap, max_jobs,
  * max_runtime. */
-bsc_stop_reason bsc_worker_decide(const bsc_worker_options *opt, const bsc_worker_gauges *g);
+bsc_stop_reason bsc_worker_decide(const bsc_caps *caps, const bsc_worker_gauges *g);
 
 #endif

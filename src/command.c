@@ -178,7 +178,7 @@ static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *req
 		if (results[i].status == BSC_SERVER_ERROR) {
 			continue;
 		}
-		st = bsc_conn_recv_by(c, &reply, deadline);
+		st = bsc_conn_recv_by(c, &reply, deadline, bsc_conn_timeout(c));
 		if (st != BSC_OK) {
 			return st;
 		}
@@ -397,8 +397,7 @@ bsc_status bsc_peek_next(bsc_conn *c, bsc_peek_which which, bsc_job *job)
 
 static bool note_max_job_size(const bsc_stat *stat, void *ctx)
 {
-	if (stat->type == BSC_VALUE_INT && stat->key_len == strlen("max-job-size")
-			&& memcmp(stat->key, "max-job-size", stat->key_len) == 0) {
+	if (stat->type == BSC_VALUE_INT && stat->i > 0 && bsc_stat_key_is(stat, "max-job-size")) {
 		bsc_conn_set_max_job_size(ctx, (size_t)stat->i);
 		return false;
 	}
@@ -426,6 +425,17 @@ bsc_status bsc_stats_job(bsc_conn *c, uint64_t id, bsc_yaml *out)
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
 	return yaml_command(c, &line, "stats-job", true, 0, out);
+}
+
+bsc_status bsc_job_stats_get(bsc_conn *c, uint64_t id, bsc_job_stats *out)
+{
+	bsc_yaml yaml;
+	bsc_status st = bsc_stats_job(c, id, &yaml);
+
+	if (st == BSC_OK && !bsc_job_stats_parse(yaml.body, yaml.len, out)) {
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered stats-job with something else", bsc_conn_name(c));
+	}
+	return st;
 }
 
 bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *out)

@@ -8,6 +8,7 @@
 #define BSC_COMMAND_H
 
 #include "conn.h"
+#include "stats.h"
 
 /* A reserved job. body points into the connection's buffer: copy it before
  * the next call on the connection. */
@@ -57,6 +58,9 @@ typedef struct {
 /* Also remembers the server's max-job-size (bsc_conn_max_job_size). */
 bsc_status bsc_stats(bsc_conn *c, bsc_yaml *out);
 bsc_status bsc_stats_job(bsc_conn *c, uint64_t id, bsc_yaml *out);
+/* stats-job, parsed: BSC_OK fills out; BSC_NOT_FOUND; an answer that is not
+ * a job's stats is a protocol error. */
+bsc_status bsc_job_stats_get(bsc_conn *c, uint64_t id, bsc_job_stats *out);
 bsc_status bsc_stats_tube(bsc_conn *c, const char *tube, size_t len, bsc_yaml *out);
 bsc_status bsc_list_tubes(bsc_conn *c, bsc_yaml *out);
 /* The server pauses for at least 1 s: it turns 0 into 1. */

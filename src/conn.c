@@ -60,6 +60,7 @@ struct bsc_conn {
 	bsc_conn_event_fn event;
 	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
+	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
 	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
 	sigset_t wait_mask;
 
@@ -370,6 +371,11 @@ void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask)
 	}
 }
 
+void bsc_conn_set_auto_replace(bsc_conn *c, bool on)
+{
+	c->keep_dead = !on;
+}
+
 bsc_tubes *bsc_conn_tubes(bsc_conn *c)
 {
 	return &c->tubes;
@@ -584,6 +590,9 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		size_t written;
 
 		if (c->fd >= 0 && idle_connection_is_unusable(c)) {
+			if (c->keep_dead) {
+				return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection, or sent what nobody asked for, while it was idle", c->ep.name);
+			}
 			bsc_conn_close(c);
 		}
 		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
@@ -595,7 +604,7 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		st = send_once(c, reqs, n, &written);
 		/* A connection that died unseen fails the first write; when not a
 		 * byte went out, the requests are safe to send on a fresh one. */
-		if (st == BSC_OK || written > 0 || attempt > 0 || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
+		if (st == BSC_OK || written > 0 || attempt > 0 || c->keep_dead || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
 			return st;
 		}
 	}
@@ -730,21 +739,20 @@ static double earlier(double a, double b)
 }
 
 /* The wait for a reply ran out: says which limit, and how far it got. */
-static bsc_status reply_timed_out(bsc_conn *c, double deadline, double reply_deadline, double waited_from)
+static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, double reply_deadline)
 {
 	size_t got = bsc_parser_pending(&c->parser);
 
 	if (got == 0) {
-		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, deadline - waited_from);
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, limit);
 	}
 	bool rest_limit = reply_deadline > 0 && (deadline <= 0 || reply_deadline <= deadline);
 	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu bytes: the rest did not come within %.3f s",
-		c->ep.name, got, rest_limit ? c->opt.timeout : deadline - waited_from);
+		c->ep.name, got, rest_limit ? c->opt.timeout : limit);
 }
 
-bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline)
+bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit)
 {
-	double waited_from = bsc_now();
 	double reply_deadline = 0;   /* once the reply began: the rest by then */
 
 	if (c->fd < 0) {
@@ -776,7 +784,7 @@ bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline)
 			}
 			st = read_some(c, earlier(deadline, reply_deadline));
 			if (st == BSC_ERR_TIMEOUT) {
-				return reply_timed_out(c, deadline, reply_deadline, waited_from);
+				return reply_timed_out(c, deadline, limit, reply_deadline);
 			}
 			if (st != BSC_OK) {
 				return st;
@@ -788,6 +796,6 @@ bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline)
 
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
 {
-	return bsc_conn_recv_by(c, reply, bsc_deadline_after(timeout));
+	return bsc_conn_recv_by(c, reply, bsc_deadline_after(timeout), timeout);
 }
 /* }}} */

@@ -150,6 +150,13 @@ void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
  * its check of a flag and the wait. NULL: plain poll(). */
 void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask);
 
+/* Whether a connection found dead before a command goes out (the server
+ * closed it while it was idle) is replaced at once, the command going out
+ * on the new one (the default), or the command fails with BSC_ERR_EOF and
+ * nothing sent, for a caller that paces its reconnects (the worker backs
+ * off, so a connection cut after every reply cannot spin it). */
+void bsc_conn_set_auto_replace(bsc_conn *c, bool on);
+
 /* The tube state (tubes.h): changes are sent with the next command. */
 bsc_tubes *bsc_conn_tubes(bsc_conn *c);
 
@@ -177,8 +184,9 @@ size_t bsc_conn_pending(const bsc_conn *c);
  * next call on the connection. */
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout);
 /* The same by a deadline (bsc_deadline_after(); 0: none), for a caller
- * that gives several replies one deadline. */
-bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline);
+ * that gives several replies one deadline of limit seconds (which a
+ * timeout's message names). */
+bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit);
 /* Records the server's error word and returns BSC_SERVER_ERROR; after
  * BAD_FORMAT or EXPECTED_CRLF the connection is closed as well. */
 bsc_status bsc_conn_refused(bsc_conn *c, bsc_reply_kind kind);

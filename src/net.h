@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #define BSC_DEFAULT_PORT 11300
-#define BSC_ERRSTR_LEN 128
+#define BSC_ERRSTR_LEN 256
 
 /* Asked when a wait is interrupted by a signal: true ends the wait,
  * false waits on. */

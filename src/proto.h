@@ -29,6 +29,10 @@
  * -z (1 GiB). The connection sets a tighter limit for each reply. */
 #define BSC_BODY_MAX_DEFAULT ((size_t)1 << 30)
 
+/* What a job gets when the caller says nothing else. */
+#define BSC_DEFAULT_PRIORITY 1024
+#define BSC_DEFAULT_TTR 60
+
 /* Job ids are 1..INT64_MAX: beanstalkd counts them in a uint64 from 1, and
  * PHP's int must hold them. Anything else in a reply is not an id. */
 #define BSC_JOB_ID_MAX ((uint64_t)INT64_MAX)
@@ -86,7 +90,7 @@ typedef struct {
 	size_t body_max;       /* largest body accepted */
 	size_t need;           /* bytes from start that the reply under way needs in all; 0: not known */
 	bool failed;
-	char errstr[128];
+	char errstr[160];
 } bsc_parser;
 
 void bsc_parser_init(bsc_parser *p, size_t body_max);

@@ -170,18 +170,42 @@ bool bsc_parser_feed(bsc_parser *p, const char *data, size_t len)
 	return true;
 }
 
+/* Appends ch to out as it reads in a message: printable as it is, CR, LF
+ * and tab as \r \n \t, anything else as \xNN. False when it does not fit. */
+static bool append_shown(char *out, size_t *n, size_t size, unsigned char ch)
+{
+	char esc[5];
+	size_t len;
+
+	if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+		esc[0] = (char)ch;
+		len = 1;
+	} else if (ch == '\r' || ch == '\n' || ch == '\t' || ch == '\\') {
+		esc[0] = '\\';
+		esc[1] = ch == '\r' ? 'r' : ch == '\n' ? 'n' : ch == '\t' ? 't' : '\\';
+		len = 2;
+	} else {
+		snprintf(esc, sizeof(esc), "\\x%02x", ch);
+		len = 4;
+	}
+	if (*n + len >= size) {
+		return false;
+	}
+	memcpy(out + *n, esc, len);
+	*n += len;
+	return true;
+}
+
 static bsc_parse_status parser_fail(bsc_parser *p, const char *what, const char *line, size_t len)
 {
-	char shown[48];
-	size_t n = 0;
+	char shown[64];
+	size_t n = 0, i;
 
-	/* Quote a little of the offending input, printable bytes only. */
-	for (size_t i = 0; i < len && n < sizeof(shown) - 1; i++) {
-		unsigned char ch = (unsigned char)line[i];
-		shown[n++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+	/* Quote a little of the offending input, control bytes escaped. */
+	for (i = 0; i < len && append_shown(shown, &n, sizeof(shown), (unsigned char)line[i]); i++) {
 	}
 	shown[n] = '\0';
-	snprintf(p->errstr, sizeof(p->errstr), "%s: \"%s%s\"", what, shown, len > n ? "..." : "");
+	snprintf(p->errstr, sizeof(p->errstr), "%s: \"%s%s\"", what, shown, i < len ? "..." : "");
 	p->failed = true;
 	return BSC_PARSE_ERROR;
 }

@@ -5,6 +5,8 @@
  */
 #include "stats.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,22 +45,34 @@ static bool key_in(const char *key, size_t len, const char *const *names)
 	return false;
 }
 
-/* Digits that fit an int64. Up to INT64_MAX exactly: a longer number sent
- * on through parse_decimal() would come back rounded to a double's 53 bits. */
-static bool all_digits(const char *s, size_t len)
+/* An integer, with a leading minus or not, that fits an int64: exactly, as
+ * a longer number sent on through parse_decimal() would come back rounded
+ * to a double's 53 bits. */
+static bool parse_int64(const char *s, size_t len, int64_t *out)
 {
-	static const char int64_max[] = "9223372036854775807";
+	bool negative = len > 0 && s[0] == '-';
+	uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	uint64_t n = 0;
 
-	if (len == 0 || len > sizeof(int64_max) - 1) {
+	if (negative) {
+		s++;
+		len--;
+	}
+	if (len == 0 || len > 19) {
 		return false;
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			return false;
 		}
+		uint64_t d = (uint64_t)(s[i] - '0');
+		if (n > (limit - d) / 10) {
+			return false;
+		}
+		n = n * 10 + d;
 	}
-	/* Same length: digit strings compare like the numbers. */
-	return len < sizeof(int64_max) - 1 || memcmp(s, int64_max, len) <= 0;
+	*out = negative ? (int64_t)(0 - n) : (int64_t)n;
+	return true;
 }
 
 /* A decimal like "0.123456" (what beanstalkd prints for rusage, and what
@@ -95,16 +109,6 @@ static bool is_counter(bsc_stats_kind kind, const char *key, size_t len)
 	}
 }
 
-static int64_t parse_int(const char *s, size_t len)
-{
-	int64_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		n = n * 10 + (s[i] - '0');
-	}
-	return n;
-}
-
 static void type_value(bsc_stats_kind kind, bsc_stat *st, const char *v, size_t vlen)
 {
 	/* 1.13 quotes its strings; 1.12 does not. */
@@ -132,9 +136,8 @@ static void type_value(bsc_stats_kind kind, bsc_stat *st, const char *v, size_t 
 		st->d = d;
 		return;
 	}
-	if (all_digits(v, vlen)) {
+	if (parse_int64(v, vlen, &st->i)) {
 		st->type = BSC_VALUE_INT;
-		st->i = parse_int(v, vlen);
 		return;
 	}
 	/* A known counter printed as a decimal (seen on some builds): an int.
@@ -222,3 +225,51 @@ bool bsc_list_parse(const char *body, size_t len, bsc_item_fn fn, void *ctx)
 	}
 	return true;
 }
+
+bool bsc_stat_key_is(const bsc_stat *stat, const char *name)
+{
+	return key_is(stat->key, stat->key_len, name);
+}
+
+/* {{{ a job's stats */
+static const struct {
+	const char *key;
+	size_t offset;
+} job_numbers[] = {
+	{ "pri", offsetof(bsc_job_stats, pri) },
+	{ "ttr", offsetof(bsc_job_stats, ttr) },
+	{ "time-left", offsetof(bsc_job_stats, time_left) },
+	{ "reserves", offsetof(bsc_job_stats, reserves) },
+	{ "releases", offsetof(bsc_job_stats, releases) },
+};
+
+static bool note_job_stat(const bsc_stat *st, void *ctx)
+{
+	bsc_job_stats *js = ctx;
+
+	if (st->type == BSC_VALUE_STRING) {
+		if (bsc_stat_key_is(st, "state")) {
+			snprintf(js->state, sizeof(js->state), "%.*s", (int)st->str_len, st->str);
+		} else if (bsc_stat_key_is(st, "tube")) {
+			snprintf(js->tube, sizeof(js->tube), "%.*s", (int)st->str_len, st->str);
+		}
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(job_numbers) / sizeof(job_numbers[0]); i++) {
+		if (bsc_stat_key_is(st, job_numbers[i].key)) {
+			/* Some builds print job times as decimals. */
+			*(int64_t *)((char *)js + job_numbers[i].offset) = st->type == BSC_VALUE_FLOAT ? (int64_t)st->d
+				: st->type == BSC_VALUE_INT ? st->i : -1;
+			break;
+		}
+	}
+	return true;
+}
+
+bool bsc_job_stats_parse(const char *body, size_t len, bsc_job_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->pri = out->ttr = out->time_left = out->reserves = out->releases = -1;
+	return bsc_stats_parse(body, len, BSC_STATS_JOB, note_job_stat, out) && out->state[0] != '\0';
+}
+/* }}} */

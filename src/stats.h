@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "proto.h"
+
 typedef enum {
 	BSC_STATS_SERVER,   /* stats */
 	BSC_STATS_TUBE,     /* stats-tube */
@@ -43,5 +45,18 @@ typedef bool (*bsc_item_fn)(const char *item, size_t len, void *ctx);
 /* False when the body is not the YAML beanstalkd sends. */
 bool bsc_stats_parse(const char *body, size_t len, bsc_stats_kind kind, bsc_stat_fn fn, void *ctx);
 bool bsc_list_parse(const char *body, size_t len, bsc_item_fn fn, void *ctx);
+/* Whether the stat's key is name. */
+bool bsc_stat_key_is(const bsc_stat *stat, const char *name);
+
+/* What the worker needs of a stats-job answer; -1 for a number the server
+ * did not send. */
+typedef struct {
+	char state[16];             /* "reserved", "ready", ... */
+	char tube[BSC_TUBE_MAX + 1];
+	int64_t pri, ttr, time_left, reserves, releases;
+} bsc_job_stats;
+
+/* False when the body is not a stats-job answer. */
+bool bsc_job_stats_parse(const char *body, size_t len, bsc_job_stats *out);
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * The worker's TTR watchdog. See watchdog.h.
  *
- * The handler's thread and the watchdog share only atomics: the job running
- * (id, socket, start, a sequence number that tells one job from the next)
- * one way, and requests to give the job up the other way. Everything else
- * belongs to one side.
+ * The handler's thread and the watchdog share the job running (id, socket,
+ * start, last touch, a sequence number that tells one job from the next)
+ * under a lock one way, and requests to give the job up as atomics the
+ * other way. Everything else belongs to one side.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -16,11 +16,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "stats.h"
 
 /* How often the thread looks for a new job when nothing else is due (s). */
 #define TICK 0.1
@@ -52,14 +51,15 @@ struct bsc_watchdog {
 	pid_t owner;
 	int wake[2];                 /* a byte on wake[1] ends the thread's wait */
 	bsc_conn *conn;              /* the thread's own, connected on first use */
-
-	/* handler's thread -> watchdog */
-	_Atomic uint64_t job_seq;    /* bumped at every begin */
-	_Atomic uint64_t job_id;     /* 0: no job running */
-	_Atomic int job_fd;
-	_Atomic int64_t job_start_us;
-	_Atomic int64_t job_touch_us;  /* the start, or the last touch */
 	atomic_bool stop;
+
+	/* handler's thread -> watchdog, under lock */
+	pthread_mutex_t lock;
+	uint64_t job_seq;            /* bumped at every begin */
+	uint64_t job_id;             /* 0: no job running */
+	int job_fd;                  /* -1: the socket is gone */
+	double job_start;            /* monotonic s */
+	double job_renewed;          /* the start, or the last touch */
 
 	/* watchdog -> handler's thread */
 	_Atomic uint32_t requests;
@@ -70,53 +70,7 @@ struct bsc_watchdog {
 	uint32_t taken;              /* handler's thread only */
 };
 
-/* {{{ the job's stats */
-static const struct {
-	const char *key;
-	size_t offset;
-} job_numbers[] = {
-	{ "pri", offsetof(bsc_job_stats, pri) },
-	{ "ttr", offsetof(bsc_job_stats, ttr) },
-	{ "time-left", offsetof(bsc_job_stats, time_left) },
-	{ "reserves", offsetof(bsc_job_stats, reserves) },
-	{ "releases", offsetof(bsc_job_stats, releases) },
-};
-
-static bool key_is(const bsc_stat *st, const char *key)
-{
-	return st->key_len == strlen(key) && memcmp(st->key, key, st->key_len) == 0;
-}
-
-static bool note_job_stat(const bsc_stat *st, void *ctx)
-{
-	bsc_job_stats *js = ctx;
-
-	if (st->type == BSC_VALUE_STRING) {
-		if (key_is(st, "state")) {
-			snprintf(js->state, sizeof(js->state), "%.*s", (int)st->str_len, st->str);
-		} else if (key_is(st, "tube")) {
-			snprintf(js->tube, sizeof(js->tube), "%.*s", (int)st->str_len, st->str);
-		}
-		return true;
-	}
-	for (size_t i = 0; i < sizeof(job_numbers) / sizeof(job_numbers[0]); i++) {
-		if (key_is(st, job_numbers[i].key)) {
-			/* Some builds print job times as decimals. */
-			*(int64_t *)((char *)js + job_numbers[i].offset) = st->type == BSC_VALUE_FLOAT ? (int64_t)st->d
-				: st->type == BSC_VALUE_INT ? st->i : -1;
-			break;
-		}
-	}
-	return true;
-}
-
-bool bsc_job_stats_parse(const char *body, size_t len, bsc_job_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->pri = out->ttr = out->time_left = out->reserves = out->releases = -1;
-	return bsc_stats_parse(body, len, BSC_STATS_JOB, note_job_stat, out) && out->state[0] != '\0';
-}
-
+/* {{{ the arithmetic */
 double bsc_watchdog_margin(double option, int64_t ttr)
 {
 	double half = (double)ttr / 2;
@@ -142,29 +96,39 @@ double bsc_watchdog_time_left(int64_t time_left, int64_t ttr, double elapsed)
 /* }}} */
 
 /* {{{ the handler's side */
-static int64_t now_us(void)
-{
-	return (int64_t)(bsc_now() * 1e6);
-}
-
 void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd)
 {
-	atomic_store(&wd->job_id, id);
-	atomic_store(&wd->job_fd, fd);
-	int64_t now = now_us();
-	atomic_store(&wd->job_start_us, now);
-	atomic_store(&wd->job_touch_us, now);
-	atomic_fetch_add(&wd->job_seq, 1);
+	double now = bsc_now();
+
+	pthread_mutex_lock(&wd->lock);
+	wd->job_id = id;
+	wd->job_fd = fd;
+	wd->job_start = wd->job_renewed = now;
+	wd->job_seq++;
+	pthread_mutex_unlock(&wd->lock);
 }
 
 void bsc_watchdog_touched(bsc_watchdog *wd)
 {
-	atomic_store(&wd->job_touch_us, now_us());
+	double now = bsc_now();
+
+	pthread_mutex_lock(&wd->lock);
+	wd->job_renewed = now;
+	pthread_mutex_unlock(&wd->lock);
 }
 
 void bsc_watchdog_end(bsc_watchdog *wd)
 {
-	atomic_store(&wd->job_id, 0);
+	pthread_mutex_lock(&wd->lock);
+	wd->job_id = 0;
+	pthread_mutex_unlock(&wd->lock);
+}
+
+void bsc_watchdog_socket_gone(bsc_watchdog *wd)
+{
+	pthread_mutex_lock(&wd->lock);
+	wd->job_fd = -1;
+	pthread_mutex_unlock(&wd->lock);
 }
 
 bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size)
@@ -175,8 +139,10 @@ bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size)
 		return false;
 	}
 	wd->taken = requests;
-	uint64_t id = atomic_load(&wd->job_id);
-	if (id == 0 || atomic_load(&wd->request_seq) != atomic_load(&wd->job_seq)) {
+	pthread_mutex_lock(&wd->lock);
+	uint64_t id = wd->job_id, seq = wd->job_seq;
+	pthread_mutex_unlock(&wd->lock);
+	if (id == 0 || atomic_load(&wd->request_seq) != seq) {
 		return false;  /* about a job that has ended since */
 	}
 	if (atomic_load(&wd->request_kind) == REQUEST_LOST) {
@@ -204,12 +170,25 @@ typedef struct {
 	int64_t reserves;            /* as at the first look; -1 before */
 } watch_state;
 
-/* Asks the server about job id; BSC_OK fills js. */
-static bsc_status job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
+/* The job running now, read under the lock. */
+static void watched_job(bsc_watchdog *wd, uint64_t *seq, uint64_t *id, double *started, double *renewed)
+{
+	pthread_mutex_lock(&wd->lock);
+	*seq = wd->job_seq;
+	*id = wd->job_id;
+	*started = wd->job_start;
+	*renewed = wd->job_renewed;
+	pthread_mutex_unlock(&wd->lock);
+}
+
+/* Asks the server about job id, over the thread's own connection. */
+static bsc_status ask_job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
 {
 	char errbuf[BSC_ERRSTR_LEN];
-	bsc_yaml yaml;
 
+	if (wd->cfg.job_stats) {
+		return wd->cfg.job_stats(wd->cfg.seam_ctx, id, js);
+	}
 	if (!wd->conn) {
 		bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .job_size_max = 0 };
 		wd->conn = bsc_conn_new(wd->address, strlen(wd->address), &opt, errbuf);
@@ -217,14 +196,10 @@ static bsc_status job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
 			return BSC_ERR_CONNECT;
 		}
 	}
-	bsc_status st = bsc_stats_job(wd->conn, id, &yaml);
-	if (st == BSC_OK && !bsc_job_stats_parse(yaml.body, yaml.len, js)) {
-		return bsc_conn_fail(wd->conn, BSC_ERR_PROTOCOL, "stats-job: not a stats list");
-	}
-	return st;
+	return bsc_job_stats_get(wd->conn, id, js);
 }
 
-static void request(bsc_watchdog *wd, const watch_state *ws, request_kind kind, double left, int64_t ttr)
+static void ask_handler_to_stop(bsc_watchdog *wd, const watch_state *ws, request_kind kind, double left, int64_t ttr)
 {
 	atomic_store(&wd->request_kind, kind);
 	atomic_store(&wd->request_left_ms, (int64_t)(left * 1000));
@@ -243,72 +218,98 @@ static bool still_ours(const watch_state *ws, const bsc_job_stats *js)
 	return strcmp(js->state, "reserved") == 0 && (ws->reserves < 0 || js->reserves == ws->reserves);
 }
 
-/* The handler is still running when the job's time is all but up: give the
- * job back over the worker's socket, say why, and end the process. */
-static void end_process(bsc_watchdog *wd, const watch_state *ws, const bsc_job_stats *js, bool known)
+/* Gives the job back over the worker's socket: released with its back-off,
+ * or buried on its last attempt (js NULL: nothing known, nothing sent).
+ * Returns what became of it, for the log. */
+static const char *give_job_back(bsc_watchdog *wd, uint64_t id, const bsc_job_stats *js)
 {
-	char line[BSC_LINE_MAX], msg[1024];
-	const char *done = "the server gives it back when the connection closes";
-	int fd = atomic_load(&wd->job_fd);
-	int len = 0;
+	char line[BSC_LINE_MAX];
+	bsc_failure_plan plan;
+	int len;
 
-	if (known) {
-		uint32_t attempt = js->releases >= 0 ? (uint32_t)js->releases + 1 : 1;
-		uint32_t pri = js->pri >= 0 ? (uint32_t)js->pri : 1024;
-		if (attempt >= wd->cfg.max_attempts) {
-			len = snprintf(line, sizeof(line), "bury %" PRIu64 " %" PRIu32 "\r\n", ws->id, pri);
-			done = "buried it (last attempt)";
-		} else {
-			size_t i = attempt - 1 < wd->cfg.backoff_len ? attempt - 1 : wd->cfg.backoff_len - 1;
-			len = snprintf(line, sizeof(line), "release %" PRIu64 " %" PRIu32 " %" PRIu32 "\r\n", ws->id, pri, wd->backoff[i]);
-			done = "released it";
-		}
+	if (!js || wd->job_fd < 0) {
+		return "the server gives it back when the connection closes";
 	}
-	if (known) {
+	bsc_failure_plan_make(&wd->cfg.retry, js, &plan);
+	if (plan.bury) {
+		len = snprintf(line, sizeof(line), "bury %" PRIu64 " %" PRIu32 "\r\n", id, plan.priority);
+	} else {
+		len = snprintf(line, sizeof(line), "release %" PRIu64 " %" PRIu32 " %" PRIu32 "\r\n", id, plan.priority, plan.delay);
+	}
+	/* The handler's thread is stuck elsewhere: the socket is idle. Wait a
+	 * moment for the answer, so the command is surely read before the
+	 * close. */
+	if (send(wd->job_fd, line, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) == len) {
+		struct pollfd pfd = { .fd = wd->job_fd, .events = POLLIN };
+		poll(&pfd, 1, 1000);
+	}
+	return plan.bury ? "buried it (last attempt)" : "released it";
+}
+
+/* The handler is still running when the job's time is all but up: give the
+ * job back, say why, and end the process. Called with the lock held, for
+ * the job running now. */
+static void end_process(bsc_watchdog *wd, const watch_state *ws, const bsc_job_stats *js)
+{
+	char msg[1024];
+	const char *done = give_job_back(wd, ws->id, js);
+
+	if (js) {
 		snprintf(msg, sizeof(msg), "%s: job %" PRIu64 " (tube %s) was still running %.1f s before its time-to-run of %" PRId64 " s ran out"
 			" (stuck in a call that does not return, or ignoring TtrExceededException): %s and ended the process with exit code %d\n",
-			wd->prefix, ws->id, js->tube, bsc_watchdog_time_left(js->time_left, js->ttr, bsc_now() - (double)atomic_load(&wd->job_touch_us) / 1e6), js->ttr,
+			wd->prefix, ws->id, js->tube, bsc_watchdog_time_left(js->time_left, js->ttr, bsc_now() - wd->job_renewed), js->ttr,
 			done, BSC_EXIT_TTR_OVERRUN);
 	} else {
 		snprintf(msg, sizeof(msg), "%s: job %" PRIu64 " was still running after it stopped being reserved by this worker"
 			" (or the server could not be asked): ended the process with exit code %d\n", wd->prefix, ws->id, BSC_EXIT_TTR_OVERRUN);
 	}
-	if (len > 0 && fd >= 0) {
-		/* The handler's thread is stuck elsewhere: the socket is idle. Wait
-		 * a moment for the answer, so the command is surely read before
-		 * the close. */
-		if (send(fd, line, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) == len) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			poll(&pfd, 1, 1000);
-		}
+	if (wd->cfg.overrun) {
+		wd->cfg.overrun(wd->cfg.seam_ctx, ws->id, msg);
+		return;
 	}
 	ssize_t ignored = write(STDERR_FILENO, msg, strlen(msg));
 	(void)ignored;
 	_exit(BSC_EXIT_TTR_OVERRUN);
 }
 
+/* The deciding look found the handler still on the job: end the process,
+ * if that job is still the one running. The lock is held from here to the
+ * end, so it cannot end, nor the next one begin, in between. */
+static void end_process_if_still_running(bsc_watchdog *wd, watch_state *ws, const bsc_job_stats *js)
+{
+	pthread_mutex_lock(&wd->lock);
+	if (wd->job_seq == ws->seq && wd->job_id == ws->id) {
+		end_process(wd, ws, js);
+		/* Only a test's overrun returns: this job is done with. */
+		ws->kill_at = 0;
+		ws->next_check = INFINITY;
+	}
+	pthread_mutex_unlock(&wd->lock);
+}
+
 /* One look at the job: sets when to look next, asks the handler to give
- * the job up when its time is up. */
-static void look(bsc_watchdog *wd, watch_state *ws, bool deciding)
+ * the job up when its time is up, ends the process when deciding. */
+static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 {
 	bsc_job_stats js;
-	bsc_status st = job_stats(wd, ws->id, &js);
+	bsc_status st = ask_job_stats(wd, ws->id, &js);
 	double now = bsc_now();
 
 	if (st != BSC_OK && st != BSC_NOT_FOUND) {
 		/* No answer (the server is away): look again soon; a kill that is
 		 * due goes ahead, as nothing says the job got more time. */
-		if (deciding && atomic_load(&wd->job_seq) == ws->seq && atomic_load(&wd->job_id) != 0) {
-			end_process(wd, ws, &js, false);
+		if (deciding) {
+			end_process_if_still_running(wd, ws, NULL);
 		}
 		ws->next_check = now + BSC_WATCHDOG_REPEAT;
 		return;
 	}
 	if (st == BSC_NOT_FOUND || !still_ours(ws, &js)) {
-		if (deciding && atomic_load(&wd->job_seq) == ws->seq && atomic_load(&wd->job_id) != 0) {
-			end_process(wd, ws, &js, false);
+		if (deciding) {
+			end_process_if_still_running(wd, ws, NULL);
+			return;
 		}
-		request(wd, ws, REQUEST_LOST, 0, st == BSC_OK ? js.ttr : 0);
+		ask_handler_to_stop(wd, ws, REQUEST_LOST, 0, st == BSC_OK ? js.ttr : 0);
 		ws->next_check = now + BSC_WATCHDOG_REPEAT;
 		if (ws->kill_at == 0) {
 			/* Another worker may have it: little time to stop. */
@@ -319,8 +320,10 @@ static void look(bsc_watchdog *wd, watch_state *ws, bool deciding)
 	if (ws->reserves < 0) {
 		ws->reserves = js.reserves;
 	}
+	uint64_t seq, id;
+	double started, renewed;
+	watched_job(wd, &seq, &id, &started, &renewed);
 	double margin = bsc_watchdog_margin(wd->cfg.ttr_margin, js.ttr);
-	double renewed = (double)atomic_load(&wd->job_touch_us) / 1e6;
 	double left = bsc_watchdog_time_left(js.time_left, js.ttr, now - (renewed > ws->started ? renewed : ws->started));
 	if (left - margin > MIN_STEP) {
 		ws->next_check = now + left - margin;
@@ -328,61 +331,59 @@ static void look(bsc_watchdog *wd, watch_state *ws, bool deciding)
 		return;
 	}
 	if (deciding && left - margin / 2 <= MIN_STEP) {
-		if (atomic_load(&wd->job_seq) == ws->seq && atomic_load(&wd->job_id) != 0) {
-			end_process(wd, ws, &js, true);
-		}
+		end_process_if_still_running(wd, ws, &js);
 		return;
 	}
 	if (ws->kill_at == 0) {
 		atomic_fetch_add(&wd->exceeded, 1);
 	}
-	request(wd, ws, REQUEST_LIMIT, left, js.ttr);
+	ask_handler_to_stop(wd, ws, REQUEST_LIMIT, left, js.ttr);
 	ws->kill_at = now + (left - margin / 2 > 0 ? left - margin / 2 : 0);
 	ws->next_check = now + BSC_WATCHDOG_REPEAT;
 }
 
 /* Sleeps until deadline or a byte on the wake pipe. */
-static void nap(bsc_watchdog *wd, double deadline)
+static void sleep_until(bsc_watchdog *wd, double deadline)
 {
 	struct pollfd pfd = { .fd = wd->wake[0], .events = POLLIN };
 
 	poll(&pfd, 1, bsc_poll_ms(deadline));
 }
 
-static void *watch(void *arg)
+static void *watchdog_main(void *arg)
 {
 	bsc_watchdog *wd = arg;
+	double first_check = wd->cfg.first_check > 0 ? wd->cfg.first_check : BSC_WATCHDOG_FIRST_CHECK;
 	watch_state ws = { 0 };
 
 	while (!atomic_load(&wd->stop)) {
-		double now = bsc_now(), until = now + TICK;
+		double until = bsc_now() + TICK;
 		if (ws.id && ws.next_check < until) {
 			until = ws.next_check;
 		}
 		if (ws.id && ws.kill_at && ws.kill_at < until) {
 			until = ws.kill_at;
 		}
-		nap(wd, until);
+		sleep_until(wd, until);
 		if (atomic_load(&wd->stop)) {
 			break;
 		}
-		uint64_t seq = atomic_load(&wd->job_seq);
-		uint64_t id = atomic_load(&wd->job_id);
+		uint64_t seq, id;
+		double started, renewed;
+		watched_job(wd, &seq, &id, &started, &renewed);
 		if (id == 0) {
-			ws.id = 0;
+			ws = (watch_state){ .seq = seq };
 			continue;
 		}
-		if (seq != ws.seq) {
-			ws = (watch_state){ .seq = seq, .id = id, .reserves = -1 };
-			ws.started = (double)atomic_load(&wd->job_start_us) / 1e6;
-			ws.next_check = ws.started + BSC_WATCHDOG_FIRST_CHECK;
+		if (seq != ws.seq || ws.id == 0) {
+			ws = (watch_state){ .seq = seq, .id = id, .started = started, .next_check = started + first_check, .reserves = -1 };
 			continue;
 		}
-		now = bsc_now();
+		double now = bsc_now();
 		if (ws.kill_at && now >= ws.kill_at) {
-			look(wd, &ws, true);
+			check_job(wd, &ws, true);
 		} else if (now >= ws.next_check) {
-			look(wd, &ws, false);
+			check_job(wd, &ws, false);
 		}
 	}
 	bsc_conn_free(wd->conn);
@@ -391,43 +392,51 @@ static void *watch(void *arg)
 }
 /* }}} */
 
+static void watchdog_free(bsc_watchdog *wd)
+{
+	pthread_mutex_destroy(&wd->lock);
+	free(wd->backoff);
+	free(wd);
+}
+
 bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC_ERRSTR_LEN])
 {
 	bsc_watchdog *wd = calloc(1, sizeof(*wd));
+	size_t backoff_len = cfg->retry.backoff_len;
 	sigset_t all, old;
 	int rc;
 
-	if (!wd || !(wd->backoff = malloc(cfg->backoff_len * sizeof(uint32_t)))) {
+	if (!wd || !(wd->backoff = malloc(backoff_len * sizeof(uint32_t)))) {
 		free(wd);
 		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&wd->lock, NULL);
 	wd->cfg = *cfg;
-	memcpy(wd->backoff, cfg->backoff, cfg->backoff_len * sizeof(uint32_t));
+	memcpy(wd->backoff, cfg->retry.backoff, backoff_len * sizeof(uint32_t));
 	snprintf(wd->address, sizeof(wd->address), "%s", cfg->address);
 	snprintf(wd->prefix, sizeof(wd->prefix), "%s", cfg->log_prefix);
 	wd->cfg.address = wd->address;
 	wd->cfg.log_prefix = wd->prefix;
-	wd->cfg.backoff = wd->backoff;
+	wd->cfg.retry.backoff = wd->backoff;
+	wd->job_fd = -1;
 	wd->target = pthread_self();
 	wd->owner = getpid();
 	if (pipe2(wd->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		snprintf(errbuf, BSC_ERRSTR_LEN, "pipe: %s", strerror(errno));
-		free(wd->backoff);
-		free(wd);
+		watchdog_free(wd);
 		return NULL;
 	}
 	/* No signal for the process may land on this thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&wd->thread, NULL, watch, wd);
+	rc = pthread_create(&wd->thread, NULL, watchdog_main, wd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		snprintf(errbuf, BSC_ERRSTR_LEN, "cannot start the watchdog thread: %s", strerror(rc));
 		close(wd->wake[0]);
 		close(wd->wake[1]);
-		free(wd->backoff);
-		free(wd);
+		watchdog_free(wd);
 		return NULL;
 	}
 	return wd;
@@ -446,6 +455,5 @@ void bsc_watchdog_stop(bsc_watchdog *wd)
 	}
 	close(wd->wake[0]);
 	close(wd->wake[1]);
-	free(wd->backoff);
-	free(wd);
+	watchdog_free(wd);
 }

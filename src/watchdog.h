@@ -3,19 +3,19 @@
  * handler is running, so that no handler goes on past its job's
  * time-to-run, when another worker may hold the job.
  *
- * A job that ends within its first half second costs nothing but three
- * atomic stores: no round trip, no timer, no system call. After that the
- * watchdog asks the server (stats-job, over a connection of its own, so it
- * works even while the handler is stuck in a C call) how long the job has
- * left, and sleeps until time-left less the margin. There, or as soon as it
- * finds the job is no longer reserved by this worker:
+ * A job that ends within its first half second costs nothing but two
+ * uncontended lock/unlock pairs: no round trip, no timer, no system call.
+ * After that the watchdog asks the server (stats-job, over a connection of
+ * its own, so it works even while the handler is stuck in a C call) how
+ * long the job has left, and sleeps until time-left less the margin. There,
+ * or as soon as it finds the job is no longer reserved by this worker:
  *   1. it asks the handler to give the job up: it raises the host's
  *      interrupt flag (the host throws in the handler: TtrExceededException)
  *      and sends interrupt_signal to the handler's thread, which ends a
  *      blocking sleep() or poll() in the handler with EINTR; it asks again
  *      every quarter second while the handler runs on;
  *   2. if the handler is still running half the margin before the TTR runs
- *      out (stuck in a C call that does not return, or swallowing the
+ *      out (stuck in a call that does not return, or swallowing the
  *      exception), it releases the job over the worker's own socket (or
  *      buries it after max_attempts, so a job that always hangs cannot
  *      loop), writes why to stderr and ends the process with
@@ -24,6 +24,13 @@
  * A touch() by the handler moves the deadline: every step asks the server
  * first, and the worker tells the watchdog of the touches it sees, since
  * the server counts time-left in whole seconds.
+ *
+ * The job running is published under a lock, and the watchdog holds that
+ * lock from its last look to the end of the process: a job cannot end, and
+ * the next one cannot begin, in between, so the process is only ever ended
+ * for the job it was ended for. The worker's socket is forgotten under the
+ * same lock when the connection closes it, so the watchdog never writes to
+ * a number that has become another file's.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -34,8 +41,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "net.h"
-#include "proto.h"
+#include "caps.h"
+#include "conn.h"
+#include "stats.h"
 
 /* The exit status of a process the watchdog ended. */
 #define BSC_EXIT_TTR_OVERRUN 16
@@ -48,15 +56,23 @@
 typedef struct {
 	const char *address;        /* the server, for the watchdog's own connection */
 	double ttr_margin;          /* s: the limit is at time-left = min(ttr_margin, ttr / 2) */
-	uint32_t max_attempts;
-	const uint32_t *backoff;    /* release delays per attempt, the last one repeats */
-	size_t backoff_len;
+	bsc_retry_policy retry;     /* what becomes of a job it gives back */
 	/* Called from the watchdog's thread: makes the handler look (the host
 	 * raises its interrupt flag). Must be safe from any thread. */
 	void (*poke)(void *ctx);
 	void *poke_ctx;
 	int interrupt_signal;       /* sent to the handler's thread; 0: none */
 	const char *log_prefix;     /* "beanstalk worker" */
+
+	/* Seams for the tests; zero in production. first_check replaces
+	 * BSC_WATCHDOG_FIRST_CHECK; job_stats replaces the question to the
+	 * server; overrun is called instead of writing why to stderr and
+	 * ending the process (with the job lock held, after the job was given
+	 * back). */
+	double first_check;
+	bsc_status (*job_stats)(void *ctx, uint64_t id, bsc_job_stats *out);
+	void (*overrun)(void *ctx, uint64_t id, const char *why);
+	void *seam_ctx;
 } bsc_watchdog_config;
 
 typedef struct bsc_watchdog bsc_watchdog;
@@ -73,23 +89,14 @@ void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd);
 void bsc_watchdog_touched(bsc_watchdog *wd);
 /* The handler returned, or gave the job up (deleted, released, buried). */
 void bsc_watchdog_end(bsc_watchdog *wd);
+/* The socket given to begin() is about to be closed. */
+void bsc_watchdog_socket_gone(bsc_watchdog *wd);
 
 /* In the handler's thread: true once for every request to give the job up
  * since the last call, for the job running now, with the reason in msg. */
 bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size);
 /* How many times a job reached its limit. */
 uint64_t bsc_watchdog_exceeded(const bsc_watchdog *wd);
-
-/* What the worker needs of a job's stats-job answer; -1 for a number the
- * server did not send. */
-typedef struct {
-	char state[16];             /* "reserved", "ready", ... */
-	char tube[BSC_TUBE_MAX + 1];
-	int64_t pri, ttr, time_left, reserves, releases;
-} bsc_job_stats;
-
-/* False when the body is not a stats-job answer. */
-bool bsc_job_stats_parse(const char *body, size_t len, bsc_job_stats *out);
 
 /* The pure part: how long the server still gives the job, at the least,
  * from its answer (time-left is in whole seconds, rounded down) and from the

@@ -1,12 +1,6 @@
 /*
  * The worker loop. See worker.h.
  *
- * Signals: for the whole of run() the stop signals (TERM, INT, QUIT, HUP)
- * are blocked, except inside the waits (ppoll with wait_mask) and while the
- * handler runs. Their handler only records which one came, in the one
- * global below. So a signal is either seen by the check before a wait or
- * ends the wait itself: none can slip in between.
- *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #ifndef _GNU_SOURCE
@@ -16,8 +10,6 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,20 +18,18 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "stopsignals.h"
+
 /* The signal the watchdog sends to end a blocking call in the handler. */
 #define INTERRUPT_SIGNAL (SIGRTMIN + 4)
 /* Reconnects wait this long, doubling up to the most. */
 #define BACKOFF_FIRST 0.1
 #define BACKOFF_MAX 10.0
+/* A connection that stayed up this long starts the back-off afresh when it
+ * is lost; one lost sooner goes on backing off. */
+#define BACKOFF_STABLE 10.0
 /* An idle worker measures the round trip this often (s). */
 #define RTT_PROBE_EVERY 10.0
-
-/* Which stop signals arrived (BSC_SIGNAL_* bits). Written by the handler
- * only; cleared with the signals blocked. */
-static volatile sig_atomic_t arrived;
-
-static const int stop_signals[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
-#define STOP_SIGNAL_COUNT (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 typedef enum {
 	PHASE_NONE,
@@ -62,15 +52,13 @@ struct bsc_worker {
 	bool stop_requested;
 	wait_phase phase;
 	bsc_watchdog *wd;
-	sigset_t stop_set;          /* the four stop signals */
-	sigset_t run_mask;          /* the caller's mask: while the handler runs */
-	sigset_t wait_mask;         /* the same less the stop signals: inside waits */
-	struct sigaction saved[STOP_SIGNAL_COUNT], saved_interrupt;
+	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
 	uint64_t done_id, done_gen; /* finished: deleted with the next reserve */
 	double start, end;          /* monotonic */
 	double deadline;            /* max_runtime plus jitter; 0: none */
 	double fail_since;          /* the server has been away since; 0: it is not */
+	double up_since;            /* the connection has been up since */
 	double backoff_next;
 	double last_rtt_at;
 	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
@@ -89,14 +77,14 @@ bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 		return NULL;
 	}
 	w->opt = *opt;
-	w->backoff = malloc(opt->backoff_len * sizeof(uint32_t));
+	w->backoff = malloc(opt->retry.backoff_len * sizeof(uint32_t));
 	w->name = strdup(opt->name ? opt->name : "");
 	if (!w->backoff || !w->name) {
 		bsc_worker_free(w);
 		return NULL;
 	}
-	memcpy(w->backoff, opt->backoff, opt->backoff_len * sizeof(uint32_t));
-	w->opt.backoff = w->backoff;
+	memcpy(w->backoff, opt->retry.backoff, opt->retry.backoff_len * sizeof(uint32_t));
+	w->opt.retry.backoff = w->backoff;
 	w->opt.name = w->name;
 	if (w->name[0]) {
 		snprintf(w->prefix, sizeof(w->prefix), "beanstalk worker %.60s", w->name);
@@ -116,11 +104,6 @@ void bsc_worker_free(bsc_worker *w)
 	}
 }
 
-bool bsc_worker_running(const bsc_worker *w)
-{
-	return w->running;
-}
-
 const char *bsc_worker_name(const bsc_worker *w)
 {
 	return w->name;
@@ -131,118 +114,44 @@ void bsc_worker_stop(bsc_worker *w)
 	w->stop_requested = true;
 }
 
-void bsc_worker_settled(bsc_worker *w, const bsc_conn *c, uint64_t id)
-{
-	if (w->running && w->wd && c == w->conn && id != 0 && id == w->job_id) {
-		bsc_watchdog_end(w->wd);
-	}
-}
-
-void bsc_worker_touched(bsc_worker *w, const bsc_conn *c, uint64_t id)
-{
-	if (w->running && w->wd && c == w->conn && id != 0 && id == w->job_id) {
-		bsc_watchdog_touched(w->wd);
-	}
-}
-
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size)
 {
 	return w->running && w->wd && w->job_id && bsc_watchdog_take(w->wd, msg, size);
 }
-/* }}} */
 
-/* {{{ signals */
-static void on_stop_signal(int signo)
-{
-	arrived |= signo == SIGTERM ? BSC_SIGNAL_TERM : signo == SIGINT ? BSC_SIGNAL_INT
-		: signo == SIGQUIT ? BSC_SIGNAL_QUIT : BSC_SIGNAL_HUP;
-}
-
-/* Only there to end a blocking call with EINTR. */
-static void on_interrupt_signal(int signo)
-{
-	(void)signo;
-}
-
-static void signals_install(bsc_worker *w)
-{
-	struct sigaction sa;
-
-	sigemptyset(&w->stop_set);
-	for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) {
-		sigaddset(&w->stop_set, stop_signals[i]);
-	}
-	pthread_sigmask(SIG_BLOCK, &w->stop_set, &w->run_mask);
-	w->wait_mask = w->run_mask;
-	for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) {
-		sigdelset(&w->wait_mask, stop_signals[i]);
-	}
-	arrived = 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sa.sa_mask = w->stop_set;
-	/* Restarted: the handler's own reads and writes go on undisturbed
-	 * (ppoll never restarts, so the waits still end). */
-	sa.sa_flags = SA_RESTART;
-	for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) {
-		sigaction(stop_signals[i], &sa, &w->saved[i]);
-	}
-	sa.sa_handler = on_interrupt_signal;
-	sa.sa_flags = 0;
-	sigaction(INTERRUPT_SIGNAL, &sa, &w->saved_interrupt);
-}
-
-static void signals_restore(bsc_worker *w)
-{
-	for (size_t i = 0; i < STOP_SIGNAL_COUNT; i++) {
-		sigaction(stop_signals[i], &w->saved[i], NULL);
-	}
-	sigaction(INTERRUPT_SIGNAL, &w->saved_interrupt, NULL);
-	pthread_sigmask(SIG_SETMASK, &w->run_mask, NULL);
-}
-
-static int signal_number(int bits)
-{
-	return bits & BSC_SIGNAL_TERM ? SIGTERM : bits & BSC_SIGNAL_INT ? SIGINT
-		: bits & BSC_SIGNAL_QUIT ? SIGQUIT : bits & BSC_SIGNAL_HUP ? SIGHUP : 0;
-}
-
-static bsc_stop_reason arrived_reason(bsc_worker *w)
-{
-	bsc_worker_gauges g = { .signals = arrived };
-
-	return bsc_worker_decide(&w->opt, &g);
-}
-
-/* Asked by the connection when a wait is interrupted. */
-static bool wait_interrupted(void *ctx)
+/* What the connection tells of the handler's job and of its socket, for
+ * the watchdog: the handler's own delete, release, bury and touch, and a
+ * close (by the handler, or on a failure) before the socket number can be
+ * another file's. */
+static void on_conn_event(void *ctx, bsc_conn_event event, uint64_t id)
 {
 	bsc_worker *w = ctx;
 
-	return (w->phase == PHASE_WAIT || w->phase == PHASE_RECONNECT) && arrived != 0;
-}
-
-/* Sleeps for seconds with the stop signals let in; false when one came. */
-static bool pause_for(bsc_worker *w, double seconds)
-{
-	double until = bsc_now() + seconds;
-
-	while (arrived == 0) {
-		double left = until - bsc_now();
-		if (left <= 0) {
-			break;
-		}
-		struct timespec ts = { .tv_sec = (time_t)left, .tv_nsec = (long)((left - (double)(time_t)left) * 1e9) };
-		ppoll(NULL, 0, &ts, &w->wait_mask);
+	if (!w->wd) {
+		return;
 	}
-	return arrived == 0;
+	switch (event) {
+	case BSC_EVENT_JOB_LET_GO:
+		if (id != 0 && id == w->job_id) {
+			bsc_watchdog_end(w->wd);
+		}
+		break;
+	case BSC_EVENT_JOB_TOUCHED:
+		if (id != 0 && id == w->job_id) {
+			bsc_watchdog_touched(w->wd);
+		}
+		break;
+	case BSC_EVENT_CLOSING:
+		bsc_watchdog_socket_gone(w->wd);
+		break;
+	}
 }
 /* }}} */
 
 /* {{{ helpers */
-static void say(bsc_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void worker_log(bsc_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void say(bsc_worker *w, const char *fmt, ...)
+static void worker_log(bsc_worker *w, const char *fmt, ...)
 {
 	char line[1536];
 	va_list ap;
@@ -252,6 +161,21 @@ static void say(bsc_worker *w, const char *fmt, ...)
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
 	w->host->log(w->ctx, line);
+}
+
+static bsc_stop_reason arrived_reason(bsc_worker *w)
+{
+	bsc_worker_gauges g = { .signals = bsc_stop_signals_arrived() };
+
+	return bsc_worker_decide(&w->opt.caps, &g);
+}
+
+/* Asked by the connection when a wait is interrupted. */
+static bool wait_interrupted(void *ctx)
+{
+	bsc_worker *w = ctx;
+
+	return (w->phase == PHASE_WAIT || w->phase == PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
 }
 
 static void rtt_sample(bsc_worker *w, double seconds)
@@ -287,6 +211,41 @@ static bsc_request line_request(const bsc_line *line, size_t reply_body_max)
 /* }}} */
 
 /* {{{ the server away */
+/* Waits out the back-off, then connects; BSC_STOP_NONE once connected. */
+static bsc_stop_reason reconnect_after_backoff(bsc_worker *w, double give_up)
+{
+	double now = bsc_now();
+	double wait = w->backoff_next < give_up - now ? w->backoff_next : give_up - now;
+
+	w->f.reconnect_backoff = w->backoff_next;
+	w->backoff_next = w->backoff_next * 2 < BACKOFF_MAX ? w->backoff_next * 2 : BACKOFF_MAX;
+	if (!bsc_stop_signals_pause(&w->signals, wait)) {
+		return arrived_reason(w);
+	}
+	if (!w->host->idle(w->ctx)) {
+		return BSC_STOP_ABORT;
+	}
+	if (w->stop_requested) {
+		return BSC_STOP_REQUESTED;
+	}
+	if (w->deadline > 0 && bsc_now() >= w->deadline) {
+		return BSC_STOP_MAX_RUNTIME;
+	}
+	if (bsc_now() >= give_up) {
+		return BSC_STOP_CONNECTION;
+	}
+	/* The connect waits in plain poll(): let the stop signals in for it
+	 * (one landing just before it only waits for connect_timeout). */
+	bsc_stop_signals_let_in(&w->signals);
+	bsc_status st = bsc_conn_connect(w->conn);
+	bsc_stop_signals_keep_out(&w->signals);
+	if (bsc_stop_signals_arrived()) {
+		bsc_conn_close(w->conn);
+		return arrived_reason(w);
+	}
+	return st == BSC_OK ? BSC_STOP_NONE : BSC_STOP_CONNECTION;
+}
+
 static bsc_stop_reason reconnect(bsc_worker *w)
 {
 	bsc_conn *c = w->conn;
@@ -295,56 +254,52 @@ static bsc_stop_reason reconnect(bsc_worker *w)
 	w->f.state = BSC_WORKER_WAITING;
 	if (w->fail_since == 0) {
 		w->fail_since = bsc_now();
-		w->backoff_next = BACKOFF_FIRST;
-		say(w, "lost %s (%s); reconnecting", bsc_conn_name(c), bsc_conn_errstr(c));
+		/* A connection lost soon after it came back (a proxy that drops it
+		 * after each reply) does not start the back-off afresh: the job it
+		 * hands out would run again and again at full speed. */
+		if (w->fail_since - w->up_since >= BACKOFF_STABLE) {
+			w->backoff_next = BACKOFF_FIRST;
+		}
+		worker_log(w, "lost %s (%s); reconnecting", bsc_conn_name(c), bsc_conn_errstr(c));
 	}
 	for (;;) {
-		double now = bsc_now();
 		double give_up = w->fail_since + w->opt.reconnect_timeout;
-		if (now >= give_up) {
-			say(w, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c), now - w->fail_since, bsc_conn_errstr(c));
+		if (bsc_now() >= give_up) {
+			worker_log(w, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c), bsc_now() - w->fail_since, bsc_conn_errstr(c));
 			w->f.reconnect_backoff = 0;
 			return BSC_STOP_CONNECTION;
 		}
-		double wait = w->backoff_next < give_up - now ? w->backoff_next : give_up - now;
-		w->f.reconnect_backoff = w->backoff_next;
-		w->backoff_next = w->backoff_next * 2 < BACKOFF_MAX ? w->backoff_next * 2 : BACKOFF_MAX;
-		if (!pause_for(w, wait)) {
-			return arrived_reason(w);
-		}
-		if (!w->host->idle(w->ctx)) {
-			return BSC_STOP_ABORT;
-		}
-		if (w->stop_requested) {
-			return BSC_STOP_REQUESTED;
-		}
-		if (w->deadline > 0 && bsc_now() >= w->deadline) {
-			return BSC_STOP_MAX_RUNTIME;
-		}
-		if (bsc_now() >= give_up) {
-			continue;
-		}
-		/* The connect waits in plain poll(): let the stop signals in for it
-		 * (one landing just before it only waits for connect_timeout). */
-		pthread_sigmask(SIG_SETMASK, &w->wait_mask, NULL);
-		bsc_status st = bsc_conn_connect(c);
-		pthread_sigmask(SIG_BLOCK, &w->stop_set, NULL);
-		if (arrived) {
-			bsc_conn_close(c);
-			return arrived_reason(w);
-		}
-		if (st == BSC_OK) {
+		bsc_stop_reason reason = reconnect_after_backoff(w, give_up);
+		if (reason == BSC_STOP_NONE) {
 			note_generation(w);
+			w->up_since = bsc_now();
 			w->f.reconnect_backoff = 0;
 			w->phase = PHASE_NONE;
-			say(w, "reconnected to %s after %.1f s", bsc_conn_name(c), bsc_now() - w->fail_since);
+			worker_log(w, "reconnected to %s after %.1f s", bsc_conn_name(c), bsc_now() - w->fail_since);
 			return BSC_STOP_NONE;
+		}
+		if (reason != BSC_STOP_CONNECTION) {
+			return reason;
 		}
 	}
 }
 /* }}} */
 
 /* {{{ waiting for a job */
+static void lost_before_delete(bsc_worker *w, const char *when)
+{
+	w->f.lost++;
+	worker_log(w, "job %" PRIu64 " was done, but the connection was lost %s: the server gives the job back and it may run again",
+		w->done_id, when);
+	w->done_id = 0;
+}
+
+static void gone_before_delete(bsc_worker *w, uint64_t id)
+{
+	w->f.lost++;
+	worker_log(w, "job %" PRIu64 " was gone when the worker deleted it: its time-to-run ran out before the handler returned, so it may have run twice", id);
+}
+
 /* The answer to the finished job's delete. False when it makes no sense
  * (the connection is then closed). */
 static bool delete_answered(bsc_worker *w, const bsc_reply *reply)
@@ -360,14 +315,13 @@ static bool delete_answered(bsc_worker *w, const bsc_reply *reply)
 	}
 	if (reply->kind == BSC_REPLY_NOT_FOUND) {
 		bsc_conn_let_go(c, id);
-		w->f.lost++;
-		say(w, "job %" PRIu64 " was gone when the worker deleted it: its time-to-run ran out before the handler returned, so it may have run twice", id);
+		gone_before_delete(w, id);
 		return true;
 	}
 	if (bsc_reply_is_error(reply->kind)) {
 		/* INTERNAL_ERROR: the binlog could not record it. The job stays
 		 * reserved and comes back when its time-to-run runs out. */
-		say(w, "job %" PRIu64 ": %s refused its delete with %s", id, bsc_conn_name(c), bsc_reply_name(reply->kind));
+		worker_log(w, "job %" PRIu64 ": %s refused its delete with %s", id, bsc_conn_name(c), bsc_reply_name(reply->kind));
 		bsc_conn_refused(c, reply->kind);
 		return true;
 	}
@@ -375,18 +329,19 @@ static bool delete_answered(bsc_worker *w, const bsc_reply *reply)
 	return false;
 }
 
-static void lost_before_delete(bsc_worker *w, const char *when)
+static bool probe_answered(bsc_worker *w, const bsc_reply *reply)
 {
-	w->f.lost++;
-	say(w, "job %" PRIu64 " was done, but the connection was lost %s: the server gives the job back and it may run again",
-		w->done_id, when);
-	w->done_id = 0;
+	if (reply->kind == BSC_REPLY_USING) {
+		return true;
+	}
+	bsc_conn_fail(w->conn, BSC_ERR_PROTOCOL, "%s answered list-tube-used with %s", bsc_conn_name(w->conn), bsc_reply_name(reply->kind));
+	return false;
 }
 
 /* Sends the finished job's delete (if any) with the next reserve in one
- * write, reads the delete's answer, then waits for a job. BSC_STOP_NONE with
- * *got telling whether a job came, or why to stop. */
-static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
+ * write, and reads the delete's answer. *sent tells whether the reserve is
+ * on its way; otherwise the connection was lost (and maybe found again). */
+static bsc_stop_reason send_delete_and_reserve(bsc_worker *w, bool *sent)
 {
 	bsc_conn *c = w->conn;
 	bsc_line del, probe, reserve;
@@ -394,9 +349,8 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 	size_t n = 0;
 	bool deleting = w->done_id != 0, probing = false;
 	bsc_reply reply;
-	bsc_status st;
 
-	*got = false;
+	*sent = false;
 	if (deleting) {
 		bsc_line_start(&del, "delete");
 		bsc_line_u64(&del, w->done_id);
@@ -419,8 +373,8 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 
 	w->phase = PHASE_SETTLE;
 	w->f.state = BSC_WORKER_WAITING;
-	double sent = bsc_now();
-	st = bsc_conn_send(c, reqs, n);
+	double sent_at = bsc_now();
+	bsc_status st = bsc_conn_send(c, reqs, n);
 	note_generation(w);
 	if (st == BSC_NOT_FOUND) {
 		lost_before_delete(w, "while the handler ran");
@@ -440,22 +394,27 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 			}
 			return reconnect(w);
 		}
-		rtt_sample(w, bsc_now() - sent);
-		if (deleting ? !delete_answered(w, &reply) : reply.kind != BSC_REPLY_USING) {
-			if (!deleting) {
-				bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered list-tube-used with %s", bsc_conn_name(c), bsc_reply_name(reply.kind));
-			}
-			return reconnect(w);
-		}
-		if (!bsc_conn_is_connected(c)) {
+		rtt_sample(w, bsc_now() - sent_at);
+		bool fits = deleting ? delete_answered(w, &reply) : probe_answered(w, &reply);
+		if (!fits || !bsc_conn_is_connected(c)) {
 			return reconnect(w);
 		}
 	}
+	*sent = true;
+	return BSC_STOP_NONE;
+}
+
+/* Waits for the answer to the reserve on its way. BSC_STOP_NONE with *got
+ * telling whether a job came, or why to stop. */
+static bsc_stop_reason wait_for_job(bsc_worker *w, bsc_job *job, bool *got)
+{
+	bsc_conn *c = w->conn;
+	bsc_reply reply;
 
 	/* The stop signals are blocked here: one that came since is seen now,
 	 * one that comes later ends the wait. */
 	w->phase = PHASE_WAIT;
-	if (arrived) {
+	if (bsc_stop_signals_arrived()) {
 		bsc_conn_close(c);  /* a job the server hands out now goes back */
 		return arrived_reason(w);
 	}
@@ -473,7 +432,7 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 			capped = true;
 		}
 	}
-	st = bsc_conn_recv(c, &reply, timeout);
+	bsc_status st = bsc_conn_recv(c, &reply, timeout);
 	w->f.wait_time += bsc_now() - from;
 	w->phase = PHASE_NONE;
 	if (st == BSC_ERR_INTERRUPTED) {
@@ -500,85 +459,97 @@ static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
 		return reconnect(w);
 	}
 }
+
+static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
+{
+	bool sent;
+	bsc_stop_reason reason = send_delete_and_reserve(w, &sent);
+
+	*got = false;
+	if (reason != BSC_STOP_NONE || !sent) {
+		return reason;
+	}
+	return wait_for_job(w, job, got);
+}
 /* }}} */
 
 /* {{{ a job */
+static const char *const connection_lost = "the connection was lost meanwhile, so the server gave the job back";
+
+/* Says what became of the failed job's release or bury. */
+static void report_failure(bsc_worker *w, const char *head, const bsc_failure_plan *plan, bsc_status st, uint64_t gen)
+{
+	bsc_conn *c = w->conn;
+
+	if (st == BSC_OK && plan->bury) {
+		w->f.buried++;
+		worker_log(w, "%s; buried", head);
+	} else if (st == BSC_OK) {
+		w->f.released++;
+		worker_log(w, "%s; released with delay %" PRIu32 " s", head, plan->delay);
+	} else if (st == BSC_BURIED) {
+		w->f.buried++;
+		worker_log(w, "%s; buried by the server, out of memory to release it", head);
+	} else if (st == BSC_NOT_FOUND) {
+		w->f.lost++;
+		worker_log(w, "%s; %s", head, bsc_conn_generation(c) != gen ? connection_lost : "it was no longer reserved by this worker");
+	} else {
+		worker_log(w, "%s; could not be %s (%s): it comes back when the connection closes", head,
+			plan->bury ? "buried" : "released", bsc_conn_errstr(c));
+	}
+}
+
 /* The handler threw: release the job with the back-off and its priority,
- * or bury it once it has had max_attempts tries. */
+ * or bury it once it has had max_attempts tries (caps.h). */
 static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool same, const char *why)
 {
 	bsc_conn *c = w->conn;
-	bsc_yaml yaml;
 	bsc_job_stats js;
+	bsc_failure_plan plan;
 	char head[1280];
-	const char *lost = "the connection was lost meanwhile, so the server gave the job back";
 
 	if (!held) {
 		if (!same) {
 			w->f.lost++;
 		}
-		say(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : lost);
+		worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : connection_lost);
 		return;
 	}
 	w->phase = PHASE_SETTLE;
 	double sent = bsc_now();
 	/* Pinned: on a connection found dead and replaced, nothing goes out. */
 	bsc_conn_pin(c, gen);
-	bsc_status st = bsc_stats_job(c, id, &yaml);
+	bsc_status st = bsc_job_stats_get(c, id, &js);
 	if (st == BSC_OK) {
 		rtt_sample(w, bsc_now() - sent);
-		if (!bsc_job_stats_parse(yaml.body, yaml.len, &js)) {
-			st = bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered stats-job with something else", bsc_conn_name(c));
-		}
 	}
 	if (bsc_conn_generation(c) != gen) {
 		w->f.lost++;
-		say(w, "job %" PRIu64 " failed: %s; %s", id, why, lost);
+		worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, connection_lost);
 		return;
 	}
 	if (st == BSC_NOT_FOUND || (st == BSC_OK && strcmp(js.state, "reserved") != 0)) {
 		bsc_conn_let_go(c, id);
 		w->f.lost++;
-		say(w, "job %" PRIu64 " failed: %s; its time-to-run had run out, so it is no longer this worker's", id, why);
+		worker_log(w, "job %" PRIu64 " failed: %s; its time-to-run had run out, so it is no longer this worker's", id, why);
 		return;
 	}
 	if (st != BSC_OK) {
-		say(w, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
+		worker_log(w, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
 			id, why, bsc_conn_errstr(c));
 		return;
 	}
-	uint32_t attempt = js.releases >= 0 ? (uint32_t)js.releases + 1 : 1;
-	uint32_t pri = js.pri >= 0 ? (uint32_t)js.pri : 1024;
+	bsc_failure_plan_make(&w->opt.retry, &js, &plan);
 	snprintf(head, sizeof(head), "job %" PRIu64 " (tube %s) failed on attempt %" PRIu32 " of %" PRIu32 ": %s",
-		id, js.tube, attempt, w->opt.max_attempts, why);
-	uint32_t delay = 0;
+		id, js.tube, plan.attempt, w->opt.retry.max_attempts, why);
 	bsc_conn_pin(c, gen);
-	if (attempt >= w->opt.max_attempts) {
-		st = bsc_bury(c, id, pri);
-	} else {
-		delay = bsc_backoff_delay(w->opt.backoff, w->opt.backoff_len, attempt);
-		st = bsc_release(c, id, pri, delay);
-	}
-	if (st == BSC_OK && attempt >= w->opt.max_attempts) {
-		w->f.buried++;
-		say(w, "%s; buried", head);
-	} else if (st == BSC_OK) {
-		w->f.released++;
-		say(w, "%s; released with delay %" PRIu32 " s", head, delay);
-	} else if (st == BSC_BURIED) {
-		w->f.buried++;
-		say(w, "%s; buried by the server, out of memory to release it", head);
-	} else if (st == BSC_NOT_FOUND) {
-		w->f.lost++;
-		say(w, "%s; %s", head, bsc_conn_generation(c) != gen ? lost : "it was no longer reserved by this worker");
-	} else {
-		say(w, "%s; could not be %s (%s): it comes back when the connection closes", head,
-			attempt >= w->opt.max_attempts ? "buried" : "released", bsc_conn_errstr(c));
-	}
+	st = plan.bury ? bsc_bury(c, id, plan.priority) : bsc_release(c, id, plan.priority, plan.delay);
+	report_failure(w, head, &plan, st, gen);
 }
 
-/* Runs the handler on the job; the signals flow while it runs. */
-static bsc_stop_reason work(bsc_worker *w, const bsc_job *job)
+/* Runs the handler on the job. The stop signals stay blocked meanwhile:
+ * one that comes is acted on once the handler has returned. */
+static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 {
 	bsc_conn *c = w->conn;
 	char why[1024] = "";
@@ -593,15 +564,16 @@ static bsc_stop_reason work(bsc_worker *w, const bsc_job *job)
 	if (w->wd) {
 		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c));
 	}
-	pthread_sigmask(SIG_SETMASK, &w->run_mask, NULL);
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
-	pthread_sigmask(SIG_BLOCK, &w->stop_set, NULL);
 	if (w->wd) {
 		bsc_watchdog_end(w->wd);
 	}
+	/* A ppoll() whose socket is ready returns without letting a pending
+	 * signal in: one that came during the handler is taken in here. */
+	bsc_stop_signals_take_pending(&w->signals);
 	double took = bsc_now() - start;
 	bsc_conn_set_interrupt(c, wait_interrupted, w);
-	bsc_conn_set_wait_mask(c, &w->wait_mask);
+	bsc_conn_set_wait_mask(c, &w->signals.wait_mask);
 	w->job_id = 0;
 	w->f.state = BSC_WORKER_WAITING;
 	if (result == BSC_JOB_ABORTED) {
@@ -622,7 +594,7 @@ static bsc_stop_reason work(bsc_worker *w, const bsc_job *job)
 		w->done_gen = gen;
 	} else if (!same) {
 		w->f.lost++;
-		say(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
+		worker_log(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
 	}
 	w->phase = PHASE_NONE;
 	return BSC_STOP_NONE;
@@ -644,7 +616,8 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	w->job_id = w->done_id = 0;
 	w->fail_since = 0;
 	w->last_rtt_at = 0;
-	w->statm = w->opt.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
+	w->backoff_next = BACKOFF_FIRST;
+	w->statm = w->opt.caps.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
 	w->last_gen = bsc_conn_generation(c);
 	memset(&w->f, 0, sizeof(w->f));
 	bsc_hist_reset(&w->durations);
@@ -654,17 +627,15 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	w->f.started_at = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 	w->f.memory_start = host->heap(ctx);
 	w->f.rss_start = bsc_rss_bytes();
-	w->start = bsc_now();
-	w->f.runtime_limit = w->opt.max_runtime > 0 ? w->opt.max_runtime + bsc_jitter(w->opt.runtime_jitter) : 0;
+	w->start = w->up_since = bsc_now();
+	w->f.runtime_limit = w->opt.caps.max_runtime > 0 ? w->opt.caps.max_runtime + bsc_jitter(w->opt.caps.runtime_jitter) : 0;
 	w->deadline = w->f.runtime_limit > 0 ? w->start + w->f.runtime_limit : 0;
 
-	signals_install(w);
+	bsc_stop_signals_install(&w->signals, INTERRUPT_SIGNAL);
 	bsc_watchdog_config wc = {
 		.address = bsc_conn_name(c),
 		.ttr_margin = w->opt.ttr_margin,
-		.max_attempts = w->opt.max_attempts,
-		.backoff = w->opt.backoff,
-		.backoff_len = w->opt.backoff_len,
+		.retry = w->opt.retry,
 		.poke = host->poke,
 		.poke_ctx = host->poke_ctx,
 		.interrupt_signal = INTERRUPT_SIGNAL,
@@ -672,33 +643,43 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	};
 	w->wd = bsc_watchdog_start(&wc, errbuf);
 	if (!w->wd) {
-		say(w, "%s: jobs are not held to their time-to-run", errbuf);
+		worker_log(w, "%s: jobs are not held to their time-to-run", errbuf);
 	}
+	bsc_conn_set_event_hook(c, on_conn_event, w);
+	bsc_conn_set_auto_replace(c, false);
 	bsc_conn_set_interrupt(c, wait_interrupted, w);
-	bsc_conn_set_wait_mask(c, &w->wait_mask);
+	bsc_conn_set_wait_mask(c, &w->signals.wait_mask);
+}
+
+/* Never leaves a finished job undeleted: it would run again. */
+static void delete_last_job(bsc_worker *w)
+{
+	bsc_conn *c = w->conn;
+
+	w->phase = PHASE_SETTLE;
+	double sent = bsc_now();
+	bsc_conn_pin(c, w->done_gen);
+	bsc_status st = bsc_delete(c, w->done_id);
+	if (st == BSC_OK) {
+		rtt_sample(w, bsc_now() - sent);
+		w->f.deleted++;
+	} else if (st == BSC_NOT_FOUND) {
+		gone_before_delete(w, w->done_id);
+	} else {
+		lost_before_delete(w, "before its delete was confirmed");
+	}
+	w->done_id = 0;
 }
 
 static void run_end(bsc_worker *w, bsc_stop_reason reason)
 {
 	bsc_conn *c = w->conn;
 
-	/* Never leave a finished job undeleted: it would run again. */
 	if (w->done_id) {
-		w->phase = PHASE_SETTLE;
-		double sent = bsc_now();
-		bsc_conn_pin(c, w->done_gen);
-		bsc_status st = bsc_delete(c, w->done_id);
-		if (st == BSC_OK) {
-			rtt_sample(w, bsc_now() - sent);
-			w->f.deleted++;
-		} else if (st == BSC_NOT_FOUND) {
-			w->f.lost++;
-			say(w, "job %" PRIu64 " was gone when the worker deleted it: its time-to-run ran out before the handler returned, so it may have run twice", w->done_id);
-		} else {
-			lost_before_delete(w, "before its delete was confirmed");
-		}
-		w->done_id = 0;
+		delete_last_job(w);
 	}
+	bsc_conn_set_event_hook(c, NULL, NULL);
+	bsc_conn_set_auto_replace(c, true);
 	if (w->wd) {
 		w->f.ttr_exceeded = bsc_watchdog_exceeded(w->wd);
 		bsc_watchdog_stop(w->wd);
@@ -710,8 +691,9 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	}
 	bsc_conn_set_interrupt(c, NULL, NULL);
 	bsc_conn_set_wait_mask(c, NULL);
-	signals_restore(w);
-	w->f.stop_signal = (reason == BSC_STOP_SIGNAL || reason == BSC_STOP_RESTART) ? signal_number(arrived) : 0;
+	int signals = bsc_stop_signals_arrived();
+	bsc_stop_signals_restore(&w->signals);
+	w->f.stop_signal = (reason == BSC_STOP_SIGNAL || reason == BSC_STOP_RESTART) ? bsc_stop_signal_number(signals) : 0;
 	w->f.stop_reason = reason;
 	w->f.state = BSC_WORKER_IDLE;
 	w->f.reconnect_backoff = 0;
@@ -735,43 +717,50 @@ static const char *reason_name(bsc_stop_reason reason, int signo)
 	}
 }
 
+/* Between jobs: whether a signal, stop() or a cap says to stop. */
+static bsc_stop_reason stop_now(bsc_worker *w)
+{
+	if (!w->host->idle(w->ctx)) {
+		return BSC_STOP_ABORT;
+	}
+	if (w->statm >= 0) {
+		w->f.rss = bsc_rss_read(w->statm);   /* one pread per job */
+	}
+	bsc_worker_gauges g = {
+		.signals = bsc_stop_signals_arrived(),
+		.stop_requested = w->stop_requested,
+		.processed = w->f.processed,
+		.now = bsc_now(),
+		.deadline = w->deadline,
+		.heap = w->opt.caps.memory_limit ? w->host->heap(w->ctx) : 0,
+		.rss = w->f.rss,
+	};
+	return bsc_worker_decide(&w->opt.caps, &g);
+}
+
 bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx)
 {
 	bsc_stop_reason reason = BSC_STOP_NONE;
 
+	if (!bsc_stop_signals_claim()) {
+		return BSC_STOP_BUSY;
+	}
 	run_begin(w, c, host, ctx);
-	while (reason == BSC_STOP_NONE) {
-		if (!host->idle(ctx)) {
-			reason = BSC_STOP_ABORT;
-			break;
-		}
-		double now = bsc_now();
-		if (w->statm >= 0) {
-			w->f.rss = bsc_rss_read(w->statm);   /* one pread per job */
-		}
-		bsc_worker_gauges g = {
-			.signals = arrived,
-			.stop_requested = w->stop_requested,
-			.processed = w->f.processed,
-			.now = now,
-			.deadline = w->deadline,
-			.heap = w->opt.memory_limit ? host->heap(ctx) : 0,
-			.rss = w->f.rss,
-		};
-		reason = bsc_worker_decide(&w->opt, &g);
-		if (reason != BSC_STOP_NONE) {
-			break;
-		}
+	while ((reason = stop_now(w)) == BSC_STOP_NONE) {
 		bsc_job job;
 		bool got;
 		reason = next_job(w, &job, &got);
 		if (reason == BSC_STOP_NONE && got) {
-			reason = work(w, &job);
+			reason = run_job(w, &job);
+		}
+		if (reason != BSC_STOP_NONE) {
+			break;
 		}
 	}
 	run_end(w, reason);
+	bsc_stop_signals_release();
 	if (reason != BSC_STOP_ABORT) {
-		say(w, "stopping on %s after %" PRIu64 " jobs in %.1f s (exit code %d)", reason_name(reason, w->f.stop_signal),
+		worker_log(w, "stopping on %s after %" PRIu64 " jobs in %.1f s (exit code %d)", reason_name(reason, w->f.stop_signal),
 			w->f.processed, w->end - w->start, (int)reason);
 	}
 	return reason;

@@ -4,13 +4,15 @@
  *
  * One write per job: the finished job's delete goes out with the next
  * reserve-with-timeout. The wait for a job is our own ppoll() with the stop
- * signals unblocked inside it only, so TERM/INT/QUIT/HUP end it within
- * milliseconds, and a job the server hands out after that goes back to the
- * ready queue when the connection closes. A handler that throws gets its
- * job released with a back-off delay and its priority, or buried after
- * max_attempts. The caps (jobs, runtime with jitter, heap, RSS) are looked
- * at between jobs. A watchdog thread (watchdog.h) keeps handlers within
- * their jobs' time-to-run.
+ * signals (stopsignals.h) let in inside it only, so TERM/INT/QUIT/HUP end
+ * it within milliseconds, and a job the server hands out after that goes
+ * back to the ready queue when the connection closes; while the handler
+ * runs they wait, so a job is never cut short by them. A handler that
+ * throws gets its job released with a back-off delay and its priority, or
+ * buried after max_attempts (caps.h). The caps (jobs, runtime with jitter,
+ * heap, RSS) are looked at between jobs. A watchdog thread (watchdog.h)
+ * keeps handlers within their jobs' time-to-run; it hears of the handler's
+ * own delete, release, bury and touch through the connection's events.
  *
  * No Zend here: the handler, the heap figure, the log and the interrupt of
  * the host's VM are callbacks.
@@ -28,6 +30,15 @@
 #include "command.h"
 #include "histogram.h"
 #include "watchdog.h"
+
+typedef struct {
+	bsc_caps caps;
+	bsc_retry_policy retry;
+	uint32_t reserve_timeout;   /* s, >= 1: the server-side wait slice */
+	double ttr_margin;          /* s, > 0 */
+	double reconnect_timeout;   /* s of failed reconnects before BSC_STOP_CONNECTION */
+	const char *name;           /* in log lines; "" for none */
+} bsc_worker_options;
 
 typedef enum {
 	BSC_JOB_RETURNED,           /* the handler returned */
@@ -90,20 +101,15 @@ void bsc_worker_free(bsc_worker *w);
 
 /* The loop, on connection c (which the caller keeps). Blocks the stop
  * signals and installs handlers for them for the duration, then puts back
- * what was there. */
+ * what was there. BSC_STOP_BUSY, at once, when another run in the process
+ * has the signals. */
 bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx);
-bool bsc_worker_running(const bsc_worker *w);
 /* The name option ("" when none). */
 const char *bsc_worker_name(const bsc_worker *w);
 /* Ends run() once the job that runs now is done (BSC_STOP_REQUESTED). Called
  * from the handler, or from the host's idle callback between waits. */
 void bsc_worker_stop(bsc_worker *w);
 
-/* The handler gave its job up itself (deleted, released, buried) over
- * connection c: the watchdog lets go of it. */
-void bsc_worker_settled(bsc_worker *w, const bsc_conn *c, uint64_t id);
-/* The handler touched its job over connection c. */
-void bsc_worker_touched(bsc_worker *w, const bsc_conn *c, uint64_t id);
 /* In the handler's thread, from the host's interrupt hook: true when the
  * handler must give its job up now (its TTR limit), with why in msg. */
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size);

@@ -39,7 +39,7 @@ string(8) "reserved"
 string(11) "NOT_FOUND
 "
 string(5) "ready"
-Beanstalk\NotFoundException: delete: job %d not found on %s (or not reserved by this connection)
+Beanstalk\NotFoundException: delete: job %d was reserved on a connection to %s that is gone; the server has put it back
 string(5) "ready"
 int(0)
 string(11) "NOT_FOUND

@@ -39,5 +39,5 @@ TypeError: Beanstalk\Job::release(): Argument #1 ($priority) must be of type int
 ArgumentCountError: Beanstalk\Job::release() expects at most 2 arguments, 3 given
 string(8) "reserved"
 Beanstalk\NotFoundException: release: job %d not found on %s (or not reserved by this connection)
-Beanstalk\NotFoundException: release: job %d not found on %s (or not reserved by this connection)
+Beanstalk\NotFoundException: release: job %d was reserved on a connection to %s that is gone; the server has put it back
 string(5) "ready"

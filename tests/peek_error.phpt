@@ -61,6 +61,6 @@ NULL
 NULL
 -- replies that make no sense --
 Beanstalk\ProtocolException: peek: FAKE answered peek with RESERVED
-Beanstalk\ProtocolException: peekReady: bad reply from FAKE: unexpected reply: "FOUND 3??"
+Beanstalk\ProtocolException: peekReady: bad reply from FAKE: unexpected reply: "FOUND 3\r\n"
 NULL
 int(3)

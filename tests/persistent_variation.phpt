@@ -101,6 +101,6 @@ bool(true)
 int(1)
 int(1)
 -- a connection that failed is not handed on --
-Beanstalk\ProtocolException: put: bad reply from %s: unexpected reply: "GARBAGE??"
+Beanstalk\ProtocolException: put: bad reply from %s: unexpected reply: "GARBAGE\r\n"
 int(5)
 int(2)

@@ -39,13 +39,13 @@ var_dump((int)bs_stat($server, 'stats', 'total-connections') - $connections - 6)
 ?>
 --EXPECTF--
 -- the server says JOB_TOO_BIG --
-Beanstalk\JobTooBigException: put: 127.0.0.1:%d answered JOB_TOO_BIG
+Beanstalk\JobTooBigException: put: the job (4194304 bytes) is larger than the max-job-size of 127.0.0.1:%d: it answered JOB_TOO_BIG
 int(1000)
 int(1)
 -- the client knows the limit --
 int(1000)
-Beanstalk\JobTooBigException: put: the job is larger than the max-job-size of 127.0.0.1:%d (1000 bytes)
-Beanstalk\JobTooBigException: put: the job is larger than the max-job-size of 127.0.0.1:%d (1000 bytes)
+Beanstalk\JobTooBigException: put: the job (1001 bytes) is larger than the max-job-size of 127.0.0.1:%d (1000 bytes)
+Beanstalk\JobTooBigException: put: the job (4194304 bytes) is larger than the max-job-size of 127.0.0.1:%d (1000 bytes)
 int(0)
 int(1)
 string(1) "2"

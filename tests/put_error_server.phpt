@@ -48,7 +48,7 @@ try {
 var_dump(bs_stat($server, "stats-tube $tube", 'total-jobs'));
 ?>
 --EXPECT--
-Beanstalk\JobTooBigException: put: SERVER answered JOB_TOO_BIG
+Beanstalk\JobTooBigException: put: the job (101 bytes) is larger than the max-job-size of SERVER: it answered JOB_TOO_BIG
 bool(true)
 int(1)
 string(1) "2"
@@ -56,5 +56,5 @@ string(1) "2"
 int(100)
 string(1) "c"
 NULL
-Beanstalk\ServerException: put: SERVER answered DRAINING
+Beanstalk\DrainingException: put: SERVER answered DRAINING
 string(1) "2"

@@ -95,7 +95,7 @@ int(0)
 Beanstalk\BatchException: putMany: 2 of 3 jobs inserted; the first failure is at index 1 (JOB_TOO_BIG)
   inserted: 0 => %d, 2 => %d
   failed: 1 => JOB_TOO_BIG
-  previous: Beanstalk\JobTooBigException: putMany: 127.0.0.1:%d answered JOB_TOO_BIG to the job at index 1
+  previous: Beanstalk\JobTooBigException: putMany: the job at index 1 (101 bytes) is larger than the max-job-size of 127.0.0.1:%d: it answered JOB_TOO_BIG
 int(1)
 first third after
 -- max-job-size known: refused without being sent --
@@ -103,12 +103,12 @@ int(100)
 Beanstalk\BatchException: putMany: 1 of 3 jobs inserted; the first failure is at index 0 (JOB_TOO_BIG)
   inserted: 1 => %d
   failed: 0 => JOB_TOO_BIG, 2 => JOB_TOO_BIG
-  previous: Beanstalk\JobTooBigException: putMany: the job at index 0 is larger than the max-job-size of 127.0.0.1:%d (100 bytes)
+  previous: Beanstalk\JobTooBigException: putMany: the job at index 0 (101 bytes) is larger than the max-job-size of 127.0.0.1:%d (100 bytes)
 int(1)
 -- DRAINING --
 Beanstalk\BatchException: putMany: 0 of 2 jobs inserted; the first failure is at index 0 (DRAINING)
   inserted: -
   failed: 0 => DRAINING, 1 => DRAINING
-  previous: Beanstalk\ServerException: putMany: 127.0.0.1:%d answered DRAINING to the job at index 0
+  previous: Beanstalk\DrainingException: putMany: 127.0.0.1:%d answered DRAINING to the job at index 0
 string(1) "0"
 NULL

@@ -114,7 +114,7 @@ int(21)
   connections: 2
 -- no server: nothing went in --
   inserted: -
-  failed: 0 => NOT_CONFIRMED, 1 => NOT_CONFIRMED
+  failed: 0 => NOT_SENT, 1 => NOT_SENT
   previous: Beanstalk\ConnectionException
 -- the exception's properties are read-only --
 Error: Cannot modify readonly property Beanstalk\BatchException::$inserted

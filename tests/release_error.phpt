@@ -56,5 +56,5 @@ string(1) "0"
 Beanstalk\NotFoundException: release: job %d not found on %s (or not reserved by this connection)
 Beanstalk\NotFoundException: release: job %d not found on %s (or not reserved by this connection)
 string(8) "reserved"
-Beanstalk\NotFoundException: release: job %d not found on %s (or not reserved by this connection)
+Beanstalk\NotFoundException: release: job %d was reserved on a connection to %s that is gone; the server has put it back
 string(5) "ready"

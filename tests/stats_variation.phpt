@@ -70,14 +70,14 @@ current-jobs-expired: int(2)
 total-bytes: string(20) "18446744073709551615"
 load-average: string(4) "0.15"
 region: string(7) "eu west"
-lag: string(2) "-3"
+lag: int(-3)
 feature: string(4) "true"
 -- max-job-size: 1000 --
 int(1)
-Beanstalk\JobTooBigException: put: the job is larger than the max-job-size of %s (1000 bytes)
+Beanstalk\JobTooBigException: put: the job (1001 bytes) is larger than the max-job-size of %s (1000 bytes)
 Beanstalk\BatchException: putMany: 0 of 1 jobs inserted; the first failure is at index 0 (JOB_TOO_BIG)
 stats
 put 1024 0 60 1000
-Beanstalk\JobTooBigException: put: FAKE answered JOB_TOO_BIG
+Beanstalk\JobTooBigException: put: the job (1001 bytes) is larger than the max-job-size of FAKE: it answered JOB_TOO_BIG
 int(2)
 int(2)

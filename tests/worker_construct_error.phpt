@@ -37,6 +37,10 @@ $cases = [
     ['ttr_margin' => 'x'],
     ['reconnect_timeout' => -1],
     ['name' => 5],
+    ['name' => "mail\nbeanstalk worker forged: stopping"],
+    ['name' => "mail\e[31m"],
+    ['name' => str_repeat('n', 61)],
+    ['backoff' => -1],
 ];
 foreach ($cases as $options) {
     try {
@@ -73,7 +77,7 @@ TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "memor
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "rss_limit" must be of type int, float given
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_attempts" must be between 1 and 4294967295
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_attempts" must be of type int, bool given
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) must be between 0 and 4294967295
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "backoff" must be between 0 and 4294967295 seconds
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "backoff" must be an int or a non-empty list of ints
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "backoff" must be a list of ints, string found
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "backoff": each delay must be between 0 and 4294967295
@@ -87,5 +91,9 @@ ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "ttr_
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "ttr_margin" must be of type int|float, string given
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reconnect_timeout" must be a number of seconds from 0 and at most 31536000
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must be of type string, int given
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must not contain control characters
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must not contain control characters
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must be at most 60 bytes long
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "backoff" must be between 0 and 4294967295 seconds
 TypeError: Beanstalk\Worker::__construct(): Argument #1 ($queue) must be of type Beanstalk\Queue, stdClass given
 TypeError: Beanstalk\Worker::run(): Argument #1 ($handler) must be a valid callback, function "no_such_function" not found or invalid function name

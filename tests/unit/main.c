@@ -17,13 +17,14 @@ extern const unit_suite batch_suite;
 extern const unit_suite server_suite;
 extern const unit_suite server_more_suite;
 extern const unit_suite worker_suite;
+extern const unit_suite watchdog_suite;
 
 int main(int argc, char **argv)
 {
 	static const unit_suite *const suites[] = {
 		&proto_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &command_more_suite,
 		&stats_suite, &batch_suite, &server_suite, &server_more_suite,
-		&worker_suite,
+		&worker_suite, &watchdog_suite,
 	};
 
 	return unit_run(suites, sizeof(suites) / sizeof(suites[0]), argc > 1 ? argv[1] : NULL);

@@ -41,7 +41,7 @@ static void test_garbage_reply_is_a_protocol_error(void)
 	CHECK_STATUS(c, bsc_conn_err(c), BSC_ERR_PROTOCOL);
 	CHECK(!bsc_conn_is_connected(c));
 	char want[256];
-	snprintf(want, sizeof(want), "bad reply from %s: unexpected reply: \"HELLO??\"", p.address);
+	snprintf(want, sizeof(want), "bad reply from %s: unexpected reply: \"HELLO\\r\\n\"", p.address);
 	CHECK_STR(bsc_conn_errstr(c), want);
 	CHECK_U64(bsc_conn_pending(c), 0);
 	CHECK_PEER(&p);

@@ -250,7 +250,10 @@ static void test_stats_typing_by_key(void)
 		"current-waiting: 4.0\n"        /* a server counter printed as a decimal */
 		"cmd-peek: 2.0\n"
 		"big: 999999999999999999\n"     /* 18 digits */
-		"negative: -3\n"
+		"negative: -3\n"               /* an integer with its minus is an INT too */
+		"lowest: -9223372036854775808\n"
+		"too-low: -9223372036854775809\n"
+		"minus: -\n"
 		"empty:\n";
 	collector col;
 
@@ -258,7 +261,7 @@ static void test_stats_typing_by_key(void)
 		return;
 	}
 	CHECK(!col.outside);
-	CHECK_U64(col.count, 12);
+	CHECK_U64(col.count, 15);
 	CHECK_FLOAT(&col, "rusage-utime", 7.0);
 	CHECK_FLOAT(&col, "rusage-stime", 1.5);
 	CHECK_BOOL(&col, "draining", false);
@@ -269,7 +272,10 @@ static void test_stats_typing_by_key(void)
 	CHECK_INT(&col, "current-waiting", 4);
 	CHECK_INT(&col, "cmd-peek", 2);
 	CHECK_INT(&col, "big", 999999999999999999LL);
-	CHECK_STRING(&col, "negative", "-3");
+	CHECK_INT(&col, "negative", -3);
+	CHECK_INT(&col, "lowest", INT64_MIN);
+	CHECK_STRING(&col, "too-low", "-9223372036854775809");
+	CHECK_STRING(&col, "minus", "-");
 	CHECK_STRING(&col, "empty", "");
 }
 

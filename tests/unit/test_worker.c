@@ -136,7 +136,7 @@ static void test_rss(void)
 
 static void test_decide_caps(void)
 {
-	bsc_worker_options o = { .max_jobs = 10, .memory_limit = 1000, .rss_limit = 5000 };
+	bsc_caps o = { .max_jobs = 10, .memory_limit = 1000, .rss_limit = 5000 };
 	bsc_worker_gauges g = { .processed = 9, .now = 5, .deadline = 10, .heap = 999, .rss = 4999 };
 
 	CHECK(bsc_worker_decide(&o, &g) == BSC_STOP_NONE);
@@ -155,7 +155,7 @@ static void test_decide_caps(void)
 	g.rss = 0;
 
 	/* No cap set: nothing stops it but signals and stop(). */
-	bsc_worker_options none = { 0 };
+	bsc_caps none = { 0 };
 	bsc_worker_gauges big = { .processed = UINT64_MAX, .now = 1e9, .heap = SIZE_MAX, .rss = SIZE_MAX };
 	CHECK(bsc_worker_decide(&none, &big) == BSC_STOP_NONE);
 
@@ -279,7 +279,7 @@ static bsc_worker *test_worker(uint64_t max_jobs, uint32_t max_attempts)
 {
 	static const uint32_t backoff[] = { 1, 5, 30 };
 	bsc_worker_options o = {
-		.max_jobs = max_jobs, .max_attempts = max_attempts, .backoff = backoff, .backoff_len = 3,
+		.caps = { .max_jobs = max_jobs }, .retry = { .max_attempts = max_attempts, .backoff = backoff, .backoff_len = 3 },
 		.reserve_timeout = 1, .ttr_margin = 1.0, .reconnect_timeout = 0, .name = "unit",
 	};
 	return bsc_worker_new(&o);
@@ -445,7 +445,7 @@ static void test_loop_signal_while_waiting(void)
 		P_END,
 	};
 	static const uint32_t backoff[] = { 1 };
-	bsc_worker_options o = { .max_attempts = 1, .backoff = backoff, .backoff_len = 1, .reserve_timeout = 1,
+	bsc_worker_options o = { .retry = { .max_attempts = 1, .backoff = backoff, .backoff_len = 1 }, .reserve_timeout = 1,
 		.ttr_margin = 1, .reconnect_timeout = 0, .name = "" };
 	peer p;
 	host_state hs = { .result = BSC_JOB_RETURNED };
@@ -479,7 +479,7 @@ static void test_loop_gives_up_without_server(void)
 	int fd = peer_refusing_port(&port);
 	char address[64];
 	static const uint32_t backoff[] = { 1 };
-	bsc_worker_options o = { .max_attempts = 1, .backoff = backoff, .backoff_len = 1, .reserve_timeout = 1,
+	bsc_worker_options o = { .retry = { .max_attempts = 1, .backoff = backoff, .backoff_len = 1 }, .reserve_timeout = 1,
 		.ttr_margin = 1, .reconnect_timeout = 0.5, .name = "" };
 	host_state hs = { .result = BSC_JOB_RETURNED };
 
