@@ -1,8 +1,10 @@
 # The reply lexer is generated from src/proto.re. A release tarball carries
-# src/proto.c, so building from it does not need re2c.
+# src/proto.c, newer than src/proto.re, so building from it needs no re2c.
+# re2c runs in the source directory so that its #line directives name
+# src/proto.re by the path in the tree.
 $(srcdir)/src/proto.c: $(srcdir)/src/proto.re
 	@if test -n "$(RE2C)"; then \
-		$(RE2C) -W --no-generation-date -o $@ $(srcdir)/src/proto.re; \
+		(cd $(srcdir) && $(RE2C) -W --no-generation-date -o src/proto.c src/proto.re) && chmod a+r $@; \
 	else \
 		echo "re2c not found: using the shipped src/proto.c"; touch $@; \
 	fi

@@ -78,7 +78,7 @@ foreach ($wanted as $name) {
 
 if ($targets) {
     $result['targets'] = $targets;
-    printf("\n== targets of issue 5 (medians of same-round ratios) ==\n");
+    printf("\n== targets (medians of same-round ratios) ==\n");
     $rows = [['section', 'what', 'figure', 'target', '']];
     foreach ($targets as $t) {
         $rows[] = [$t['section'], $t['what'], fmt_num($t['value'], 2), $t['target'], $t['verdict']];

@@ -11,7 +11,7 @@
 #include "stats.h"
 #include "command.h"
 
-#define PHP_BEANSTALK_VERSION "0.1.0"
+#define PHP_BEANSTALK_VERSION "0.2.0"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
 	double connect_timeout;   /* beanstalk.connect_timeout */

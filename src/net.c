@@ -8,6 +8,7 @@
 #endif
 #include "net.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -16,6 +17,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -50,6 +52,16 @@ int bsc_poll_ms(double deadline)
 }
 
 /* {{{ address */
+/* What bsc_endpoint_parse takes, for the messages that refuse the rest. */
+#define ADDRESS_FORMS "host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path"
+#define NOT_AN_ADDRESS "not a server address; accepted: " ADDRESS_FORMS
+#define UNKNOWN_SCHEME "unknown scheme; accepted: " ADDRESS_FORMS
+_Static_assert(sizeof(NOT_AN_ADDRESS) <= BSC_ERRSTR_LEN, "the message fits errbuf");
+
+/* The schemes of a TCP server: "beanstalkd://" is the DSN of Symfony
+ * Messenger and of Laravel's configuration. */
+static const char *const tcp_schemes[] = { "tcp://", "beanstalk://", "beanstalkd://" };
+
 static unsigned long parse_port(const char *port, size_t len)
 {
 	unsigned long p = 0;
@@ -66,6 +78,50 @@ static unsigned long parse_port(const char *port, size_t len)
 	return p;
 }
 
+static bool has_prefix(const char *a, size_t len, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return len >= plen && strncasecmp(a, prefix, plen) == 0;
+}
+
+/* Length of a URL scheme followed by "://" at a, or 0. */
+static size_t scheme_length(const char *a, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (isalnum((unsigned char)a[i]) || a[i] == '+' || a[i] == '-' || a[i] == '.')) {
+		i++;
+	}
+	return i > 0 && isalpha((unsigned char)a[0]) && len - i >= 3 && memcmp(a + i, "://", 3) == 0 ? i + 3 : 0;
+}
+
+/* A host name or IPv4 address; in brackets, an IPv6 address with an
+ * optional zone ("fe80::1%eth0"). */
+static bool host_chars_ok(const char *host, size_t len, bool bracketed)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)host[i];
+		if (!isalnum(c) && c != '.' && c != '-' && c != '_' && !(bracketed && (c == ':' || c == '%'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool parse_unix(bsc_endpoint *ep, const char *path, size_t plen, char errbuf[BSC_ERRSTR_LEN])
+{
+	if (plen == 0 || path[0] != '/' || plen >= sizeof(ep->path)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "unix socket address needs an absolute path shorter than %zu bytes", sizeof(ep->path));
+		return false;
+	}
+	ep->is_unix = true;
+	memcpy(ep->path, path, plen);
+	ep->path[plen] = '\0';
+	snprintf(ep->name, sizeof(ep->name), "unix://%s", ep->path);
+	return true;
+}
+
 bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf[BSC_ERRSTR_LEN])
 {
 	const char *end = a + len;
@@ -75,24 +131,37 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 		snprintf(errbuf, BSC_ERRSTR_LEN, "address contains a NUL byte");
 		return false;
 	}
-	if (len >= 7 && memcmp(a, "unix://", 7) == 0) {
-		size_t plen = len - 7;
-		if (plen == 0 || a[7] != '/' || plen >= sizeof(ep->path)) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "unix socket address needs an absolute path shorter than %zu bytes", sizeof(ep->path));
+	if (has_prefix(a, len, "unix://")) {
+		return parse_unix(ep, a + 7, len - 7, errbuf);
+	}
+	if (len > 0 && a[0] == '/') {
+		return parse_unix(ep, a, len, errbuf);
+	}
+
+	size_t slen = scheme_length(a, len);
+	if (slen > 0) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(tcp_schemes) / sizeof(tcp_schemes[0]); i++) {
+			known = known || (slen == strlen(tcp_schemes[i]) && has_prefix(a, len, tcp_schemes[i]));
+		}
+		if (!known) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, UNKNOWN_SCHEME);
 			return false;
 		}
-		ep->is_unix = true;
-		memcpy(ep->path, a + 7, plen);
-		ep->path[plen] = '\0';
-		snprintf(ep->name, sizeof(ep->name), "unix://%s", ep->path);
-		return true;
+		a += slen;
+		/* A URL may end its authority with the empty path "/". */
+		if (end > a && end[-1] == '/') {
+			end--;
+		}
 	}
-	if (len >= 6 && memcmp(a, "tcp://", 6) == 0) {
-		a += 6;
+	if (memchr(a, '?', (size_t)(end - a))) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "a query string in the address is not read: options go in the second argument");
+		return false;
 	}
 
 	const char *host = a, *host_end, *port = NULL;
-	if (a < end && *a == '[') {
+	bool bracketed = a < end && *a == '[';
+	if (bracketed) {
 		host = a + 1;
 		host_end = memchr(host, ']', (size_t)(end - host));
 		if (!host_end) {
@@ -120,6 +189,10 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
 		return false;
 	}
+	if (!host_chars_ok(host, hlen, bracketed)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, NOT_AN_ADDRESS);
+		return false;
+	}
 	memcpy(ep->host, host, hlen);
 	ep->host[hlen] = '\0';
 
@@ -129,7 +202,7 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 		return false;
 	}
 	snprintf(ep->port, sizeof(ep->port), "%lu", p);
-	if (memchr(ep->host, ':', hlen)) {
+	if (bracketed) {
 		snprintf(ep->name, sizeof(ep->name), "[%s]:%lu", ep->host, p);
 	} else {
 		snprintf(ep->name, sizeof(ep->name), "%s:%lu", ep->host, p);

@@ -25,8 +25,11 @@ typedef struct {
 	char name[280];  /* "host:port", "[v6]:port" or "unix://path", for messages */
 } bsc_endpoint;
 
-/* "host:port", "tcp://host:port", "[::1]:port", "host" (port 11300) or
- * "unix:///path". False with a message in errbuf when it is malformed. */
+/* A TCP server: "host", "host:port", "[v6]" or "[v6]:port" (port 11300 when
+ * none is given), bare or after "tcp://", "beanstalk://" or "beanstalkd://"
+ * (a trailing "/" allowed there); a UNIX socket: "unix:///path" or "/path".
+ * False with a message in errbuf for anything else; the messages that
+ * refuse a form list the accepted ones. */
 bool bsc_endpoint_parse(bsc_endpoint *ep, const char *address, size_t len, char errbuf[BSC_ERRSTR_LEN]);
 
 /* Connects a non-blocking socket (TCP_NODELAY and keepalive on TCP) by the

@@ -1,5 +1,5 @@
 --TEST--
-Queue::__construct() with a "unix:///path" address talks to beanstalkd over a UNIX socket
+Queue::__construct() with a "unix:///path" address, or the bare path, talks to beanstalkd over a UNIX socket
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -32,6 +32,11 @@ try {
     var_dump($job->id === $id, $job->data, bs_stat($address, "stats-job $id", 'state'));
     $job->delete();
     var_dump(bs_call($address, "stats-job $id"));
+
+    // The bare path is the same socket.
+    $q = new Beanstalk\Queue($path, ['tube' => $tube]);
+    $id = $q->put('over the bare path');
+    var_dump(bs_stat($address, "stats-job $id", 'tube') === $tube);
 } finally {
     proc_terminate($proc, 9);
     proc_close($proc);
@@ -49,4 +54,5 @@ string(18) "over a unix socket"
 string(8) "reserved"
 string(11) "NOT_FOUND
 "
+bool(true)
 bool(false)

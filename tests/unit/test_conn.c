@@ -43,6 +43,18 @@ static void test_address_forms(void)
 		{ "[::1]", "[::1]:11300" },
 		{ "tcp://[fe80::1%eth0]:5", "[fe80::1%eth0]:5" },
 		{ "unix:///run/beanstalkd.sock", "unix:///run/beanstalkd.sock" },
+		/* The DSNs of Symfony Messenger and Laravel, and URLs with the empty path. */
+		{ "beanstalkd://127.0.0.1:11300", "127.0.0.1:11300" },
+		{ "beanstalk://127.0.0.1:11301", "127.0.0.1:11301" },
+		{ "beanstalkd://queue.internal", "queue.internal:11300" },
+		{ "BEANSTALKD://q_1.internal:2", "q_1.internal:2" },
+		{ "beanstalkd://127.0.0.1:11300/", "127.0.0.1:11300" },
+		{ "tcp://localhost/", "localhost:11300" },
+		{ "beanstalkd://[::1]:11302", "[::1]:11302" },
+		{ "beanstalk://[::1]/", "[::1]:11300" },
+		/* A bare absolute path is a unix socket, never a host name. */
+		{ "/run/beanstalkd.sock", "unix:///run/beanstalkd.sock" },
+		{ "/tmp/q:1.sock", "unix:///tmp/q:1.sock" },
 	};
 	char errbuf[BSC_ERRSTR_LEN];
 
@@ -134,6 +146,25 @@ static void test_address_errors(void)
 		{ "127.0.0.1\0:11300", 16, "NUL byte" },
 		{ "unix:///tmp/a\0b", 15, "NUL byte" },
 		{ "\0", 1, "NUL byte" },
+		/* Anything else says what is accepted. */
+		{ "http://127.0.0.1:11300", 0, "unknown scheme; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path" },
+		{ "redis://127.0.0.1", 0, "unknown scheme; accepted:" },
+		{ "beanstalkd:/127.0.0.1", 0, "port must be" },
+		{ "beanstalkd://", 0, "missing or too long host name" },
+		{ "beanstalkd:///", 0, "missing or too long host name" },
+		{ "beanstalkd://h:11300//", 0, "port must be" },
+		{ "beanstalkd://h:11300/tube", 0, "port must be" },
+		{ "127.0.0.1:11300/", 0, "port must be" },
+		{ "localhost/", 0, "not a server address; accepted: host[:port]" },
+		{ "tcp://user:secret@h:11300", 0, "in brackets" },
+		{ "tcp://user@h:11300", 0, "not a server address; accepted:" },
+		{ "h#1", 0, "not a server address; accepted:" },
+		{ "h o s t:11300", 0, "not a server address; accepted:" },
+		{ "relative/b.sock", 0, "not a server address; accepted:" },
+		{ "[::1%eth0/x]:1", 0, "not a server address; accepted:" },
+		{ "beanstalkd://h:11300?tube_name=mail", 0, "query string in the address is not read" },
+		{ "h?x", 0, "query string in the address is not read" },
+		{ "beanstalkd://h:11300/?timeout=2", 0, "query string in the address is not read" },
 	};
 	char errbuf[BSC_ERRSTR_LEN];
 
@@ -159,6 +190,13 @@ static void test_address_errors(void)
 	memset(address + 8, 'p', max - 1);
 	CHECK(parse(address, 7 + max, errbuf) == NULL);
 	CHECK_MSG(strstr(errbuf, "shorter than") != NULL, "errbuf \"%s\"", errbuf);
+	/* The same path without "unix://". */
+	CHECK(parse(address + 7, max, errbuf) == NULL);
+	CHECK_MSG(strstr(errbuf, "shorter than") != NULL, "errbuf \"%s\"", errbuf);
+	bsc_conn *c = parse(address + 7, max - 1, errbuf);
+	if (CHECK_MSG(c != NULL, "%zu-byte bare path: %s", max - 1, errbuf)) {
+		bsc_conn_free(c);
+	}
 }
 /* }}} */
 
