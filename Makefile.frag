@@ -6,5 +6,7 @@ $(srcdir)/src/proto.c: $(srcdir)/src/proto.re
 	@if test -n "$(RE2C)"; then \
 		(cd $(srcdir) && $(RE2C) -W --no-generation-date -o src/proto.c src/proto.re) && chmod a+r $@; \
 	else \
-		echo "re2c not found: using the shipped src/proto.c"; touch $@; \
+		echo "src/proto.re is newer than src/proto.c, and configure found no re2c to make it again:" >&2; \
+		echo "install re2c and run configure again (or undo the change to src/proto.re)" >&2; \
+		exit 1; \
 	fi

@@ -12,6 +12,18 @@ PHP_ARG_ENABLE([beanstalk-dev],
   [no])
 
 if test "$PHP_BEANSTALK" != "no"; then
+  dnl The connection and the worker loop are written for Linux: ppoll() with
+  dnl a signal mask, pipe2(), getrandom(), MSG_NOSIGNAL, /proc/self/statm.
+  case $host_os in
+    linux*) ;;
+    *) AC_MSG_ERROR([the beanstalk extension is written for Linux (ppoll, pipe2, getrandom, MSG_NOSIGNAL, /proc); $host_os is not supported]) ;;
+  esac
+  AC_CHECK_FUNCS([ppoll pipe2 getrandom], [], [AC_MSG_ERROR([beanstalk needs $ac_func: Linux with glibc 2.25 or later])])
+  AC_MSG_CHECKING([for MSG_NOSIGNAL])
+  AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <sys/socket.h>]], [[int flags = MSG_NOSIGNAL; (void)flags;]])],
+    [AC_MSG_RESULT([yes])],
+    [AC_MSG_RESULT([no]); AC_MSG_ERROR([beanstalk needs MSG_NOSIGNAL (Linux)])])
+
   dnl src/proto.c is generated from src/proto.re. A release tarball carries
   dnl it, newer than src/proto.re, so its build needs no re2c; PHP_PROG_RE2C
   dnl would stop configure where re2c is missing, so it is only asked when
