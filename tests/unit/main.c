@@ -7,6 +7,7 @@
 #include "unit.h"
 
 extern const unit_suite proto_suite;
+extern const unit_suite tubes_suite;
 extern const unit_suite conn_suite;
 extern const unit_suite failure_suite;
 extern const unit_suite stream_suite;
@@ -22,7 +23,7 @@ extern const unit_suite watchdog_suite;
 int main(int argc, char **argv)
 {
 	static const unit_suite *const suites[] = {
-		&proto_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &command_more_suite,
+		&proto_suite, &tubes_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &command_more_suite,
 		&stats_suite, &batch_suite, &server_suite, &server_more_suite,
 		&worker_suite, &watchdog_suite,
 	};
