@@ -29,7 +29,7 @@ static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size
 
 /* What a reply other than the expected success means. NOT_FOUND is an
  * answer only to the commands that name a job or a tube. */
-static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *verb, bool may_be_missing)
+static bsc_status unexpected_reply(bsc_conn *c, const bsc_reply *reply, const char *verb, bool may_be_missing)
 {
 	if (reply->kind == BSC_REPLY_NOT_FOUND && may_be_missing) {
 		return BSC_NOT_FOUND;
@@ -41,7 +41,7 @@ static bsc_status unexpected(bsc_conn *c, const bsc_reply *reply, const char *ve
 }
 
 /* A command without a body, answered by one success word or NOT_FOUND. */
-static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success)
+static bsc_status simple_command(bsc_conn *c, const bsc_line *line, const char *verb, bsc_reply_kind success)
 {
 	bsc_reply reply;
 	bsc_status st = call(c, line, NULL, 0, false, 0, bsc_conn_timeout(c), &reply);
@@ -51,7 +51,7 @@ static bsc_status simple(bsc_conn *c, const bsc_line *line, const char *verb, bs
 	}
 	/* The word alone: "BURIED <id>" answers a put and "KICKED <n>" a kick,
 	 * so with a number it is a reply out of step with our requests. */
-	return reply.kind == success && !reply.has_num ? BSC_OK : unexpected(c, &reply, verb, true);
+	return reply.kind == success && !reply.has_num ? BSC_OK : unexpected_reply(c, &reply, verb, true);
 }
 
 void bsc_job_from_reply(bsc_conn *c, const bsc_reply *reply, bsc_job *job)
@@ -74,7 +74,7 @@ static bsc_status job_command(bsc_conn *c, const bsc_line *line, const char *ver
 		return st;
 	}
 	if (reply.kind != success) {
-		return unexpected(c, &reply, verb, true);
+		return unexpected_reply(c, &reply, verb, true);
 	}
 	bsc_job_from_reply(c, &reply, job);
 	return BSC_OK;
@@ -91,7 +91,7 @@ static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *ve
 		return st;
 	}
 	if (reply.kind != BSC_REPLY_OK) {
-		return unexpected(c, &reply, verb, may_be_missing);
+		return unexpected_reply(c, &reply, verb, may_be_missing);
 	}
 	out->body = reply.body;
 	out->len = reply.body_len;
@@ -100,7 +100,7 @@ static bsc_status yaml_command(bsc_conn *c, const bsc_line *line, const char *ve
 
 /* After delete/release/bury: the job is no longer ours once the server
  * says done, or NOT_FOUND (it was not ours any more anyway). */
-static bsc_status let_go_on(bsc_conn *c, uint64_t id, bsc_status st)
+static bsc_status let_go_after(bsc_conn *c, uint64_t id, bsc_status st)
 {
 	if (st == BSC_OK || st == BSC_BURIED || st == BSC_NOT_FOUND) {
 		bsc_conn_let_go(c, id);
@@ -132,7 +132,7 @@ static bsc_status put_outcome(bsc_conn *c, const bsc_reply *reply, uint64_t *id)
 		*id = reply->num;
 		return reply->kind == BSC_REPLY_INSERTED ? BSC_OK : BSC_BURIED;
 	}
-	return unexpected(c, reply, "put", false);
+	return unexpected_reply(c, reply, "put", false);
 }
 
 bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len, uint64_t *id)
@@ -270,7 +270,7 @@ bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job)
 	case BSC_REPLY_DEADLINE_SOON:
 		return BSC_DEADLINE_SOON;
 	default:
-		return unexpected(c, &reply, "reserve", false);
+		return unexpected_reply(c, &reply, "reserve", false);
 	}
 }
 
@@ -291,7 +291,7 @@ bsc_status bsc_delete(bsc_conn *c, uint64_t id)
 	bsc_line_start(&line, "delete");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	return let_go_on(c, id, simple(c, &line, "delete", BSC_REPLY_DELETED));
+	return let_go_after(c, id, simple_command(c, &line, "delete", BSC_REPLY_DELETED));
 }
 
 bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
@@ -309,12 +309,12 @@ bsc_status bsc_release(bsc_conn *c, uint64_t id, uint32_t pri, uint32_t delay)
 		return st;
 	}
 	if (reply.kind == BSC_REPLY_RELEASED) {
-		return let_go_on(c, id, BSC_OK);
+		return let_go_after(c, id, BSC_OK);
 	}
 	if (reply.kind == BSC_REPLY_BURIED && !reply.has_num) {
-		return let_go_on(c, id, BSC_BURIED);
+		return let_go_after(c, id, BSC_BURIED);
 	}
-	return let_go_on(c, id, unexpected(c, &reply, "release", true));
+	return let_go_after(c, id, unexpected_reply(c, &reply, "release", true));
 }
 
 bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri)
@@ -325,7 +325,7 @@ bsc_status bsc_bury(bsc_conn *c, uint64_t id, uint32_t pri)
 	bsc_line_u64(&line, id);
 	bsc_line_u64(&line, pri);
 	bsc_line_end(&line);
-	return let_go_on(c, id, simple(c, &line, "bury", BSC_REPLY_BURIED));
+	return let_go_after(c, id, simple_command(c, &line, "bury", BSC_REPLY_BURIED));
 }
 
 bsc_status bsc_touch(bsc_conn *c, uint64_t id)
@@ -335,7 +335,7 @@ bsc_status bsc_touch(bsc_conn *c, uint64_t id)
 	bsc_line_start(&line, "touch");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	bsc_status st = simple(c, &line, "touch", BSC_REPLY_TOUCHED);
+	bsc_status st = simple_command(c, &line, "touch", BSC_REPLY_TOUCHED);
 	if (st == BSC_OK) {
 		bsc_conn_touched(c, id);
 	}
@@ -355,7 +355,7 @@ bsc_status bsc_kick(bsc_conn *c, uint32_t bound, uint64_t *kicked)
 		return st;
 	}
 	if (reply.kind != BSC_REPLY_KICKED || !reply.has_num) {
-		return unexpected(c, &reply, "kick", false);
+		return unexpected_reply(c, &reply, "kick", false);
 	}
 	*kicked = reply.num;
 	return BSC_OK;
@@ -368,7 +368,7 @@ bsc_status bsc_kick_job(bsc_conn *c, uint64_t id)
 	bsc_line_start(&line, "kick-job");
 	bsc_line_u64(&line, id);
 	bsc_line_end(&line);
-	return simple(c, &line, "kick-job", BSC_REPLY_KICKED);
+	return simple_command(c, &line, "kick-job", BSC_REPLY_KICKED);
 }
 
 bsc_status bsc_peek(bsc_conn *c, uint64_t id, bsc_job *job)
@@ -465,5 +465,5 @@ bsc_status bsc_pause_tube(bsc_conn *c, const char *tube, size_t len, uint32_t se
 	bsc_line_word(&line, tube, len);
 	bsc_line_u64(&line, seconds);
 	bsc_line_end(&line);
-	return simple(c, &line, "pause-tube", BSC_REPLY_PAUSED);
+	return simple_command(c, &line, "pause-tube", BSC_REPLY_PAUSED);
 }

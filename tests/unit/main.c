@@ -12,19 +12,19 @@ extern const unit_suite conn_suite;
 extern const unit_suite failure_suite;
 extern const unit_suite stream_suite;
 extern const unit_suite command_suite;
-extern const unit_suite command_more_suite;
+extern const unit_suite inspect_suite;
 extern const unit_suite stats_suite;
 extern const unit_suite batch_suite;
 extern const unit_suite server_suite;
-extern const unit_suite server_more_suite;
+extern const unit_suite server_inspect_suite;
 extern const unit_suite worker_suite;
 extern const unit_suite watchdog_suite;
 
 int main(int argc, char **argv)
 {
 	static const unit_suite *const suites[] = {
-		&proto_suite, &tubes_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &command_more_suite,
-		&stats_suite, &batch_suite, &server_suite, &server_more_suite,
+		&proto_suite, &tubes_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &inspect_suite,
+		&stats_suite, &batch_suite, &server_suite, &server_inspect_suite,
 		&worker_suite, &watchdog_suite,
 	};
 

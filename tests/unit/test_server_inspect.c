@@ -1,5 +1,5 @@
 /*
- * The rest of the commands against the real beanstalkd (server.h, started
+ * The managing and inspecting commands against the real beanstalkd (server.h, started
  * with -z 1000): the stats bodies it really sends through the stats parser,
  * peek, kick, kick-job, reserve-job, pause-tube, and a put batch of 2001
  * jobs. Skipped when the binary is missing.
@@ -489,4 +489,4 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_real_put_many),
 };
 
-const unit_suite server_more_suite = UNIT_SUITE("server_more", tests);
+const unit_suite server_inspect_suite = UNIT_SUITE("server_inspect", tests);

@@ -1,5 +1,6 @@
 /*
- * Tests of the rest of src/command against the scripted fake peer:
+ * Tests of the managing and inspecting commands of src/command against the
+ * scripted fake peer:
  * reserve-job, kick, kick-job, peek, stats, stats-job, stats-tube,
  * list-tubes, pause-tube, and the max-job-size that stats teaches put.
  * Each command's request line, its success reply, NOT_FOUND, an error word
@@ -649,4 +650,4 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_max_job_size_is_forgotten_on_close),
 };
 
-const unit_suite command_more_suite = UNIT_SUITE("command_more", tests);
+const unit_suite inspect_suite = UNIT_SUITE("inspect", tests);
