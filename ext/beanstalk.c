@@ -10,8 +10,8 @@
 #include "php.h"
 #include "ext/standard/info.h"
 #include "ext/spl/spl_exceptions.h"
-#include "php_beanstalk.h"
-#include "proto.h"
+#include "beanstalk_private.h"
+#include "src/proto.h"
 #include "beanstalk_arginfo.h"
 
 /* The re2c that generated src/proto.c (configure says; a tarball build
@@ -61,7 +61,33 @@ bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const c
 	return false;
 }
 
-/* A number of seconds: a non-negative int or float, at most a year. */
+bool php_beanstalk_seconds_valid(double seconds, bool positive)
+{
+	return seconds >= 0 && seconds <= PHP_BEANSTALK_SECONDS_MAX && !(positive && seconds == 0);
+}
+
+bool php_beanstalk_option_seconds(zval *value, uint32_t arg_num, const char *name, bool positive, double *out)
+{
+	double d;
+
+	if (Z_TYPE_P(value) == IS_LONG) {
+		d = (double)Z_LVAL_P(value);
+	} else if (Z_TYPE_P(value) == IS_DOUBLE) {
+		d = Z_DVAL_P(value);
+	} else {
+		zend_argument_type_error(arg_num, "option \"%s\" must be of type int|float, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	if (!php_beanstalk_seconds_valid(d, positive)) {
+		zend_argument_value_error(arg_num, "option \"%s\" must be a number of seconds %s %d", name,
+			positive ? "above 0, at most" : "from 0 to", PHP_BEANSTALK_SECONDS_MAX);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+/* The INI settings in seconds: an int or a float, as the options. */
 static ZEND_INI_MH(OnUpdateSeconds)
 {
 	double d;
@@ -72,7 +98,7 @@ static ZEND_INI_MH(OnUpdateSeconds)
 	} else if (type != IS_DOUBLE) {
 		return FAILURE;
 	}
-	if (!(d >= 0 && d <= 31536000)) {
+	if (!php_beanstalk_seconds_valid(d, false)) {
 		return FAILURE;
 	}
 	*(double *)ZEND_INI_GET_ADDR() = d;

@@ -9,7 +9,7 @@
 
 #include "php.h"
 #include "zend_exceptions.h"
-#include "php_beanstalk.h"
+#include "beanstalk_private.h"
 
 static zend_class_entry *transport_exception(bsc_status status)
 {
@@ -57,12 +57,23 @@ void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *whic
 	}
 }
 
+void php_beanstalk_throw_not_found(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+	char *what;
+
+	va_start(ap, fmt);
+	zend_vspprintf(&what, 0, fmt, ap);
+	va_end(ap);
+	zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0, "%s: %s", verb, what);
+	efree(what);
+}
+
 void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id)
 {
 	switch (status) {
 	case BSC_NOT_FOUND:
-		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0,
-			"%s: job %" PRIu64 " not found on %s (or not reserved by this connection)", verb, id, bsc_conn_name(c));
+		php_beanstalk_throw_not_found(verb, "job %" PRIu64 " not found on %s (or not reserved by this connection)", id, bsc_conn_name(c));
 		return;
 	case BSC_DEADLINE_SOON:
 		zend_throw_exception_ex(php_beanstalk_deadline_soon_exception_ce, 0,

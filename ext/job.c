@@ -9,8 +9,7 @@
 
 #include "php.h"
 #include "zend_exceptions.h"
-#include "php_beanstalk.h"
-#include "command.h"
+#include "beanstalk_private.h"
 
 /* Slots of the declared properties, in stub order. */
 #define JOB_PROP_ID 0
@@ -19,7 +18,6 @@
 typedef struct {
 	zval queue;            /* the Queue object, or UNDEF */
 	uint64_t generation;   /* of the queue's connection when the job came */
-	bool settled;          /* deleted, released or buried through this object */
 	zend_object std;
 } php_beanstalk_job;
 
@@ -80,11 +78,6 @@ void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uin
 	job->generation = bsc_conn_generation(conn);
 }
 
-bool php_beanstalk_job_settled(zend_object *obj)
-{
-	return job_from_obj(obj)->settled;
-}
-
 /* The Job from a RESERVED or FOUND answer; null for NOT_FOUND. */
 void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id)
 {
@@ -121,17 +114,42 @@ uint64_t php_beanstalk_job_target(zend_object *obj, zend_long id, uint32_t arg_n
 	return (uint64_t)id;
 }
 
-void php_beanstalk_job_settle(zend_object *obj)
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay)
 {
-	if (obj) {
-		job_from_obj(obj)->settled = true;
+	static const char *const verbs[] = { "delete", "release", "bury", "touch" };
+	bsc_status st;
+
+	bsc_conn_pin(conn, generation);
+	switch (op) {
+	case PHP_BEANSTALK_DELETE:
+		st = bsc_delete(conn, id);
+		break;
+	case PHP_BEANSTALK_RELEASE:
+		st = bsc_release(conn, id, (uint32_t)priority, (uint32_t)delay);
+		break;
+	case PHP_BEANSTALK_BURY:
+		st = bsc_bury(conn, id, (uint32_t)priority);
+		break;
+	default:
+		st = bsc_touch(conn, id);
+		break;
 	}
+	if (UNEXPECTED(st == BSC_NOT_FOUND && generation != 0 && bsc_conn_generation(conn) != generation)) {
+		php_beanstalk_throw_not_found(verbs[op], "job %" PRIu64 " was reserved on a connection to %s that is gone; the server has put it back",
+			id, bsc_conn_name(conn));
+		return false;
+	}
+	if (UNEXPECTED(st != BSC_OK)) {
+		php_beanstalk_throw(conn, st, verbs[op], id);
+		return false;
+	}
+	return true;
 }
 
 /* Runs op for this job on the connection it came from. */
 static void job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, uint32_t max_args)
 {
-	zend_long priority = 1024, delay = 0;
+	zend_long priority = BSC_DEFAULT_PRIORITY, delay = 0;
 
 	ZEND_PARSE_PARAMETERS_START(0, max_args)
 		Z_PARAM_OPTIONAL
@@ -150,9 +168,6 @@ static void job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, u
 	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
 	if (!conn || !php_beanstalk_job_command(conn, op, job_id(&job->std), job->generation, priority, delay)) {
 		RETURN_THROWS();
-	}
-	if (op != PHP_BEANSTALK_TOUCH) {
-		job->settled = true;
 	}
 }
 
@@ -203,7 +218,7 @@ PHP_METHOD(Beanstalk_Job, stats)
 	bsc_status st = bsc_stats_job(conn, id, &yaml);
 	if (st == BSC_NOT_FOUND) {
 		/* Not "or not reserved by this connection": any connection may ask. */
-		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0, "stats: job %" PRIu64 " not found on %s", id, bsc_conn_name(conn));
+		php_beanstalk_throw_not_found("stats", "job %" PRIu64 " not found on %s", id, bsc_conn_name(conn));
 		RETURN_THROWS();
 	}
 	if (st != BSC_OK) {

@@ -18,7 +18,7 @@
 #endif
 
 #include "php.h"
-#include "php_beanstalk.h"
+#include "beanstalk_private.h"
 
 struct php_beanstalk_pconn {
 	bsc_conn *conn;

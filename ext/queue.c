@@ -10,12 +10,11 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
-#include "php_beanstalk.h"
-#include "command.h"
+#include "beanstalk_private.h"
 
 #define DEFAULT_SERVER "127.0.0.1:11300"
 /* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */
-#define RESERVE_TIMEOUT_MAX 2147483647
+#define SERVER_RESERVE_TIMEOUT_MAX 2147483647
 
 typedef struct {
 	bsc_conn *conn;
@@ -89,29 +88,6 @@ typedef struct {
 	zend_string *pool_id;         /* persistent => "id": a separate slot */
 } queue_options;
 
-static bool option_seconds(zval *value, const char *name, double *out)
-{
-	double d;
-
-	switch (Z_TYPE_P(value)) {
-	case IS_LONG:
-		d = (double)Z_LVAL_P(value);
-		break;
-	case IS_DOUBLE:
-		d = Z_DVAL_P(value);
-		break;
-	default:
-		zend_argument_type_error(2, "option \"%s\" must be of type int|float, %s given", name, zend_zval_type_name(value));
-		return false;
-	}
-	if (!(d >= 0 && d <= 31536000)) {
-		zend_argument_value_error(2, "option \"%s\" must be a number of seconds from 0 to 31536000", name);
-		return false;
-	}
-	*out = d;
-	return true;
-}
-
 static bool parse_options(HashTable *options, queue_options *out)
 {
 	zend_string *key;
@@ -131,11 +107,11 @@ static bool parse_options(HashTable *options, queue_options *out)
 		}
 		ZVAL_DEREF(value);
 		if (zend_string_equals_literal(key, "connect_timeout")) {
-			if (!option_seconds(value, "connect_timeout", &out->conn.connect_timeout)) {
+			if (!php_beanstalk_option_seconds(value, 2, "connect_timeout", false, &out->conn.connect_timeout)) {
 				return false;
 			}
 		} else if (zend_string_equals_literal(key, "timeout")) {
-			if (!option_seconds(value, "timeout", &out->conn.timeout)) {
+			if (!php_beanstalk_option_seconds(value, 2, "timeout", false, &out->conn.timeout)) {
 				return false;
 			}
 		} else if (zend_string_equals_literal(key, "max_job_size")) {
@@ -302,7 +278,7 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 PHP_METHOD(Beanstalk_Queue, put)
 {
 	zend_string *data;
-	zend_long priority = 1024, delay = 0, ttr = 60;
+	zend_long priority = BSC_DEFAULT_PRIORITY, delay = 0, ttr = BSC_DEFAULT_TTR;
 	uint64_t id = 0;
 
 	ZEND_PARSE_PARAMETERS_START(1, 4)
@@ -316,10 +292,7 @@ PHP_METHOD(Beanstalk_Queue, put)
 	if (!php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3) || !php_beanstalk_check_u32(ttr, 4)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
 	if (UNEXPECTED(st != BSC_OK)) {
 		if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
@@ -345,10 +318,7 @@ PHP_METHOD(Beanstalk_Queue, useTube)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube));
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -360,10 +330,7 @@ PHP_METHOD(Beanstalk_Queue, usedTube)
 	size_t len;
 
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	const char *name = bsc_tubes_used(bsc_conn_tubes(conn), &len);
 	RETURN_STRINGL(name, len);
 }
@@ -381,10 +348,7 @@ PHP_METHOD(Beanstalk_Queue, watch)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	if (!bsc_tubes_watch(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
 		zend_throw_error(NULL, "Out of memory");
 		RETURN_THROWS();
@@ -405,10 +369,7 @@ PHP_METHOD(Beanstalk_Queue, ignore)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	if (!bsc_tubes_ignore(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
 		zend_argument_value_error(1, "cannot ignore \"%s\": it is the only watched tube (watch another one first)", ZSTR_VAL(tube));
 		RETURN_THROWS();
@@ -421,10 +382,7 @@ PHP_METHOD(Beanstalk_Queue, ignore)
 PHP_METHOD(Beanstalk_Queue, watchedTubes)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	size_t n = bsc_tubes_watch_count(bsc_conn_tubes(conn));
 	array_init_size(return_value, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
@@ -454,14 +412,11 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 		Z_PARAM_LONG_OR_NULL(timeout, timeout_is_null)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (!timeout_is_null && (timeout < 0 || timeout > RESERVE_TIMEOUT_MAX)) {
-		zend_argument_value_error(1, "must be null or between 0 and %d", RESERVE_TIMEOUT_MAX);
+	if (!timeout_is_null && (timeout < 0 || timeout > SERVER_RESERVE_TIMEOUT_MAX)) {
+		zend_argument_value_error(1, "must be null or between 0 and %d", SERVER_RESERVE_TIMEOUT_MAX);
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
 	bsc_status st = bsc_reserve(conn, timeout_is_null ? -1 : (int64_t)timeout, &job);
 	bsc_conn_set_interrupt(conn, NULL, NULL);
@@ -481,44 +436,11 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 }
 /* }}} */
 
-bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay)
-{
-	static const char *const verbs[] = { "delete", "release", "bury", "touch" };
-	bsc_status st;
-
-	bsc_conn_pin(conn, generation);
-	switch (op) {
-	case PHP_BEANSTALK_DELETE:
-		st = bsc_delete(conn, id);
-		break;
-	case PHP_BEANSTALK_RELEASE:
-		st = bsc_release(conn, id, (uint32_t)priority, (uint32_t)delay);
-		break;
-	case PHP_BEANSTALK_BURY:
-		st = bsc_bury(conn, id, (uint32_t)priority);
-		break;
-	default:
-		st = bsc_touch(conn, id);
-		break;
-	}
-	if (UNEXPECTED(st == BSC_NOT_FOUND && generation != 0 && bsc_conn_generation(conn) != generation)) {
-		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0,
-			"%s: job %" PRIu64 " was reserved on a connection to %s that is gone; the server has put it back",
-			verbs[op], id, bsc_conn_name(conn));
-		return false;
-	}
-	if (UNEXPECTED(st != BSC_OK)) {
-		php_beanstalk_throw(conn, st, verbs[op], id);
-		return false;
-	}
-	return true;
-}
-
 /* Parses (Job|int $job [, int $priority [, int $delay]]) and runs op. */
 static void queue_job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, uint32_t max_args)
 {
 	zend_object *job_obj = NULL;
-	zend_long job_id = 0, priority = 1024, delay = 0;
+	zend_long job_id = 0, priority = BSC_DEFAULT_PRIORITY, delay = 0;
 
 	ZEND_PARSE_PARAMETERS_START(1, max_args)
 		Z_PARAM_OBJ_OF_CLASS_OR_LONG(job_obj, php_beanstalk_job_ce, job_id)
@@ -532,12 +454,9 @@ static void queue_job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op
 	if (!id || !php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn || !php_beanstalk_job_command(conn, op, id, generation, priority, delay)) {
+	PHP_BEANSTALK_QUEUE_CONN(conn);
+	if (!php_beanstalk_job_command(conn, op, id, generation, priority, delay)) {
 		RETURN_THROWS();
-	}
-	if (op != PHP_BEANSTALK_TOUCH) {
-		php_beanstalk_job_settle(job_obj);
 	}
 }
 
@@ -573,144 +492,8 @@ PHP_METHOD(Beanstalk_Queue, touch)
 PHP_METHOD(Beanstalk_Queue, close)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_conn_close(conn);
-}
-/* }}} */
-
-/* {{{ Queue::putMany(array $data, int $priority = 1024, int $delay = 0, int $ttr = 60): array */
-/* What became of a job that the server did not simply take. */
-static const char *batch_failure(const bsc_put_result *r)
-{
-	if (r->status == BSC_BURIED) {
-		return "BURIED";
-	}
-	if (r->status == BSC_SERVER_ERROR) {
-		return bsc_reply_name(r->refused);
-	}
-	return r->sent ? "NOT_CONFIRMED" : "NOT_SENT";
-}
-
-/* The exception of the first failed job, which the BatchException takes
- * as its previous one. */
-static void throw_batch_cause(bsc_conn *conn, const bsc_put_result *r, zend_long index, const bsc_body *body, bsc_status st)
-{
-	if (r->status == BSC_SERVER_ERROR && r->refused == BSC_REPLY_JOB_TOO_BIG) {
-		char which[64];
-		snprintf(which, sizeof(which), "the job at index " ZEND_LONG_FMT, index);
-		php_beanstalk_throw_too_big(conn, "putMany", which, body->len);
-	} else if (r->status == BSC_SERVER_ERROR) {
-		zend_throw_exception_ex(r->refused == BSC_REPLY_DRAINING ? php_beanstalk_draining_exception_ce
-			: php_beanstalk_server_exception_ce, 0, "putMany: %s answered %s to the job at index " ZEND_LONG_FMT,
-			bsc_conn_name(conn), bsc_reply_name(r->refused), index);
-	} else if (r->status == BSC_BURIED) {
-		zend_throw_exception_ex(php_beanstalk_server_exception_ce, 0, "putMany: %s was out of memory and buried job %" PRIu64,
-			bsc_conn_name(conn), r->id);
-	} else {
-		php_beanstalk_throw(conn, bsc_status_is_failure(r->status) ? r->status : st, "putMany", 0);
-	}
-}
-
-static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *results, const bsc_body *bodies, bsc_status st)
-{
-	zval inserted, failed;
-	zend_long first = -1;
-
-	array_init(&inserted);
-	array_init(&failed);
-	for (zend_long i = 0; i < n; i++) {
-		const bsc_put_result *r = &results[i];
-		if (r->status == BSC_OK || r->status == BSC_BURIED) {
-			add_index_long(&inserted, i, (zend_long)r->id);
-		}
-		if (r->status == BSC_OK) {
-			continue;
-		}
-		if (first < 0) {
-			first = i;
-		}
-		add_index_string(&failed, i, batch_failure(r));
-	}
-	if (first < 0) {
-		/* Every job in, yet the call failed: say so plainly. */
-		php_beanstalk_throw(conn, st, "putMany", 0);
-	} else {
-		throw_batch_cause(conn, &results[first], first, &bodies[first], st);
-		zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
-			"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
-			(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, batch_failure(&results[first]));
-		php_beanstalk_batch_exception_fill(batch, &inserted, &failed);
-	}
-	zval_ptr_dtor(&inserted);
-	zval_ptr_dtor(&failed);
-}
-
-PHP_METHOD(Beanstalk_Queue, putMany)
-{
-	HashTable *data;
-	zend_long priority = 1024, delay = 0, ttr = 60;
-	zval *item;
-	zend_ulong index;
-	zend_string *key;
-
-	ZEND_PARSE_PARAMETERS_START(1, 4)
-		Z_PARAM_ARRAY_HT(data)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_LONG(priority)
-		Z_PARAM_LONG(delay)
-		Z_PARAM_LONG(ttr)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (!php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3) || !php_beanstalk_check_u32(ttr, 4)) {
-		RETURN_THROWS();
-	}
-	uint32_t n = zend_hash_num_elements(data);
-	ZEND_HASH_FOREACH_KEY_VAL(data, index, key, item) {
-		ZVAL_DEREF(item);
-		if (Z_TYPE_P(item) != IS_STRING) {
-			if (key) {
-				zend_argument_type_error(1, "must be an array of strings, %s given at key \"%s\"", zend_zval_type_name(item), ZSTR_VAL(key));
-			} else {
-				zend_argument_type_error(1, "must be an array of strings, %s given at key " ZEND_ULONG_FMT, zend_zval_type_name(item), index);
-			}
-			RETURN_THROWS();
-		}
-	} ZEND_HASH_FOREACH_END();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
-	if (n == 0) {
-		RETURN_EMPTY_ARRAY();
-	}
-	bsc_body *bodies = safe_emalloc(n, sizeof(*bodies), 0);
-	bsc_put_result *results = safe_emalloc(n, sizeof(*results), 0);
-	uint32_t i = 0;
-	ZEND_HASH_FOREACH_VAL(data, item) {
-		ZVAL_DEREF(item);
-		bodies[i].data = Z_STRVAL_P(item);
-		bodies[i].len = Z_STRLEN_P(item);
-		i++;
-	} ZEND_HASH_FOREACH_END();
-
-	bsc_status st = bsc_put_many(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, bodies, n, results);
-	bool all_in = st == BSC_OK;
-	for (i = 0; i < n && all_in; i++) {
-		all_in = results[i].status == BSC_OK;
-	}
-	if (all_in) {
-		array_init_size(return_value, n);
-		for (i = 0; i < n; i++) {
-			add_next_index_long(return_value, (zend_long)results[i].id);
-		}
-	} else {
-		throw_batch(conn, n, results, bodies, st);
-	}
-	efree(bodies);
-	efree(results);
 }
 /* }}} */
 
@@ -727,10 +510,7 @@ void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_i
 		zend_argument_value_error(1, "must be greater than 0");
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = command(conn, (uint64_t)id, &job);
 	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, verb, (uint64_t)id);
 }

@@ -10,8 +10,7 @@
 
 #include "php.h"
 #include "zend_exceptions.h"
-#include "php_beanstalk.h"
-#include "command.h"
+#include "beanstalk_private.h"
 
 /* {{{ Queue::kick(int $bound): int */
 PHP_METHOD(Beanstalk_Queue, kick)
@@ -26,10 +25,7 @@ PHP_METHOD(Beanstalk_Queue, kick)
 	if (!php_beanstalk_check_u32(bound, 1)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_kick(conn, (uint32_t)bound, &kicked);
 	if (st != BSC_OK) {
 		php_beanstalk_throw(conn, st, "kick", 0);
@@ -51,10 +47,10 @@ PHP_METHOD(Beanstalk_Queue, kickJob)
 	ZEND_PARSE_PARAMETERS_END();
 
 	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
-	bsc_conn *conn = id ? php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)) : NULL;
-	if (!conn) {
+	if (!id) {
 		RETURN_THROWS();
 	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	/* kick-job works from any connection: no generation to keep to. */
 	bsc_status st = bsc_kick_job(conn, id);
 	if (st == BSC_OK || st == BSC_NOT_FOUND) {
@@ -77,10 +73,7 @@ static void queue_peek_next(INTERNAL_FUNCTION_PARAMETERS, bsc_peek_which which, 
 	bsc_job job;
 
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_peek_next(conn, which, &job);
 	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, verb, 0);
 }
@@ -134,10 +127,10 @@ PHP_METHOD(Beanstalk_Queue, statsJob)
 	ZEND_PARSE_PARAMETERS_END();
 
 	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
-	bsc_conn *conn = id ? php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)) : NULL;
-	if (!conn) {
+	if (!id) {
 		RETURN_THROWS();
 	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_stats_job(conn, id, &yaml);
 	return_stats(return_value, conn, st, &yaml, BSC_STATS_JOB, "statsJob", id);
 }
@@ -156,10 +149,7 @@ PHP_METHOD(Beanstalk_Queue, statsTube)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_stats_tube(conn, ZSTR_VAL(tube), ZSTR_LEN(tube), &yaml);
 	return_stats(return_value, conn, st, &yaml, BSC_STATS_TUBE, "statsTube", 0);
 }
@@ -171,10 +161,7 @@ PHP_METHOD(Beanstalk_Queue, stats)
 	bsc_yaml yaml;
 
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_stats(conn, &yaml);
 	return_stats(return_value, conn, st, &yaml, BSC_STATS_SERVER, "stats", 0);
 }
@@ -186,10 +173,7 @@ PHP_METHOD(Beanstalk_Queue, listTubes)
 	bsc_yaml yaml;
 
 	ZEND_PARSE_PARAMETERS_NONE();
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_list_tubes(conn, &yaml);
 	if (st != BSC_OK) {
 		php_beanstalk_throw(conn, st, "listTubes", 0);
@@ -216,13 +200,10 @@ PHP_METHOD(Beanstalk_Queue, pauseTube)
 	if (!php_beanstalk_check_tube(tube, 1, NULL) || !php_beanstalk_check_u32(seconds, 2)) {
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS));
-	if (!conn) {
-		RETURN_THROWS();
-	}
+	PHP_BEANSTALK_QUEUE_CONN(conn);
 	bsc_status st = bsc_pause_tube(conn, ZSTR_VAL(tube), ZSTR_LEN(tube), (uint32_t)seconds);
 	if (st == BSC_NOT_FOUND) {
-		zend_throw_exception_ex(php_beanstalk_not_found_exception_ce, 0, "pauseTube: %s has no tube \"%s\"", bsc_conn_name(conn), ZSTR_VAL(tube));
+		php_beanstalk_throw_not_found("pauseTube", "%s has no tube \"%s\"", bsc_conn_name(conn), ZSTR_VAL(tube));
 		RETURN_THROWS();
 	}
 	if (st != BSC_OK) {

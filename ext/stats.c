@@ -8,8 +8,7 @@
 #endif
 
 #include "php.h"
-#include "php_beanstalk.h"
-#include "stats.h"
+#include "beanstalk_private.h"
 
 static bool add_stat(const bsc_stat *st, void *ctx)
 {

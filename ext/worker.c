@@ -15,8 +15,8 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
-#include "php_beanstalk.h"
-#include "worker.h"
+#include "beanstalk_private.h"
+#include "src/worker.h"
 
 zend_class_entry *php_beanstalk_worker_ce;
 zend_class_entry *php_beanstalk_ttr_exceeded_exception_ce;
@@ -33,8 +33,9 @@ _Static_assert(BSC_STOP_SIGNAL == 0 && BSC_STOP_RESTART == 10 && BSC_STOP_MAX_JO
 #define DEFAULT_RESERVE_TIMEOUT 5
 #define DEFAULT_TTR_MARGIN 1.0
 #define DEFAULT_RECONNECT_TIMEOUT 60.0
-#define RESERVE_TIMEOUT_MAX 3600
-#define SECONDS_MAX 31536000.0
+/* The longest server-side wait slice: a worker that never hears from the
+ * server for an hour is as good as gone. */
+#define RESERVE_SLICE_MAX 3600
 
 typedef struct {
 	bsc_worker *core;
@@ -110,27 +111,6 @@ static bool option_int(zval *value, const char *name, zend_long min, zend_long m
 		return false;
 	}
 	*out = Z_LVAL_P(value);
-	return true;
-}
-
-/* Seconds as int or float, in [0, a year]; above 0 when positive is set. */
-static bool option_seconds(zval *value, const char *name, bool positive, double *out)
-{
-	double d;
-
-	if (Z_TYPE_P(value) == IS_LONG) {
-		d = (double)Z_LVAL_P(value);
-	} else if (Z_TYPE_P(value) == IS_DOUBLE) {
-		d = Z_DVAL_P(value);
-	} else {
-		zend_argument_type_error(2, "option \"%s\" must be of type int|float, %s given", name, zend_zval_type_name(value));
-		return false;
-	}
-	if (!(d >= 0 && d <= SECONDS_MAX) || (positive && d == 0)) {
-		zend_argument_value_error(2, "option \"%s\" must be a number of seconds %s 0 and at most 31536000", name, positive ? "above" : "from");
-		return false;
-	}
-	*out = d;
 	return true;
 }
 
@@ -229,9 +209,9 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 			ok = option_int(value, "max_jobs", 0, ZEND_LONG_MAX, &n);
 			opt->caps.max_jobs = (uint64_t)n;
 		} else if (zend_string_equals_literal(key, "max_runtime")) {
-			ok = option_seconds(value, "max_runtime", false, &opt->caps.max_runtime);
+			ok = php_beanstalk_option_seconds(value, 2, "max_runtime", false, &opt->caps.max_runtime);
 		} else if (zend_string_equals_literal(key, "runtime_jitter")) {
-			ok = option_seconds(value, "runtime_jitter", false, &opt->caps.runtime_jitter);
+			ok = php_beanstalk_option_seconds(value, 2, "runtime_jitter", false, &opt->caps.runtime_jitter);
 		} else if (zend_string_equals_literal(key, "memory_limit")) {
 			ok = option_int(value, "memory_limit", 0, ZEND_LONG_MAX, &n);
 			opt->caps.memory_limit = (uint64_t)n;
@@ -248,12 +228,12 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 			}
 			ok = option_backoff(value, backoff, &opt->retry.backoff_len);
 		} else if (zend_string_equals_literal(key, "reserve_timeout")) {
-			ok = option_int(value, "reserve_timeout", 1, RESERVE_TIMEOUT_MAX, &n);
+			ok = option_int(value, "reserve_timeout", 1, RESERVE_SLICE_MAX, &n);
 			opt->reserve_timeout = (uint32_t)n;
 		} else if (zend_string_equals_literal(key, "ttr_margin")) {
-			ok = option_seconds(value, "ttr_margin", true, &opt->ttr_margin);
+			ok = php_beanstalk_option_seconds(value, 2, "ttr_margin", true, &opt->ttr_margin);
 		} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
-			ok = option_seconds(value, "reconnect_timeout", false, &opt->reconnect_timeout);
+			ok = php_beanstalk_option_seconds(value, 2, "reconnect_timeout", false, &opt->reconnect_timeout);
 		} else if (zend_string_equals_literal(key, "name")) {
 			ok = option_name(value, &opt->name);
 		} else {

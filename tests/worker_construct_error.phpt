@@ -68,9 +68,9 @@ TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_j
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_jobs" must be between 0 and 9223372036854775807
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_jobs" must be of type int, float given
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_runtime" must be of type int|float, string given
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_runtime" must be a number of seconds from 0 and at most 31536000
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_runtime" must be a number of seconds from 0 and at most 31536000
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "runtime_jitter" must be a number of seconds from 0 and at most 31536000
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_runtime" must be a number of seconds from 0 to 31536000
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "max_runtime" must be a number of seconds from 0 to 31536000
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "runtime_jitter" must be a number of seconds from 0 to 31536000
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "runtime_jitter" must be of type int|float, null given
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "memory_limit" must be between 0 and 9223372036854775807
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "memory_limit" must be of type int, string given
@@ -87,9 +87,9 @@ ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "back
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reserve_timeout" must be between 1 and 3600
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reserve_timeout" must be between 1 and 3600
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reserve_timeout" must be of type int, float given
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "ttr_margin" must be a number of seconds above 0 and at most 31536000
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "ttr_margin" must be a number of seconds above 0, at most 31536000
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "ttr_margin" must be of type int|float, string given
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reconnect_timeout" must be a number of seconds from 0 and at most 31536000
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "reconnect_timeout" must be a number of seconds from 0 to 31536000
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must be of type string, int given
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must not contain control characters
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "name" must not contain control characters

@@ -1,0 +1,117 @@
+/*
+ * beanstalk: what the files of ext/ share, and nothing else sees: the
+ * module globals, the classes' internal entry points, the argument checks
+ * and the mapping of src/'s statuses to exceptions.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef BEANSTALK_PRIVATE_H
+#define BEANSTALK_PRIVATE_H
+
+#include "php.h"
+#include "php_beanstalk.h"
+#include "src/command.h"
+#include "src/conn.h"
+#include "src/stats.h"
+
+ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
+	double connect_timeout;   /* beanstalk.connect_timeout */
+	double timeout;           /* beanstalk.timeout */
+ZEND_END_MODULE_GLOBALS(beanstalk)
+
+ZEND_EXTERN_MODULE_GLOBALS(beanstalk)
+#define BEANSTALK_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(beanstalk, v)
+
+/* ext/queue.c */
+/* The body of the Queue methods that take (int $id) and answer with a job
+ * or null: reserveJob and peek. */
+typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_job *job);
+void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb);
+void php_beanstalk_queue_minit(zend_class_entry *ce);
+/* The connection of a Queue object; throws and returns NULL when the
+ * object was never constructed. */
+bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
+/* In a Queue method: declares conn, the connection of $this, or returns
+ * after the Error that the Queue was never constructed (the prologue of
+ * every method that talks to the server, as php-memcached's
+ * MEMC_METHOD_FETCH_OBJECT). */
+#define PHP_BEANSTALK_QUEUE_CONN(conn) \
+	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)); \
+	if (UNEXPECTED(!conn)) { \
+		RETURN_THROWS(); \
+	}
+
+/* The per-job commands, shared by Queue and Job: false after throwing. */
+typedef enum {
+	PHP_BEANSTALK_DELETE,
+	PHP_BEANSTALK_RELEASE,
+	PHP_BEANSTALK_BURY,
+	PHP_BEANSTALK_TOUCH
+} php_beanstalk_job_op;
+/* generation: that of the connection the job was reserved on (0: any). A
+ * job is only acted on over that same connection: once it was lost, the
+ * server gave the job back (and after a restart without a binlog its id may
+ * name another job), so nothing is sent and NotFoundException is thrown. */
+bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay);
+
+/* ext/persistent.c */
+typedef struct php_beanstalk_pconn php_beanstalk_pconn;
+void php_beanstalk_persistent_minit(int module_number);
+/* The persistent connection kept under key, taken by the caller (created
+ * on first use). NULL with *slot NULL when another Queue of this request
+ * holds it, or on error (message in errbuf). */
+bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, size_t len, const bsc_conn_options *opt, char errbuf[BSC_ERRSTR_LEN], php_beanstalk_pconn **slot);
+void php_beanstalk_persistent_give_back(php_beanstalk_pconn *slot);
+/* Persistent connections of this process that are open now. */
+zend_long php_beanstalk_persistent_count(void);
+
+/* ext/job.c; the per-job commands above are there too */
+void php_beanstalk_job_minit(zend_class_entry *ce);
+/* A new Job in *out, bound to the queue (and connection) it came from. */
+void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len);
+/* A Job|int argument given to queue: the id (0 after throwing for a bad
+ * value), and in *generation the connection generation to act under (0 when
+ * the job did not come from this queue). */
+uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation);
+/* The Job of a RESERVED or FOUND answer in return_value, null for
+ * NOT_FOUND, or the exception for any other status. */
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
+
+/* ext/stats.c: the YAML of a stats or list answer as an array in *out;
+ * false (out UNDEF) when it is not what beanstalkd sends. */
+bool php_beanstalk_stats_to_array(zval *out, const char *body, size_t len, bsc_stats_kind kind);
+bool php_beanstalk_list_to_array(zval *out, const char *body, size_t len);
+/* After a false from those: drops the connection, throws ProtocolException. */
+void php_beanstalk_bad_yaml(bsc_conn *conn, const char *verb);
+
+/* ext/exceptions.c */
+/* Throws the exception that a failed command's status calls for. */
+void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint64_t id);
+/* NotFoundException, "verb: " and the rest as printf. */
+void php_beanstalk_throw_not_found(const char *verb, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
+/* JobTooBigException for a job of size bytes ("the job", "the job at index
+ * 3"), refused here or by the server: one wording, with the limit when it
+ * is known. */
+void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size);
+void php_beanstalk_connection_exception_minit(zend_class_entry *ce);
+void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
+/* Sets a BatchException's readonly $inserted and $failed (copies both). */
+void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed);
+
+/* ext/beanstalk.c: argument checks shared by the classes, false after
+ * throwing ValueError (or TypeError). */
+bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
+bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option);
+/* A number of seconds in [0, a year]; above 0 when positive is set. */
+#define PHP_BEANSTALK_SECONDS_MAX 31536000
+bool php_beanstalk_seconds_valid(double seconds, bool positive);
+/* An option of argument arg_num given in seconds, as an int or a float. */
+bool php_beanstalk_option_seconds(zval *value, uint32_t arg_num, const char *name, bool positive, double *out);
+
+/* ext/batch.c: Queue::putMany and its BatchException */
+
+/* ext/worker.c */
+void php_beanstalk_worker_minit(zend_class_entry *ce);
+void php_beanstalk_worker_mshutdown(void);
+
+#endif
