@@ -7,6 +7,8 @@
 # define _GNU_SOURCE
 #endif
 #include "conn.h"
+#include "expect.h"
+#include "jobset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,18 +24,6 @@
 
 #define READ_CHUNK 16384
 #define IOV_BATCH 1024
-
-/* What each reply we are waiting for answers. */
-typedef enum {
-	EXPECT_CALLER = 0,
-	EXPECT_USING,
-	EXPECT_WATCHING
-} expect_tag;
-
-typedef struct {
-	expect_tag tag;
-	size_t body_max;
-} expectation;
 
 struct bsc_conn {
 	int fd;
@@ -53,8 +43,7 @@ struct bsc_conn {
 
 	/* Jobs reserved over this connection and not yet given up: a connection
 	 * holding one must not be handed to someone else. */
-	uint64_t *held;
-	size_t held_count, held_cap;
+	bsc_jobset held;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
 	bsc_conn_event_fn event;
@@ -66,9 +55,7 @@ struct bsc_conn {
 
 	bsc_tubes tubes;
 
-	/* Replies awaited, oldest first (a ring). */
-	expectation *expect;
-	size_t expect_head, expect_len, expect_cap;
+	bsc_expect expect;        /* replies owed, oldest first */
 
 	/* Scratch for one write: the tube commands, and the iovecs. */
 	char *sync;
@@ -139,8 +126,8 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_conn_close(c);
 	bsc_parser_free(&c->parser);
 	bsc_tubes_free(&c->tubes);
-	free(c->expect);
-	free(c->held);
+	bsc_expect_free(&c->expect);
+	bsc_jobset_free(&c->held);
 	free(c->sync);
 	free(c->iov);
 	free(c);
@@ -156,9 +143,9 @@ void bsc_conn_close(bsc_conn *c)
 		c->fd = -1;
 	}
 	bsc_parser_reset(&c->parser);
-	c->expect_head = c->expect_len = 0;
+	c->expect.head = c->expect.len = 0;
 	c->request_out = false;
-	c->held_count = 0;        /* the server gives them all back on close */
+	c->held.count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
 	 * restarted with another -z: a put must not be refused before that on
 	 * what the old one said. */
@@ -285,29 +272,16 @@ double bsc_conn_timeout(const bsc_conn *c)
 
 void bsc_conn_hold(bsc_conn *c, uint64_t id)
 {
-	if (c->held_count == c->held_cap) {
-		size_t cap = c->held_cap ? c->held_cap * 2 : 8;
-		uint64_t *held = realloc(c->held, cap * sizeof(*held));
-		if (!held) {
-			/* Cannot remember it: forget the connection instead, the
-			 * server gives the job back. */
-			bsc_conn_close(c);
-			return;
-		}
-		c->held = held;
-		c->held_cap = cap;
+	if (!bsc_jobset_add(&c->held, id)) {
+		/* Cannot remember it: forget the connection instead, the server
+		 * gives the job back. */
+		bsc_conn_close(c);
 	}
-	c->held[c->held_count++] = id;
 }
 
 void bsc_conn_let_go(bsc_conn *c, uint64_t id)
 {
-	for (size_t i = 0; i < c->held_count; i++) {
-		if (c->held[i] == id) {
-			c->held[i] = c->held[--c->held_count];
-			break;
-		}
-	}
+	bsc_jobset_remove(&c->held, id);
 	if (c->event) {
 		c->event(c->event_ctx, BSC_EVENT_JOB_LET_GO, id);
 	}
@@ -322,22 +296,17 @@ void bsc_conn_touched(bsc_conn *c, uint64_t id)
 
 size_t bsc_conn_held(const bsc_conn *c)
 {
-	return c->held_count;
+	return c->held.count;
 }
 
 bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
 {
-	for (size_t i = 0; i < c->held_count; i++) {
-		if (c->held[i] == id) {
-			return true;
-		}
-	}
-	return false;
+	return bsc_jobset_has(&c->held, id);
 }
 
 bool bsc_conn_is_idle(const bsc_conn *c)
 {
-	return c->expect_len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held_count == 0;
+	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
 }
 
 void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
@@ -400,52 +369,16 @@ static int conn_poll(bsc_conn *c, short events, double deadline)
  * closing the connection loses nothing (conn.h). */
 static bool reply_wait_interrupted(bsc_conn *c)
 {
-	return c->interrupt && c->held_count == 0 && c->interrupt(c->interrupt_ctx);
+	return c->interrupt && c->held.count == 0 && c->interrupt(c->interrupt_ctx);
 }
 
 size_t bsc_conn_pending(const bsc_conn *c)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->expect_len; i++) {
-		if (c->expect[(c->expect_head + i) % c->expect_cap].tag == EXPECT_CALLER) {
-			n++;
-		}
-	}
-	return n;
+	return bsc_expect_callers(&c->expect);
 }
 /* }}} */
 
 /* {{{ writing */
-static bool expect_push(bsc_conn *c, expect_tag tag, size_t body_max)
-{
-	if (c->expect_len == c->expect_cap) {
-		size_t cap = c->expect_cap ? c->expect_cap * 2 : 64;
-		expectation *ring = malloc(cap * sizeof(*ring));
-		if (!ring) {
-			return false;
-		}
-		for (size_t i = 0; i < c->expect_len; i++) {
-			ring[i] = c->expect[(c->expect_head + i) % c->expect_cap];
-		}
-		free(c->expect);
-		c->expect = ring;
-		c->expect_cap = cap;
-		c->expect_head = 0;
-	}
-	c->expect[(c->expect_head + c->expect_len++) % c->expect_cap] = (expectation){ tag, body_max };
-	return true;
-}
-
-static expect_tag expect_pop(bsc_conn *c)
-{
-	expect_tag tag = c->expect[c->expect_head].tag;
-
-	c->expect_head = (c->expect_head + 1) % c->expect_cap;
-	c->expect_len--;
-	return tag;
-}
-
 /* Appends one tube command to the scratch of this write (tubes.h). */
 static bool sync_add(void *ctx, const char *verb, const bsc_tube_name *t)
 {
@@ -466,7 +399,7 @@ static bool sync_add(void *ctx, const char *verb, const bsc_tube_name *t)
 	bsc_line_end(&line);
 	memcpy(c->sync + c->sync_len, line.buf, line.len);
 	c->sync_len += line.len;
-	return expect_push(c, strcmp(verb, "use") == 0 ? EXPECT_USING : EXPECT_WATCHING, 0);
+	return bsc_expect_push(&c->expect, strcmp(verb, "use") == 0 ? BSC_EXPECT_USING : BSC_EXPECT_WATCHING, 0);
 }
 
 static bool iov_reserve(bsc_conn *c, size_t n)
@@ -539,7 +472,7 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 {
 	char byte;
 
-	if (c->expect_len > 0) {
+	if (c->expect.len > 0) {
 		return false;  /* replies are owed: what comes is theirs */
 	}
 	if (bsc_parser_pending(&c->parser) > 0) {
@@ -570,7 +503,7 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
 		}
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
-		if (!expect_push(c, EXPECT_CALLER, body_max)) {
+		if (!bsc_expect_push(&c->expect, BSC_EXPECT_CALLER, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -701,15 +634,15 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 
 /* A reply was taken for one of the tube commands sent before the caller's
  * requests: it must be what that command answers. */
-static bool tube_reply_fits(bsc_conn *c, expect_tag tag, const bsc_reply *reply)
+static bool tube_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *reply)
 {
-	bsc_reply_kind want = tag == EXPECT_USING ? BSC_REPLY_USING : BSC_REPLY_WATCHING;
+	bsc_reply_kind want = tag == BSC_EXPECT_USING ? BSC_REPLY_USING : BSC_REPLY_WATCHING;
 
 	if (reply->kind == want) {
 		return true;
 	}
 	bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered %s with %s", c->ep.name,
-		tag == EXPECT_USING ? "use" : "watch/ignore", bsc_reply_name(reply->kind));
+		tag == BSC_EXPECT_USING ? "use" : "watch/ignore", bsc_reply_name(reply->kind));
 	return false;
 }
 
@@ -718,7 +651,7 @@ static bool tube_reply_fits(bsc_conn *c, expect_tag tag, const bsc_reply *reply)
  * may itself be one nobody asked for. */
 static bsc_status caller_reply_taken(bsc_conn *c)
 {
-	if (c->expect_len > 0) {
+	if (c->expect.len > 0) {
 		return BSC_OK;
 	}
 	size_t extra = bsc_parser_pending(&c->parser);
@@ -758,16 +691,16 @@ bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, doub
 	if (c->fd < 0) {
 		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
 	}
-	if (c->expect_len == 0) {
+	if (c->expect.len == 0) {
 		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->ep.name);
 	}
 	for (;;) {
 		bsc_status st;
-		bsc_parser_set_body_max(&c->parser, c->expect[c->expect_head].body_max);
+		bsc_parser_set_body_max(&c->parser, bsc_expect_front(&c->expect)->body_max);
 		switch (bsc_parser_next(&c->parser, reply)) {
 		case BSC_PARSE_REPLY: {
-			expect_tag tag = expect_pop(c);
-			if (tag == EXPECT_CALLER) {
+			bsc_expect_tag tag = bsc_expect_pop(&c->expect);
+			if (tag == BSC_EXPECT_CALLER) {
 				return caller_reply_taken(c);
 			}
 			if (!tube_reply_fits(c, tag, reply)) {

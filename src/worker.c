@@ -19,55 +19,10 @@
 #include <unistd.h>
 
 #include "stopsignals.h"
+#include "worker_private.h"
 
 /* The signal the watchdog sends to end a blocking call in the handler. */
 #define INTERRUPT_SIGNAL (SIGRTMIN + 4)
-/* Reconnects wait this long, doubling up to the most. */
-#define BACKOFF_FIRST 0.1
-#define BACKOFF_MAX 10.0
-/* A connection that stayed up this long starts the back-off afresh when it
- * is lost; one lost sooner goes on backing off. */
-#define BACKOFF_STABLE 10.0
-/* An idle worker measures the round trip this often (s). */
-#define RTT_PROBE_EVERY 10.0
-
-typedef enum {
-	PHASE_NONE,
-	PHASE_SETTLE,       /* a delete or a release is on its way: never abandoned */
-	PHASE_WAIT,         /* the wait for a job: a stop signal ends it */
-	PHASE_RECONNECT
-} wait_phase;
-
-struct bsc_worker {
-	bsc_worker_options opt;
-	uint32_t *backoff;
-	char *name;
-	char prefix[96];           /* "beanstalk worker[ name]" */
-
-	/* One run. */
-	bsc_conn *conn;
-	const bsc_worker_host *host;
-	void *ctx;
-	bool running;
-	bool stop_requested;
-	wait_phase phase;
-	bsc_watchdog *wd;
-	bsc_stop_signals signals;
-	uint64_t job_id, job_gen;   /* the job the handler runs */
-	uint64_t done_id, done_gen; /* finished: deleted with the next reserve */
-	double start, end;          /* monotonic */
-	double deadline;            /* max_runtime plus jitter; 0: none */
-	double fail_since;          /* the server has been away since; 0: it is not */
-	double up_since;            /* the connection has been up since */
-	double backoff_next;
-	double last_rtt_at;
-	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
-	uint64_t last_gen;
-
-	bsc_worker_figures f;
-	bsc_histogram durations;    /* µs */
-};
-
 /* {{{ life cycle */
 bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 {
@@ -149,9 +104,7 @@ static void on_conn_event(void *ctx, bsc_conn_event event, uint64_t id)
 /* }}} */
 
 /* {{{ helpers */
-static void worker_log(bsc_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void worker_log(bsc_worker *w, const char *fmt, ...)
+void bsc_worker_log(bsc_worker *w, const char *fmt, ...)
 {
 	char line[1536];
 	va_list ap;
@@ -163,7 +116,7 @@ static void worker_log(bsc_worker *w, const char *fmt, ...)
 	w->host->log(w->ctx, line);
 }
 
-static bsc_stop_reason arrived_reason(bsc_worker *w)
+bsc_stop_reason bsc_worker_arrived_reason(bsc_worker *w)
 {
 	bsc_worker_gauges g = { .signals = bsc_stop_signals_arrived() };
 
@@ -178,7 +131,7 @@ static bool wait_interrupted(void *ctx)
 	return (w->phase == PHASE_WAIT || w->phase == PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
 }
 
-static void rtt_sample(bsc_worker *w, double seconds)
+void bsc_worker_rtt_sample(bsc_worker *w, double seconds)
 {
 	bsc_worker_figures *f = &w->f;
 
@@ -192,7 +145,7 @@ static void rtt_sample(bsc_worker *w, double seconds)
 }
 
 /* Counts the connection's new generations after the first as reconnects. */
-static void note_generation(bsc_worker *w)
+void bsc_worker_note_generation(bsc_worker *w)
 {
 	uint64_t gen = bsc_conn_generation(w->conn);
 
@@ -204,273 +157,6 @@ static void note_generation(bsc_worker *w)
 	}
 }
 
-static bsc_request line_request(const bsc_line *line, size_t reply_body_max)
-{
-	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max };
-}
-/* }}} */
-
-/* {{{ the server away */
-/* Waits out the back-off, then connects; BSC_STOP_NONE once connected. */
-static bsc_stop_reason reconnect_after_backoff(bsc_worker *w, double give_up)
-{
-	double now = bsc_now();
-	double wait = w->backoff_next < give_up - now ? w->backoff_next : give_up - now;
-
-	w->f.reconnect_backoff = w->backoff_next;
-	w->backoff_next = w->backoff_next * 2 < BACKOFF_MAX ? w->backoff_next * 2 : BACKOFF_MAX;
-	if (!bsc_stop_signals_pause(&w->signals, wait)) {
-		return arrived_reason(w);
-	}
-	if (!w->host->idle(w->ctx)) {
-		return BSC_STOP_ABORT;
-	}
-	if (w->stop_requested) {
-		return BSC_STOP_REQUESTED;
-	}
-	if (w->deadline > 0 && bsc_now() >= w->deadline) {
-		return BSC_STOP_MAX_RUNTIME;
-	}
-	if (bsc_now() >= give_up) {
-		return BSC_STOP_CONNECTION;
-	}
-	/* The connect waits in plain poll(): let the stop signals in for it
-	 * (one landing just before it only waits for connect_timeout). */
-	bsc_stop_signals_let_in(&w->signals);
-	bsc_status st = bsc_conn_connect(w->conn);
-	bsc_stop_signals_keep_out(&w->signals);
-	if (bsc_stop_signals_arrived()) {
-		bsc_conn_close(w->conn);
-		return arrived_reason(w);
-	}
-	return st == BSC_OK ? BSC_STOP_NONE : BSC_STOP_CONNECTION;
-}
-
-static bsc_stop_reason reconnect(bsc_worker *w)
-{
-	bsc_conn *c = w->conn;
-
-	w->phase = PHASE_RECONNECT;
-	w->f.state = BSC_WORKER_WAITING;
-	if (w->fail_since == 0) {
-		w->fail_since = bsc_now();
-		/* A connection lost soon after it came back (a proxy that drops it
-		 * after each reply) does not start the back-off afresh: the job it
-		 * hands out would run again and again at full speed. */
-		if (w->fail_since - w->up_since >= BACKOFF_STABLE) {
-			w->backoff_next = BACKOFF_FIRST;
-		}
-		worker_log(w, "lost %s (%s); reconnecting", bsc_conn_name(c), bsc_conn_errstr(c));
-	}
-	for (;;) {
-		double give_up = w->fail_since + w->opt.reconnect_timeout;
-		if (bsc_now() >= give_up) {
-			worker_log(w, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c), bsc_now() - w->fail_since, bsc_conn_errstr(c));
-			w->f.reconnect_backoff = 0;
-			return BSC_STOP_CONNECTION;
-		}
-		bsc_stop_reason reason = reconnect_after_backoff(w, give_up);
-		if (reason == BSC_STOP_NONE) {
-			note_generation(w);
-			w->up_since = bsc_now();
-			w->f.reconnect_backoff = 0;
-			w->phase = PHASE_NONE;
-			worker_log(w, "reconnected to %s after %.1f s", bsc_conn_name(c), bsc_now() - w->fail_since);
-			return BSC_STOP_NONE;
-		}
-		if (reason != BSC_STOP_CONNECTION) {
-			return reason;
-		}
-	}
-}
-/* }}} */
-
-/* {{{ waiting for a job */
-static void lost_before_delete(bsc_worker *w, const char *when)
-{
-	w->f.lost++;
-	worker_log(w, "job %" PRIu64 " was done, but the connection was lost %s: the server gives the job back and it may run again",
-		w->done_id, when);
-	w->done_id = 0;
-}
-
-static void gone_before_delete(bsc_worker *w, uint64_t id)
-{
-	w->f.lost++;
-	worker_log(w, "job %" PRIu64 " was gone when the worker deleted it: its time-to-run ran out before the handler returned, so it may have run twice", id);
-}
-
-/* The answer to the finished job's delete. False when it makes no sense
- * (the connection is then closed). */
-static bool delete_answered(bsc_worker *w, const bsc_reply *reply)
-{
-	bsc_conn *c = w->conn;
-	uint64_t id = w->done_id;
-
-	w->done_id = 0;
-	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
-		w->f.deleted++;
-		bsc_conn_let_go(c, id);
-		return true;
-	}
-	if (reply->kind == BSC_REPLY_NOT_FOUND) {
-		bsc_conn_let_go(c, id);
-		gone_before_delete(w, id);
-		return true;
-	}
-	if (bsc_reply_is_error(reply->kind)) {
-		/* INTERNAL_ERROR: the binlog could not record it. The job stays
-		 * reserved and comes back when its time-to-run runs out. */
-		worker_log(w, "job %" PRIu64 ": %s refused its delete with %s", id, bsc_conn_name(c), bsc_reply_name(reply->kind));
-		bsc_conn_refused(c, reply->kind);
-		return true;
-	}
-	bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered delete with %s", bsc_conn_name(c), bsc_reply_name(reply->kind));
-	return false;
-}
-
-static bool probe_answered(bsc_worker *w, const bsc_reply *reply)
-{
-	if (reply->kind == BSC_REPLY_USING) {
-		return true;
-	}
-	bsc_conn_fail(w->conn, BSC_ERR_PROTOCOL, "%s answered list-tube-used with %s", bsc_conn_name(w->conn), bsc_reply_name(reply->kind));
-	return false;
-}
-
-/* Sends the finished job's delete (if any) with the next reserve in one
- * write, and reads the delete's answer. *sent tells whether the reserve is
- * on its way; otherwise the connection was lost (and maybe found again). */
-static bsc_stop_reason send_delete_and_reserve(bsc_worker *w, bool *sent)
-{
-	bsc_conn *c = w->conn;
-	bsc_line del, probe, reserve;
-	bsc_request reqs[2];
-	size_t n = 0;
-	bool deleting = w->done_id != 0, probing = false;
-	bsc_reply reply;
-
-	*sent = false;
-	if (deleting) {
-		bsc_line_start(&del, "delete");
-		bsc_line_u64(&del, w->done_id);
-		bsc_line_end(&del);
-		reqs[n++] = line_request(&del, 0);
-		/* Found dead on sending, the connection is replaced: the job went
-		 * back with the old one and this delete must not go out. */
-		bsc_conn_pin(c, w->done_gen);
-	} else if (bsc_now() - w->last_rtt_at >= RTT_PROBE_EVERY) {
-		/* Idle: a command answered at once measures the round trip. */
-		bsc_line_start(&probe, "list-tube-used");
-		bsc_line_end(&probe);
-		reqs[n++] = line_request(&probe, 0);
-		probing = true;
-	}
-	bsc_line_start(&reserve, "reserve-with-timeout");
-	bsc_line_u64(&reserve, w->opt.reserve_timeout);
-	bsc_line_end(&reserve);
-	reqs[n++] = line_request(&reserve, bsc_conn_job_body_max(c));
-
-	w->phase = PHASE_SETTLE;
-	w->f.state = BSC_WORKER_WAITING;
-	double sent_at = bsc_now();
-	bsc_status st = bsc_conn_send(c, reqs, n);
-	note_generation(w);
-	if (st == BSC_NOT_FOUND) {
-		lost_before_delete(w, "while the handler ran");
-		return BSC_STOP_NONE;
-	}
-	if (st != BSC_OK) {
-		if (deleting) {
-			lost_before_delete(w, "before its delete went out");
-		}
-		return reconnect(w);
-	}
-	if (deleting || probing) {
-		st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
-		if (st != BSC_OK) {
-			if (deleting) {
-				lost_before_delete(w, "before the server confirmed its delete");
-			}
-			return reconnect(w);
-		}
-		rtt_sample(w, bsc_now() - sent_at);
-		bool fits = deleting ? delete_answered(w, &reply) : probe_answered(w, &reply);
-		if (!fits || !bsc_conn_is_connected(c)) {
-			return reconnect(w);
-		}
-	}
-	*sent = true;
-	return BSC_STOP_NONE;
-}
-
-/* Waits for the answer to the reserve on its way. BSC_STOP_NONE with *got
- * telling whether a job came, or why to stop. */
-static bsc_stop_reason wait_for_job(bsc_worker *w, bsc_job *job, bool *got)
-{
-	bsc_conn *c = w->conn;
-	bsc_reply reply;
-
-	/* The stop signals are blocked here: one that came since is seen now,
-	 * one that comes later ends the wait. */
-	w->phase = PHASE_WAIT;
-	if (bsc_stop_signals_arrived()) {
-		bsc_conn_close(c);  /* a job the server hands out now goes back */
-		return arrived_reason(w);
-	}
-	double from = bsc_now();
-	double timeout = bsc_conn_timeout(c) > 0 ? (double)w->opt.reserve_timeout + bsc_conn_timeout(c) : 0;
-	bool capped = false;
-	if (w->deadline > 0) {
-		double left = w->deadline - from;
-		if (left <= 0) {
-			bsc_conn_close(c);
-			return BSC_STOP_MAX_RUNTIME;
-		}
-		if (timeout == 0 || left < timeout) {
-			timeout = left;
-			capped = true;
-		}
-	}
-	bsc_status st = bsc_conn_recv(c, &reply, timeout);
-	w->f.wait_time += bsc_now() - from;
-	w->phase = PHASE_NONE;
-	if (st == BSC_ERR_INTERRUPTED) {
-		return arrived_reason(w);
-	}
-	if (st == BSC_ERR_TIMEOUT && capped) {
-		return BSC_STOP_MAX_RUNTIME;   /* closed: a job handed out meanwhile goes back */
-	}
-	if (st != BSC_OK) {
-		return reconnect(w);
-	}
-	switch (reply.kind) {
-	case BSC_REPLY_RESERVED:
-		bsc_job_from_reply(c, &reply, job);
-		w->fail_since = 0;
-		*got = true;
-		return BSC_STOP_NONE;
-	case BSC_REPLY_TIMED_OUT:
-	case BSC_REPLY_DEADLINE_SOON:   /* only if the handler reserved jobs itself */
-		w->fail_since = 0;
-		return BSC_STOP_NONE;
-	default:
-		bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered reserve-with-timeout with %s", bsc_conn_name(c), bsc_reply_name(reply.kind));
-		return reconnect(w);
-	}
-}
-
-static bsc_stop_reason next_job(bsc_worker *w, bsc_job *job, bool *got)
-{
-	bool sent;
-	bsc_stop_reason reason = send_delete_and_reserve(w, &sent);
-
-	*got = false;
-	if (reason != BSC_STOP_NONE || !sent) {
-		return reason;
-	}
-	return wait_for_job(w, job, got);
-}
 /* }}} */
 
 /* {{{ a job */
@@ -483,18 +169,18 @@ static void report_failure(bsc_worker *w, const char *head, const bsc_failure_pl
 
 	if (st == BSC_OK && plan->bury) {
 		w->f.buried++;
-		worker_log(w, "%s; buried", head);
+		bsc_worker_log(w, "%s; buried", head);
 	} else if (st == BSC_OK) {
 		w->f.released++;
-		worker_log(w, "%s; released with delay %" PRIu32 " s", head, plan->delay);
+		bsc_worker_log(w, "%s; released with delay %" PRIu32 " s", head, plan->delay);
 	} else if (st == BSC_BURIED) {
 		w->f.buried++;
-		worker_log(w, "%s; buried by the server, out of memory to release it", head);
+		bsc_worker_log(w, "%s; buried by the server, out of memory to release it", head);
 	} else if (st == BSC_NOT_FOUND) {
 		w->f.lost++;
-		worker_log(w, "%s; %s", head, bsc_conn_generation(c) != gen ? connection_lost : "it was no longer reserved by this worker");
+		bsc_worker_log(w, "%s; %s", head, bsc_conn_generation(c) != gen ? connection_lost : "it was no longer reserved by this worker");
 	} else {
-		worker_log(w, "%s; could not be %s (%s): it comes back when the connection closes", head,
+		bsc_worker_log(w, "%s; could not be %s (%s): it comes back when the connection closes", head,
 			plan->bury ? "buried" : "released", bsc_conn_errstr(c));
 	}
 }
@@ -512,7 +198,7 @@ static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool
 		if (!same) {
 			w->f.lost++;
 		}
-		worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : connection_lost);
+		bsc_worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : connection_lost);
 		return;
 	}
 	w->phase = PHASE_SETTLE;
@@ -521,21 +207,21 @@ static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool
 	bsc_conn_pin(c, gen);
 	bsc_status st = bsc_job_stats_get(c, id, &js);
 	if (st == BSC_OK) {
-		rtt_sample(w, bsc_now() - sent);
+		bsc_worker_rtt_sample(w, bsc_now() - sent);
 	}
 	if (bsc_conn_generation(c) != gen) {
 		w->f.lost++;
-		worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, connection_lost);
+		bsc_worker_log(w, "job %" PRIu64 " failed: %s; %s", id, why, connection_lost);
 		return;
 	}
 	if (st == BSC_NOT_FOUND || (st == BSC_OK && strcmp(js.state, "reserved") != 0)) {
 		bsc_conn_let_go(c, id);
 		w->f.lost++;
-		worker_log(w, "job %" PRIu64 " failed: %s; its time-to-run had run out, so it is no longer this worker's", id, why);
+		bsc_worker_log(w, "job %" PRIu64 " failed: %s; its time-to-run had run out, so it is no longer this worker's", id, why);
 		return;
 	}
 	if (st != BSC_OK) {
-		worker_log(w, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
+		bsc_worker_log(w, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
 			id, why, bsc_conn_errstr(c));
 		return;
 	}
@@ -594,7 +280,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 		w->done_gen = gen;
 	} else if (!same) {
 		w->f.lost++;
-		worker_log(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
+		bsc_worker_log(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
 	}
 	w->phase = PHASE_NONE;
 	return BSC_STOP_NONE;
@@ -616,7 +302,7 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	w->job_id = w->done_id = 0;
 	w->fail_since = 0;
 	w->last_rtt_at = 0;
-	w->backoff_next = BACKOFF_FIRST;
+	w->backoff_next = BSC_BACKOFF_FIRST;
 	w->statm = w->opt.caps.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
 	w->last_gen = bsc_conn_generation(c);
 	memset(&w->f, 0, sizeof(w->f));
@@ -643,7 +329,7 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	};
 	w->wd = bsc_watchdog_start(&wc, errbuf);
 	if (!w->wd) {
-		worker_log(w, "%s: jobs are not held to their time-to-run", errbuf);
+		bsc_worker_log(w, "%s: jobs are not held to their time-to-run", errbuf);
 	}
 	bsc_conn_set_event_hook(c, on_conn_event, w);
 	bsc_conn_set_auto_replace(c, false);
@@ -661,12 +347,12 @@ static void delete_last_job(bsc_worker *w)
 	bsc_conn_pin(c, w->done_gen);
 	bsc_status st = bsc_delete(c, w->done_id);
 	if (st == BSC_OK) {
-		rtt_sample(w, bsc_now() - sent);
+		bsc_worker_rtt_sample(w, bsc_now() - sent);
 		w->f.deleted++;
 	} else if (st == BSC_NOT_FOUND) {
-		gone_before_delete(w, w->done_id);
+		bsc_worker_gone_before_delete(w, w->done_id);
 	} else {
-		lost_before_delete(w, "before its delete was confirmed");
+		bsc_worker_lost_before_delete(w, "before its delete was confirmed");
 	}
 	w->done_id = 0;
 }
@@ -749,7 +435,7 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host
 	while ((reason = stop_now(w)) == BSC_STOP_NONE) {
 		bsc_job job;
 		bool got;
-		reason = next_job(w, &job, &got);
+		reason = bsc_worker_next_job(w, &job, &got);
 		if (reason == BSC_STOP_NONE && got) {
 			reason = run_job(w, &job);
 		}
@@ -760,7 +446,7 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host
 	run_end(w, reason);
 	bsc_stop_signals_release();
 	if (reason != BSC_STOP_ABORT) {
-		worker_log(w, "stopping on %s after %" PRIu64 " jobs in %.1f s (exit code %d)", reason_name(reason, w->f.stop_signal),
+		bsc_worker_log(w, "stopping on %s after %" PRIu64 " jobs in %.1f s (exit code %d)", reason_name(reason, w->f.stop_signal),
 			w->f.processed, w->end - w->start, (int)reason);
 	}
 	return reason;
