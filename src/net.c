@@ -122,9 +122,73 @@ static bool parse_unix(bsc_endpoint *ep, const char *path, size_t plen, char err
 	return true;
 }
 
+/* Drops a known scheme ("tcp://", a DSN's "beanstalkd://") and the empty
+ * path a URL may end with; false for a scheme we do not speak or a query
+ * string. */
+static bool strip_scheme(const char **a, const char **end, char errbuf[BSC_ERRSTR_LEN])
+{
+	size_t slen = scheme_length(*a, (size_t)(*end - *a));
+
+	if (slen > 0) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(tcp_schemes) / sizeof(tcp_schemes[0]); i++) {
+			known = known || (slen == strlen(tcp_schemes[i]) && has_prefix(*a, (size_t)(*end - *a), tcp_schemes[i]));
+		}
+		if (!known) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, UNKNOWN_SCHEME);
+			return false;
+		}
+		*a += slen;
+		/* A URL may end its authority with the empty path "/". */
+		if (*end > *a && (*end)[-1] == '/') {
+			(*end)--;
+		}
+	}
+	if (memchr(*a, '?', (size_t)(*end - *a))) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "a query string in the address is not read: options go in the second argument");
+		return false;
+	}
+	return true;
+}
+
+/* Splits "host", "host:port", "[v6]" or "[v6]:port" ([a, end)): the host
+ * in [*host, *host_end), the port from *port to end (NULL: none). */
+static bool split_host_port(const char *a, const char *end, const char **host, const char **host_end, const char **port,
+	bool *bracketed, char errbuf[BSC_ERRSTR_LEN])
+{
+	*port = NULL;
+	*bracketed = a < end && *a == '[';
+	if (*bracketed) {
+		*host = a + 1;
+		*host_end = memchr(*host, ']', (size_t)(end - *host));
+		if (!*host_end) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "missing ']' in address");
+			return false;
+		}
+		if (*host_end + 1 < end) {
+			if ((*host_end)[1] != ':') {
+				snprintf(errbuf, BSC_ERRSTR_LEN, "expected ':' after ']' in address");
+				return false;
+			}
+			*port = *host_end + 2;
+		}
+		return true;
+	}
+	const char *colon = memchr(a, ':', (size_t)(end - a));
+	*host = a;
+	*host_end = colon ? colon : end;
+	*port = colon ? colon + 1 : NULL;
+	if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "an IPv6 address must be written in brackets: [addr]:port");
+		return false;
+	}
+	return true;
+}
+
 bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf[BSC_ERRSTR_LEN])
 {
-	const char *end = a + len;
+	const char *end = a + len, *host, *host_end, *port;
+	bool bracketed;
 
 	memset(ep, 0, sizeof(*ep));
 	if (memchr(a, '\0', len)) {
@@ -137,52 +201,8 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 	if (len > 0 && a[0] == '/') {
 		return parse_unix(ep, a, len, errbuf);
 	}
-
-	size_t slen = scheme_length(a, len);
-	if (slen > 0) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof(tcp_schemes) / sizeof(tcp_schemes[0]); i++) {
-			known = known || (slen == strlen(tcp_schemes[i]) && has_prefix(a, len, tcp_schemes[i]));
-		}
-		if (!known) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, UNKNOWN_SCHEME);
-			return false;
-		}
-		a += slen;
-		/* A URL may end its authority with the empty path "/". */
-		if (end > a && end[-1] == '/') {
-			end--;
-		}
-	}
-	if (memchr(a, '?', (size_t)(end - a))) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "a query string in the address is not read: options go in the second argument");
+	if (!strip_scheme(&a, &end, errbuf) || !split_host_port(a, end, &host, &host_end, &port, &bracketed, errbuf)) {
 		return false;
-	}
-
-	const char *host = a, *host_end, *port = NULL;
-	bool bracketed = a < end && *a == '[';
-	if (bracketed) {
-		host = a + 1;
-		host_end = memchr(host, ']', (size_t)(end - host));
-		if (!host_end) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "missing ']' in address");
-			return false;
-		}
-		if (host_end + 1 < end) {
-			if (host_end[1] != ':') {
-				snprintf(errbuf, BSC_ERRSTR_LEN, "expected ':' after ']' in address");
-				return false;
-			}
-			port = host_end + 2;
-		}
-	} else {
-		const char *colon = memchr(a, ':', (size_t)(end - a));
-		host_end = colon ? colon : end;
-		port = colon ? colon + 1 : NULL;
-		if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "an IPv6 address must be written in brackets: [addr]:port");
-			return false;
-		}
 	}
 	size_t hlen = (size_t)(host_end - host);
 	if (hlen == 0 || hlen >= sizeof(ep->host)) {
@@ -202,11 +222,7 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 		return false;
 	}
 	snprintf(ep->port, sizeof(ep->port), "%lu", p);
-	if (bracketed) {
-		snprintf(ep->name, sizeof(ep->name), "[%s]:%lu", ep->host, p);
-	} else {
-		snprintf(ep->name, sizeof(ep->name), "%s:%lu", ep->host, p);
-	}
+	snprintf(ep->name, sizeof(ep->name), bracketed ? "[%s]:%lu" : "%s:%lu", ep->host, p);
 	return true;
 }
 /* }}} */

@@ -230,6 +230,28 @@ static bool parse_number(const char *s, const char *e, uint64_t max, uint64_t *o
 	return true;
 }
 
+/* The number of a reply line, [s, e): a job id (1..BSC_JOB_ID_MAX) or a
+ * count (0..INT64_MAX). */
+static bsc_parse_status take_number(bsc_parser *p, bsc_reply *r, const char *s, const char *e, bool job_id, const char *line, size_t len)
+{
+	if (!parse_number(s, e, (uint64_t)INT64_MAX, &r->num) || (job_id && r->num == 0)) {
+		return parser_fail(p, job_id ? "job id out of range" : "number out of range", line, len);
+	}
+	r->has_num = true;
+	return BSC_PARSE_REPLY;
+}
+
+/* The body length of a reply line, [s, e), within the parser's limit. */
+static bsc_parse_status take_body_length(bsc_parser *p, const char *s, const char *e, uint64_t *body_len, const char *line, size_t len)
+{
+	if (!parse_number(s, e, p->body_max, body_len)) {
+		char what[64];
+		snprintf(what, sizeof(what), "body over the limit of %zu bytes", p->body_max);
+		return parser_fail(p, what, line, len);
+	}
+	return BSC_PARSE_REPLY;
+}
+
 /*
  * Lexes one complete reply line [line, line + len), which ends in "\n".
  * Every rule ends in "\r\n" and no rule can go on after a "\n", so the DFA
@@ -282,18 +304,10 @@ static bsc_parse_status lex_line(bsc_parser *p, const char *line, size_t len, bs
 	*/
 
 id:
-	if (!parse_number(n1, n2, BSC_JOB_ID_MAX, &r->num) || r->num == 0) {
-		return parser_fail(p, "job id out of range", line, len);
-	}
-	r->has_num = true;
-	return BSC_PARSE_REPLY;
+	return take_number(p, r, n1, n2, true, line, len);
 
 count:
-	if (!parse_number(n1, n2, (uint64_t)INT64_MAX, &r->num)) {
-		return parser_fail(p, "number out of range", line, len);
-	}
-	r->has_num = true;
-	return BSC_PARSE_REPLY;
+	return take_number(p, r, n1, n2, false, line, len);
 
 word:
 	if ((size_t)(n2 - w1) > BSC_TUBE_MAX) {
@@ -304,19 +318,13 @@ word:
 	return BSC_PARSE_REPLY;
 
 id_body:
-	if (!parse_number(n1, w1 - 1, BSC_JOB_ID_MAX, &r->num) || r->num == 0) {
-		return parser_fail(p, "job id out of range", line, len);
+	if (take_number(p, r, n1, w1 - 1, true, line, len) != BSC_PARSE_REPLY) {
+		return BSC_PARSE_ERROR;
 	}
-	r->has_num = true;
 	/* fall through */
 body:
-	if (!parse_number(w1, n2, p->body_max, body_len)) {
-		char what[64];
-		snprintf(what, sizeof(what), "body over the limit of %zu bytes", p->body_max);
-		return parser_fail(p, what, line, len);
-	}
 	*has_body = true;
-	return BSC_PARSE_REPLY;
+	return take_body_length(p, w1, n2, body_len, line, len);
 }
 
 bsc_parse_status bsc_parser_next(bsc_parser *p, bsc_reply *reply)
