@@ -80,6 +80,7 @@ void bsc_tubes_free(bsc_tubes *t)
 void bsc_tubes_use(bsc_tubes *t, const char *name, size_t len)
 {
 	tube_set(&t->used, name, len);
+	t->changed = true;
 }
 
 const char *bsc_tubes_used(const bsc_tubes *t, size_t *len)
@@ -90,6 +91,7 @@ const char *bsc_tubes_used(const bsc_tubes *t, size_t *len)
 
 bool bsc_tubes_watch(bsc_tubes *t, const char *name, size_t len)
 {
+	t->changed = true;
 	return list_add(&t->watched, name, len);
 }
 
@@ -104,6 +106,7 @@ bool bsc_tubes_ignore(bsc_tubes *t, const char *name, size_t len)
 		return false;
 	}
 	list_remove(&t->watched, (size_t)i);
+	t->changed = true;
 	return true;
 }
 
@@ -120,12 +123,14 @@ const char *bsc_tubes_watched(const bsc_tubes *t, size_t i, size_t *len)
 
 bool bsc_tubes_reset(bsc_tubes *t)
 {
+	t->changed = true;
 	tube_set(&t->used, BSC_DEFAULT_TUBE, strlen(BSC_DEFAULT_TUBE));
 	return list_reset(&t->watched);
 }
 
 void bsc_tubes_server_reset(bsc_tubes *t)
 {
+	t->changed = true;
 	tube_set(&t->srv_used, BSC_DEFAULT_TUBE, strlen(BSC_DEFAULT_TUBE));
 	/* Never fails: the list had room for at least one name since init. */
 	list_reset(&t->srv_watched);
@@ -133,6 +138,9 @@ void bsc_tubes_server_reset(bsc_tubes *t)
 
 bool bsc_tubes_sync(bsc_tubes *t, bsc_tube_command_fn emit, void *ctx)
 {
+	if (!t->changed) {
+		return true;  /* the common case: a command with no tube change before it */
+	}
 	if (!tube_eq(&t->srv_used, t->used.name, t->used.len)) {
 		if (!emit(ctx, "use", &t->used)) {
 			return false;
@@ -158,5 +166,6 @@ bool bsc_tubes_sync(bsc_tubes *t, bsc_tube_command_fn emit, void *ctx)
 			i++;
 		}
 	}
+	t->changed = false;
 	return true;
 }

@@ -33,6 +33,7 @@ typedef struct {
 	/* What the client wants, and what the server has now. */
 	bsc_tube_name used, srv_used;
 	bsc_tube_list watched, srv_watched;
+	bool changed;               /* since the last sync: else it has nothing to do */
 } bsc_tubes;
 
 /* Both sides on "default". False when memory runs out. */
