@@ -95,7 +95,7 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 		Z_PARAM_LONG(ttr)
 	ZEND_PARSE_PARAMETERS_END();
 
-	if (!php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3) || !php_beanstalk_check_u32(ttr, 4)) {
+	if (!php_beanstalk_check_put_args(priority, delay, ttr)) {
 		RETURN_THROWS();
 	}
 	uint32_t n = zend_hash_num_elements(data);

@@ -44,6 +44,11 @@ bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num)
 	return true;
 }
 
+bool php_beanstalk_check_put_args(zend_long priority, zend_long delay, zend_long ttr)
+{
+	return php_beanstalk_check_u32(priority, 2) && php_beanstalk_check_u32(delay, 3) && php_beanstalk_check_u32(ttr, 4);
+}
+
 bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option)
 {
 	if (EXPECTED(bsc_tube_valid(ZSTR_VAL(tube), ZSTR_LEN(tube)))) {

@@ -101,6 +101,8 @@ void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *
 /* ext/beanstalk.c: argument checks shared by the classes, false after
  * throwing ValueError (or TypeError). */
 bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
+/* The ($priority, $delay, $ttr) of put and putMany, arguments 2 to 4. */
+bool php_beanstalk_check_put_args(zend_long priority, zend_long delay, zend_long ttr);
 bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option);
 /* A number of seconds in [0, a year]; above 0 when positive is set. */
 #define PHP_BEANSTALK_SECONDS_MAX 31536000
