@@ -301,87 +301,127 @@ static void test_reserve_other_answers(void)
 }
 /* }}} */
 
-/* {{{ delete, release, bury, touch */
-static void test_delete(void)
+/* {{{ delete, release, bury, touch, kick-job: one answer each */
+/* The job commands as one shape: the request for job id 5, with the
+ * priority 7 and delay 9 where the command takes them. */
+typedef struct {
+	const char *request;
+	bsc_status (*run)(bsc_conn *c);
+} job_command;
+
+static bsc_status run_delete(bsc_conn *c) { return bsc_delete(c, 5); }
+static bsc_status run_release(bsc_conn *c) { return bsc_release(c, 5, 7, 9); }
+static bsc_status run_bury(bsc_conn *c) { return bsc_bury(c, 5, 7); }
+static bsc_status run_touch(bsc_conn *c) { return bsc_touch(c, 5); }
+static bsc_status run_kick_job(bsc_conn *c) { return bsc_kick_job(c, 5); }
+
+static const job_command job_commands[] = {
+	{ "delete 5\r\n", run_delete },
+	{ "release 5 7 9\r\n", run_release },
+	{ "bury 5 7\r\n", run_bury },
+	{ "touch 5\r\n", run_touch },
+	{ "kick-job 5\r\n", run_kick_job },
+};
+
+/* One answer to one command, and what must come of it. */
+typedef struct {
+	const char *request;      /* which command */
+	const char *answer;
+	bsc_status want;
+	bsc_reply_kind word;      /* with BSC_SERVER_ERROR: the error word */
+	bool stays;               /* the connection is still open afterwards */
+	const char *errstr;       /* with a failure: part of the message */
+} job_answer;
+
+static const job_answer job_answers[] = {
+	{ "delete", "DELETED\r\n", BSC_OK, 0, true, NULL },
+	{ "delete", "NOT_FOUND\r\n", BSC_NOT_FOUND, 0, true, NULL },
+	{ "delete", "INTERNAL_ERROR\r\n", BSC_SERVER_ERROR, BSC_REPLY_INTERNAL_ERROR, true, NULL },
+	{ "delete", "RELEASED\r\n", BSC_ERR_PROTOCOL, 0, false, "answered delete with RELEASED" },
+	{ "release", "RELEASED\r\n", BSC_OK, 0, true, NULL },
+	{ "release", "BURIED\r\n", BSC_BURIED, 0, true, NULL },
+	{ "release", "NOT_FOUND\r\n", BSC_NOT_FOUND, 0, true, NULL },
+	{ "release", "OUT_OF_MEMORY\r\n", BSC_SERVER_ERROR, BSC_REPLY_OUT_OF_MEMORY, true, NULL },
+	/* BURIED with an id answers put, not release. */
+	{ "release", "BURIED 8\r\n", BSC_ERR_PROTOCOL, 0, false, "answered release with BURIED" },
+	{ "bury", "BURIED\r\n", BSC_OK, 0, true, NULL },
+	{ "bury", "NOT_FOUND\r\n", BSC_NOT_FOUND, 0, true, NULL },
+	{ "bury", "BURIED 5\r\n", BSC_ERR_PROTOCOL, 0, false, "answered bury with BURIED" },
+	{ "bury", "TOUCHED\r\n", BSC_ERR_PROTOCOL, 0, false, "answered bury with TOUCHED" },
+	{ "touch", "TOUCHED\r\n", BSC_OK, 0, true, NULL },
+	{ "touch", "NOT_FOUND\r\n", BSC_NOT_FOUND, 0, true, NULL },
+	/* After BAD_FORMAT the server may have read anything: not kept. */
+	{ "touch", "BAD_FORMAT\r\n", BSC_SERVER_ERROR, BSC_REPLY_BAD_FORMAT, false, NULL },
+	{ "kick-job", "KICKED\r\n", BSC_OK, 0, true, NULL },
+	{ "kick-job", "NOT_FOUND\r\n", BSC_NOT_FOUND, 0, true, NULL },
+	{ "kick-job", "OUT_OF_MEMORY\r\n", BSC_SERVER_ERROR, BSC_REPLY_OUT_OF_MEMORY, true, NULL },
+	/* kick's answer, with a count: the replies are out of step. */
+	{ "kick-job", "KICKED 1\r\n", BSC_ERR_PROTOCOL, 0, false, "answered kick-job with KICKED" },
+	{ "kick-job", "DELETED\r\n", BSC_ERR_PROTOCOL, 0, false, "answered kick-job with DELETED" },
+};
+
+static const job_command *job_command_named(const char *verb)
+{
+	size_t len = strlen(verb);
+
+	for (size_t i = 0; i < sizeof(job_commands) / sizeof(job_commands[0]); i++) {
+		if (strncmp(job_commands[i].request, verb, len) == 0 && job_commands[i].request[len] == ' ') {
+			return &job_commands[i];
+		}
+	}
+	return NULL;
+}
+
+static void test_job_command_answers(void)
+{
+	for (size_t i = 0; i < sizeof(job_answers) / sizeof(job_answers[0]); i++) {
+		const job_answer *a = &job_answers[i];
+		const job_command *cmd = job_command_named(a->request);
+		if (!CHECK_MSG(cmd != NULL, "no command %s", a->request)) {
+			continue;
+		}
+		const peer_step script[] = {
+			P_ACCEPT,
+			{ PEER_EXPECT_ONE, cmd->request, strlen(cmd->request), 0, 0 },
+			{ PEER_SEND, a->answer, strlen(a->answer), 0, 0 },
+			a->stays ? (peer_step)P_END : (peer_step)P_EXPECT_EOF,
+			P_END,
+		};
+		char shown[64];
+		peer p;
+		bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+		if (!c) {
+			return;
+		}
+		unit_escape(a->answer, strlen(a->answer), shown, sizeof(shown));
+		bsc_status got = cmd->run(c);
+		CHECK_MSG(got == a->want, "%s answered %s: status %d, want %d", a->request, shown, (int)got, (int)a->want);
+		if (a->want == BSC_SERVER_ERROR) {
+			CHECK_MSG(bsc_conn_server_error(c) == a->word, "%s answered %s: word %s", a->request, shown,
+				bsc_reply_name(bsc_conn_server_error(c)));
+		}
+		CHECK_MSG(bsc_conn_is_connected(c) == a->stays, "%s answered %s: connected %d", a->request, shown, bsc_conn_is_connected(c));
+		if (a->errstr) {
+			CHECK_MSG(strstr(bsc_conn_errstr(c), a->errstr) != NULL, "%s answered %s: errstr \"%s\"", a->request, shown, bsc_conn_errstr(c));
+		}
+		bsc_conn_free(c);
+		CHECK_PEER(&p);
+	}
+}
+
+/* The numbers go out as given, the largest included. */
+static void test_job_command_numbers(void)
 {
 	static const peer_step script[] = {
 		P_ACCEPT,
-		P_EXPECT_ONE("delete 5\r\n"),
-		P_SEND("DELETED\r\n"),
 		P_EXPECT_ONE("delete 18446744073709551615\r\n"),
 		P_SEND("NOT_FOUND\r\n"),
-		P_EXPECT_ONE("delete 0\r\n"),
-		P_SEND("INTERNAL_ERROR\r\n"),
-		P_EXPECT_ONE("delete 6\r\n"),
+		P_EXPECT_ONE("release 5 4294967295 4294967295\r\n"),
 		P_SEND("RELEASED\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	peer p;
-	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-
-	if (!c) {
-		return;
-	}
-	CHECK_STATUS(c, bsc_delete(c, 5), BSC_OK);
-	CHECK_STATUS(c, bsc_delete(c, UINT64_MAX), BSC_NOT_FOUND);
-	CHECK(bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_delete(c, 0), BSC_SERVER_ERROR);
-	CHECK(bsc_conn_server_error(c) == BSC_REPLY_INTERNAL_ERROR);
-	CHECK(bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_delete(c, 6), BSC_ERR_PROTOCOL);
-	CHECK_MSG(strstr(bsc_conn_errstr(c), "answered delete with RELEASED") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
-	CHECK(!bsc_conn_is_connected(c));
-	CHECK_PEER(&p);
-	bsc_conn_free(c);
-}
-
-static void test_release(void)
-{
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("release 5 10 20\r\n"),
-		P_SEND("RELEASED\r\n"),
-		P_EXPECT_ONE("release 5 4294967295 0\r\n"),
-		P_SEND("BURIED\r\n"),
-		P_EXPECT_ONE("release 6 0 0\r\n"),
-		P_SEND("NOT_FOUND\r\n"),
-		P_EXPECT_ONE("release 7 0 0\r\n"),
-		P_SEND("OUT_OF_MEMORY\r\n"),
-		/* BURIED with an id answers put, not release. */
-		P_EXPECT_ONE("release 8 0 0\r\n"),
-		P_SEND("BURIED 8\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	peer p;
-	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-
-	if (!c) {
-		return;
-	}
-	CHECK_STATUS(c, bsc_release(c, 5, 10, 20), BSC_OK);
-	CHECK_STATUS(c, bsc_release(c, 5, UINT32_MAX, 0), BSC_BURIED);
-	CHECK_STATUS(c, bsc_release(c, 6, 0, 0), BSC_NOT_FOUND);
-	CHECK_STATUS(c, bsc_release(c, 7, 0, 0), BSC_SERVER_ERROR);
-	CHECK(bsc_conn_server_error(c) == BSC_REPLY_OUT_OF_MEMORY);
-	CHECK(bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_release(c, 8, 0, 0), BSC_ERR_PROTOCOL);
-	CHECK_PEER(&p);
-	bsc_conn_free(c);
-}
-
-static void test_bury(void)
-{
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("bury 5 7\r\n"),
-		P_SEND("BURIED\r\n"),
 		P_EXPECT_ONE("bury 6 4294967295\r\n"),
-		P_SEND("NOT_FOUND\r\n"),
-		P_EXPECT_ONE("bury 7 0\r\n"),
-		P_SEND("TOUCHED\r\n"),
-		P_EXPECT_EOF,
+		P_SEND("BURIED\r\n"),
+		P_EXPECT_ONE("release 7 0 0\r\n"),
+		P_SEND("RELEASED\r\n"),
 		P_END,
 	};
 	peer p;
@@ -390,39 +430,12 @@ static void test_bury(void)
 	if (!c) {
 		return;
 	}
-	CHECK_STATUS(c, bsc_bury(c, 5, 7), BSC_OK);
-	CHECK_STATUS(c, bsc_bury(c, 6, UINT32_MAX), BSC_NOT_FOUND);
-	CHECK_STATUS(c, bsc_bury(c, 7, 0), BSC_ERR_PROTOCOL);
-	CHECK_PEER(&p);
+	CHECK_STATUS(c, bsc_delete(c, UINT64_MAX), BSC_NOT_FOUND);
+	CHECK_STATUS(c, bsc_release(c, 5, UINT32_MAX, UINT32_MAX), BSC_OK);
+	CHECK_STATUS(c, bsc_bury(c, 6, UINT32_MAX), BSC_OK);
+	CHECK_STATUS(c, bsc_release(c, 7, 0, 0), BSC_OK);
 	bsc_conn_free(c);
-}
-
-static void test_touch(void)
-{
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("touch 5\r\n"),
-		P_SEND("TOUCHED\r\n"),
-		P_EXPECT_ONE("touch 6\r\n"),
-		P_SEND("NOT_FOUND\r\n"),
-		P_EXPECT_ONE("touch 7\r\n"),
-		P_SEND("BAD_FORMAT\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	peer p;
-	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-
-	if (!c) {
-		return;
-	}
-	CHECK_STATUS(c, bsc_touch(c, 5), BSC_OK);
-	CHECK_STATUS(c, bsc_touch(c, 6), BSC_NOT_FOUND);
-	CHECK_STATUS(c, bsc_touch(c, 7), BSC_SERVER_ERROR);
-	CHECK(bsc_conn_server_error(c) == BSC_REPLY_BAD_FORMAT);
-	CHECK(!bsc_conn_is_connected(c));
 	CHECK_PEER(&p);
-	bsc_conn_free(c);
 }
 /* }}} */
 
@@ -500,10 +513,8 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_reserve),
 	UNIT_TEST(test_reserve_waits_past_the_reply_timeout),
 	UNIT_TEST(test_reserve_other_answers),
-	UNIT_TEST(test_delete),
-	UNIT_TEST(test_release),
-	UNIT_TEST(test_bury),
-	UNIT_TEST(test_touch),
+	UNIT_TEST(test_job_command_answers),
+	UNIT_TEST(test_job_command_numbers),
 	UNIT_TEST(test_commands_after_a_transport_failure),
 	UNIT_TEST(test_command_cannot_connect),
 };

@@ -129,68 +129,6 @@ static void test_kick(void)
 	bsc_conn_free(c);
 }
 
-static void test_kick_job(void)
-{
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("kick-job 5\r\n"),
-		P_SEND("KICKED\r\n"),
-		P_EXPECT_ONE("kick-job 6\r\n"),
-		P_SEND("NOT_FOUND\r\n"),
-		P_EXPECT_ONE("kick-job 7\r\n"),
-		P_SEND("OUT_OF_MEMORY\r\n"),
-		/* kick's answer, with a count: the replies are out of step. */
-		P_EXPECT_ONE("kick-job 8\r\n"),
-		P_SEND("KICKED 1\r\n"),
-		P_EXPECT_EOF,
-		P_ACCEPT,
-		P_EXPECT_ONE("kick-job 9\r\n"),
-		P_SEND("DELETED\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	peer p;
-	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-
-	if (!c) {
-		return;
-	}
-	CHECK_STATUS(c, bsc_kick_job(c, 5), BSC_OK);
-	CHECK_STATUS(c, bsc_kick_job(c, 6), BSC_NOT_FOUND);
-	CHECK(bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_kick_job(c, 7), BSC_SERVER_ERROR);
-	CHECK_SERVER_ERROR(c, BSC_REPLY_OUT_OF_MEMORY);
-	CHECK(bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_kick_job(c, 8), BSC_ERR_PROTOCOL);
-	CHECK_ERRSTR(c, "answered kick-job with KICKED");
-	CHECK(!bsc_conn_is_connected(c));
-	CHECK_STATUS(c, bsc_kick_job(c, 9), BSC_ERR_PROTOCOL);
-	CHECK_ERRSTR(c, "answered kick-job with DELETED");
-	CHECK_PEER(&p);
-	bsc_conn_free(c);
-}
-
-/* The same rule for bury, whose success word is also put's answer. */
-static void test_bury_answered_with_an_id(void)
-{
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("bury 5 0\r\n"),
-		P_SEND("BURIED 5\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	peer p;
-	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-
-	if (!c) {
-		return;
-	}
-	CHECK_STATUS(c, bsc_bury(c, 5, 0), BSC_ERR_PROTOCOL);
-	CHECK_ERRSTR(c, "answered bury with BURIED");
-	CHECK_PEER(&p);
-	bsc_conn_free(c);
-}
 /* }}} */
 
 /* {{{ peek */
@@ -637,8 +575,6 @@ static void test_max_job_size_is_forgotten_on_close(void)
 static const unit_test tests[] = {
 	UNIT_TEST(test_reserve_job),
 	UNIT_TEST(test_kick),
-	UNIT_TEST(test_kick_job),
-	UNIT_TEST(test_bury_answered_with_an_id),
 	UNIT_TEST(test_peek),
 	UNIT_TEST(test_peek_next),
 	UNIT_TEST(test_stats_commands),
