@@ -72,6 +72,7 @@ typedef struct {
 	bsc_status st;
 	unsigned allowed;     /* S() of the statuses besides errors it may return */
 	bool has_job;
+	bool reserved;        /* the job came in a RESERVED reply: it is held */
 	bsc_job job;
 	bool has_yaml;
 	int yaml_kind;        /* a bsc_stats_kind, or -1 for a list */
@@ -122,6 +123,12 @@ static void job_status(outcome *o, bsc_status st, unsigned allowed)
 	o->has_job = st == BSC_OK;
 }
 
+static void reserved_status(outcome *o, bsc_status st, unsigned allowed)
+{
+	job_status(o, st, allowed);
+	o->reserved = o->has_job;
+}
+
 static void yaml_status(outcome *o, bsc_status st, unsigned allowed, int kind)
 {
 	o->st = st;
@@ -150,17 +157,17 @@ static void run_command(bsc_conn *c, command cmd, outcome *o)
 		put_many(c, o);
 		break;
 	case C_RESERVE:
-		job_status(o, bsc_reserve(c, -1, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
+		reserved_status(o, bsc_reserve(c, -1, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
 		break;
 	case C_WATCH_RESERVE:
 		CHECK(bsc_conn_watch(c, "fz", 2));
 		CHECK(bsc_conn_ignore(c, "default", 7) == BSC_OK);
 		/* fall through */
 	case C_RESERVE_TIMEOUT:
-		job_status(o, bsc_reserve(c, 0, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
+		reserved_status(o, bsc_reserve(c, 0, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
 		break;
 	case C_RESERVE_JOB:
-		job_status(o, bsc_reserve_job(c, 7, &o->job), ANY_JOB);
+		reserved_status(o, bsc_reserve_job(c, 7, &o->job), ANY_JOB);
 		break;
 	case C_DELETE:
 		o->st = bsc_delete(c, 7);
@@ -251,6 +258,14 @@ static void check_outcome(bsc_conn *c, const outcome *o, const unsigned char *an
 		CHECK(bsc_reply_is_error(bsc_conn_server_error(c)));
 	} else {
 		CHECK(o->allowed & S(st));
+	}
+	/* Every reply of the command has been read, or the connection and
+	 * what was awaited on it are gone. */
+	CHECK(bsc_conn_pending(c) == 0);
+	if (!bsc_conn_is_connected(c)) {
+		CHECK(bsc_conn_held(c) == 0);
+	} else if (o->reserved) {
+		CHECK(bsc_conn_holds(c, o->job.id));
 	}
 	if (o->has_job) {
 		CHECK(o->job.body_len <= body_max);
