@@ -3,10 +3,11 @@
  *
  * The input is a header and a byte stream from the server:
  *   byte 0      picks the parser's body_max (body_max_choices)
- *   byte 1      low 4 bits: how many piece lengths follow; 0x10: what is
- *               left after the pieces goes in one byte at a time
- *   k bytes     one per piece: its length (low 7 bits), and 0x80 to read
- *               it in through bsc_parser_space()/commit() rather than feed
+ *   byte 1      low 4 bits: how many pieces follow; 0x10: what is left
+ *               after the pieces goes in one byte at a time
+ *   2 bytes     for each piece: its length, then how it goes in: 0x80 reads
+ *               it through bsc_parser_space()/commit() rather than feed,
+ *               asking for the room that the low 7 bits say (room_for())
  *   the rest    the stream
  *
  * The stream is parsed three ways: fed whole, fed in those pieces (with
@@ -170,7 +171,30 @@ static void drain(run *r)
  * crashes/README.md lists as failing now. */
 static bool strict;
 
-static void put_bytes(run *r, size_t len, bool via_space)
+/* Beyond this, a piece asks for no more room than it fills: the buffer
+ * doubles each time it grows. */
+#define ROOM_GROW_LIMIT ((size_t)1 << 18)
+
+/*
+ * The room a piece read through bsc_parser_space() asks for. Like
+ * src/conn.c, it may ask for more than it then fills. k picks it relative to
+ * the buffer's size, so that small inputs reach the paths that move the
+ * unread bytes down and that grow the buffer: 1..63 asks for a little under
+ * the size, 64..127 for a little over it, 0 for just the piece.
+ */
+static size_t room_for(const bsc_parser *p, size_t len, unsigned k)
+{
+	size_t min = len;
+
+	if (k > 0 && k < 64) {
+		min = p->cap > 8 * k ? p->cap - 8 * k : 1;
+	} else if (k >= 64 && p->cap < ROOM_GROW_LIMIT) {
+		min = p->cap + 8 * (k - 64);
+	}
+	return min > len ? min : len;
+}
+
+static void put_bytes(run *r, size_t len, bool via_space, unsigned k)
 {
 	/* Zero bytes into a parser with no buffer yet: bsc_parser_space()
 	 * computes NULL + 0 and returns NULL, so feed() reports out of memory
@@ -179,10 +203,10 @@ static void put_bytes(run *r, size_t len, bool via_space)
 		return;
 	}
 	if (via_space) {
-		size_t avail = 0;
-		char *space = bsc_parser_space(&r->p, len, &avail);
+		size_t avail = 0, min = room_for(&r->p, len, k);
+		char *space = bsc_parser_space(&r->p, min, &avail);
 		CHECK(space != NULL);
-		CHECK(avail >= len);
+		CHECK(avail >= min);
 		memcpy(space, r->in + r->fed, len);
 		bsc_parser_commit(&r->p, len);
 	} else {
@@ -239,42 +263,43 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	size_t body_max = body_max_choices[data[0] & 15];
 	size_t pieces = data[1] & 15;
 	bool bytewise = (data[1] & 0x10) != 0;
-	if (size < 2 + pieces) {
+	if (size < 2 + 2 * pieces) {
 		return 0;
 	}
 	const unsigned char *plan = data + 2;
-	const unsigned char *in = data + 2 + pieces;
-	size_t len = size - 2 - pieces;
+	const unsigned char *in = data + 2 + 2 * pieces;
+	size_t len = size - 2 - 2 * pieces;
 
 	run whole, split;
 
 	run_start(&whole, in, body_max);
 	if (len > 0) {
-		put_bytes(&whole, len, false);
+		put_bytes(&whole, len, false, 0);
 	}
 	drain(&whole);
 
 	run_start(&split, in, body_max);
 	for (size_t i = 0; i < pieces && split.fed < len; i++) {
-		size_t n = plan[i] & 0x7f;
+		size_t n = plan[2 * i];
+		unsigned how = plan[2 * i + 1];
 		if (n > len - split.fed) {
 			n = len - split.fed;
 		}
-		put_bytes(&split, n, (plan[i] & 0x80) != 0);
+		put_bytes(&split, n, (how & 0x80) != 0, how & 0x7f);
 	}
 	if (bytewise) {
 		while (split.fed < len) {
-			put_bytes(&split, 1, (split.fed & 1) != 0);
+			put_bytes(&split, 1, (split.fed & 1) != 0, 0);
 		}
 	} else if (split.fed < len) {
-		put_bytes(&split, len - split.fed, false);
+		put_bytes(&split, len - split.fed, false, 0);
 	}
 	check_same(&whole, &split);
 
 	/* A reset parser is as good as a new one. */
 	run_restart(&split);
 	if (len > 0) {
-		put_bytes(&split, len, true);
+		put_bytes(&split, len, true, 0);
 	}
 	check_same(&whole, &split);
 
