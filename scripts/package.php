@@ -22,6 +22,10 @@ function role(string $path): ?string
     if (preg_match('#^tests/(unit/.*\.(c|h)|unit/Makefile|.*\.(phpt|inc|supp))$#', $path)) {
         return 'test';
     }
+    /* The fuzz targets and their seeds; not the reproducers in crashes/. */
+    if (preg_match('#^tests/fuzz/([^/]+\.(c|h|dict)|Makefile|corpus/.+)$#', $path)) {
+        return 'test';
+    }
     if (in_array($path, ['README.md', 'CHANGELOG.md', 'LICENSE'], true) || preg_match('#^examples/#', $path)) {
         return 'doc';
     }
