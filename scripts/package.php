@@ -22,7 +22,7 @@ function role(string $path): ?string
     if (preg_match('#^tests/(unit/.*\.(c|h)|unit/Makefile|.*\.(phpt|inc|supp))$#', $path)) {
         return 'test';
     }
-    /* The fuzz targets and their seeds; not the reproducers in crashes/. */
+    /* The fuzz targets and their seed corpus. */
     if (preg_match('#^tests/fuzz/([^/]+\.(c|h|dict)|Makefile|corpus/.+)$#', $path)) {
         return 'test';
     }

@@ -130,8 +130,10 @@ char *bsc_parser_space(bsc_parser *p, size_t min, size_t *avail)
 	if (p->need > want) {
 		want = p->need;
 	}
-	if (p->cap - p->start < want) {
-		if (p->cap >= want) {
+	/* No buffer yet (new, or let go after a big body): one is made even for
+	 * min 0, so the area returned is never NULL + 0 (NULL means no memory). */
+	if (p->buf == NULL || p->cap - p->start < want) {
+		if (p->buf != NULL && p->cap >= want) {
 			memmove(p->buf, p->buf + p->start, used);
 		} else {
 			size_t cap = parser_capacity_for(want);

@@ -144,14 +144,14 @@ static void run_command(bsc_conn *c, command cmd, outcome *o)
 	memset(o, 0, sizeof(*o));
 	switch (cmd) {
 	case C_USE_PUT:
-		CHECK(bsc_conn_use(c, "fz", 2));
+		bsc_tubes_use(bsc_conn_tubes(c), "fz", 2);
 		/* fall through */
 	case C_PUT:
 		o->st = bsc_put(c, 1024, 0, 60, "hello", 5, &id);
 		o->allowed = S(BSC_OK) | S(BSC_BURIED);
 		break;
 	case C_USE_PUT_MANY:
-		CHECK(bsc_conn_use(c, "fz", 2));
+		bsc_tubes_use(bsc_conn_tubes(c), "fz", 2);
 		/* fall through */
 	case C_PUT_MANY:
 		put_many(c, o);
@@ -160,8 +160,8 @@ static void run_command(bsc_conn *c, command cmd, outcome *o)
 		reserved_status(o, bsc_reserve(c, -1, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
 		break;
 	case C_WATCH_RESERVE:
-		CHECK(bsc_conn_watch(c, "fz", 2));
-		CHECK(bsc_conn_ignore(c, "default", 7) == BSC_OK);
+		CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "fz", 2));
+		CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
 		/* fall through */
 	case C_RESERVE_TIMEOUT:
 		reserved_status(o, bsc_reserve(c, 0, &o->job), S(BSC_OK) | S(BSC_TIMED_OUT) | S(BSC_DEADLINE_SOON));
@@ -186,7 +186,7 @@ static void run_command(bsc_conn *c, command cmd, outcome *o)
 		o->allowed = ANY_JOB;
 		break;
 	case C_USE_KICK:
-		CHECK(bsc_conn_use(c, "fz", 2));
+		bsc_tubes_use(bsc_conn_tubes(c), "fz", 2);
 		/* fall through */
 	case C_KICK:
 		o->st = bsc_kick(c, 10, &id);
@@ -200,10 +200,10 @@ static void run_command(bsc_conn *c, command cmd, outcome *o)
 		job_status(o, bsc_peek(c, 7, &o->job), ANY_JOB);
 		break;
 	case C_TUBES_PEEK_READY:
-		CHECK(bsc_conn_watch(c, "fz", 2));
-		CHECK(bsc_conn_watch(c, "other", 5));
-		CHECK(bsc_conn_ignore(c, "default", 7) == BSC_OK);
-		CHECK(bsc_conn_use(c, "other", 5));
+		CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "fz", 2));
+		CHECK(bsc_tubes_watch(bsc_conn_tubes(c), "other", 5));
+		CHECK(bsc_tubes_ignore(bsc_conn_tubes(c), "default", 7));
+		bsc_tubes_use(bsc_conn_tubes(c), "other", 5);
 		/* fall through */
 	case C_PEEK_READY:
 		job_status(o, bsc_peek_next(c, BSC_PEEK_READY, &o->job), ANY_JOB);
@@ -273,7 +273,7 @@ static void check_outcome(bsc_conn *c, const outcome *o, const unsigned char *an
 	}
 	if (o->has_yaml) {
 		size_t sum = 0;
-		CHECK(o->yaml.len <= body_max);
+		CHECK(o->yaml.len <= BSC_LIST_BODY_MAX);
 		CHECK(from_answer(answer, len, o->yaml.body, o->yaml.len));
 		if (o->yaml_kind < 0) {
 			bsc_list_parse(o->yaml.body, o->yaml.len, touch_item, &sum);
@@ -341,9 +341,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	bsc_conn_options opt = {
 		.connect_timeout = TIMEOUT,
 		.timeout = hold ? HOLD_TIMEOUT : TIMEOUT,
-		.body_max = (flags & FLAG_SMALL_BODY) ? SMALL_BODY_MAX : 0,
+		.job_size_max = (flags & FLAG_SMALL_BODY) ? SMALL_BODY_MAX : 0,
 	};
-	size_t body_max = opt.body_max ? opt.body_max : BSC_BODY_MAX_DEFAULT;
+	size_t body_max = opt.job_size_max ? opt.job_size_max : BSC_JOB_BODY_MAX_DEFAULT;
 	const char *address = peer_address(flags & FLAG_UNIX);
 	char errbuf[BSC_ERRSTR_LEN];
 
