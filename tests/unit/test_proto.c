@@ -813,6 +813,25 @@ static void test_line_writer(void)
 }
 /* }}} */
 
+/* Nothing fed into a parser with no buffer yet (new, or one whose big
+ * buffer was let go) is not "out of memory". */
+static void test_empty_feed(void)
+{
+	bsc_parser p;
+	bsc_reply r;
+	size_t avail = 0;
+
+	bsc_parser_init(&p, 0);
+	CHECK(bsc_parser_feed(&p, "", 0));
+	CHECK(bsc_parser_next(&p, &r) == BSC_PARSE_MORE);
+	bsc_parser_free(&p);
+	bsc_parser_init(&p, 0);
+	CHECK(bsc_parser_space(&p, 0, &avail) != NULL);
+	CHECK(bsc_parser_feed(&p, "DELETED\r\n", 9));
+	CHECK(bsc_parser_next(&p, &r) == BSC_PARSE_REPLY && r.kind == BSC_REPLY_DELETED);
+	bsc_parser_free(&p);
+}
+
 /* Reads wire into p the way the connection does: 16 KiB at a time into
  * bsc_parser_space(), then the next reply. Returns the largest capacity
  * the buffer had. */
@@ -903,6 +922,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_space_and_commit),
 	UNIT_TEST(test_space_keeps_pending_bytes),
 	UNIT_TEST(test_buffer_fits_big_bodies),
+	UNIT_TEST(test_empty_feed),
 	UNIT_TEST(test_reply_names),
 	UNIT_TEST(test_tube_valid),
 	UNIT_TEST(test_line_writer),
