@@ -20,7 +20,7 @@ $proxy = new BsFaultProxy($server);
 
 /* One batch of JOBS under the fault, on a tube of its own; what the
  * exception says of each job, checked against what the server holds. */
-function batch(string $title, array $rule, float $min, float $max): void
+function batch(string $title, array $rule, float $min, float $max, bool $someConfirmed = true): void
 {
     global $server, $proxy;
     echo "-- $title --\n";
@@ -50,12 +50,15 @@ function batch(string $title, array $rule, float $min, float $max): void
             }
         }
         echo '  each job inserted, NOT_CONFIRMED (first chunk) or NOT_SENT (the rest): ', $wrong ? 'no, ' . implode(',', array_slice($wrong, 0, 10)) : 'yes', "\n";
-        echo '  some confirmed before the fault: ', count($e->inserted) > 0 && count($e->inserted) < CHUNK ? 'yes' : 'no: ' . count($e->inserted), "\n";
-        $ids = array_values($e->inserted);
-        $ok = true;
-        foreach ([$ids[0] ?? 0, end($ids) ?: 0] as $n => $id) {
-            $index = $n === 0 ? array_key_first($e->inserted) : array_key_last($e->inserted);
-            $ok = $ok && bs_call($server, "peek $id") === "FOUND $id " . strlen($data[$index]) . "\r\n{$data[$index]}\r\n";
+        if ($someConfirmed) {
+            echo '  some confirmed before the fault: ', count($e->inserted) > 0 && count($e->inserted) < CHUNK ? 'yes' : 'no: ' . count($e->inserted), "\n";
+        }
+        $ok = count($e->inserted) < CHUNK;
+        foreach ([array_key_first($e->inserted), array_key_last($e->inserted)] as $index) {
+            if ($index !== null) {
+                $id = $e->inserted[$index];
+                $ok = $ok && bs_call($server, "peek $id") === "FOUND $id " . strlen($data[$index]) . "\r\n{$data[$index]}\r\n";
+            }
         }
         echo '  the ids inserted are those jobs: ', $ok ? 'yes' : 'no', "\n";
         // The server has those confirmed and maybe more of the first chunk
@@ -74,10 +77,11 @@ function batch(string $title, array $rule, float $min, float $max): void
 batch('replies that trickle', ['trickle', 100, 20], 0.95, 3.0);
 // The replies stop after 100 bytes.
 batch('replies that stop', ['stall', 100], 0.95, 3.0);
-// The connection is lost after 100 bytes of replies (closed with the
-// batch's bytes unread: the client may see a reset rather than an end; the
-// server may not have read the whole chunk).
-batch('the connection lost after 100 bytes of replies', ['drop', 100], 0.0, 2.0);
+// The connection is lost after 100 bytes of replies. The proxy closes it
+// with bytes of the batch unread: the client may see a reset rather than
+// an end, even before it has written the whole chunk or read a reply; the
+// server may not have read the whole chunk.
+batch('the connection lost after 100 bytes of replies', ['drop', 100], 0.0, 2.0, someConfirmed: false);
 ?>
 --EXPECTF--
 -- replies that trickle --
@@ -103,7 +107,6 @@ Beanstalk\BatchException: putMany: N of 3000 jobs inserted; the first failure is
   previous: Beanstalk\ConnectionException: putMany: %s
   within bounds: yes
   each job inserted, NOT_CONFIRMED (first chunk) or NOT_SENT (the rest): yes
-  some confirmed before the fault: yes
   the ids inserted are those jobs: yes
   jobs on the server: %s of the first chunk
   next putMany: 2 ids; new connections: 1
