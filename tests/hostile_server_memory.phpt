@@ -15,7 +15,7 @@ require __DIR__ . '/server.inc';
 
 const MIB = 1 << 20;
 
-/* Grows RSS counts from $before; in MiB, for the failure text. */
+/* A byte count in MiB, for the failure text. */
 function mib(int $bytes): string
 {
     return sprintf('%.1f MiB', $bytes / MIB);
