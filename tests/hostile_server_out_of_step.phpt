@@ -1,0 +1,84 @@
+--TEST--
+A server that answers one put twice (at once, or the second reply 100 ms later): the stream is out of step, and the next put goes on a new connection and gets its own id, also across persistent connections
+--EXTENSIONS--
+beanstalk
+--SKIPIF--
+<?php require __DIR__ . '/skipif.inc'; ?>
+--FILE--
+<?php
+require __DIR__ . '/server.inc';
+
+// The second reply comes this much later (ms), and the next put waits three
+// times as long; under valgrind the first put itself may take 100 ms.
+$late = bs_under_valgrind() ? 500 : 100;
+
+function attempt(BsFakeServer $fake, callable $fn): void
+{
+    try {
+        var_dump($fn());
+    } catch (Beanstalk\Exception $e) {
+        echo $e::class, ': ', str_replace($fake->address, 'FAKE', $e->getMessage()), "\n";
+    }
+}
+
+echo "-- two replies at once --\n";
+$fake = new BsFakeServer([['put', "INSERTED 5\r\nINSERTED 6\r\n"], ['put', "INSERTED 7\r\n"]]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+attempt($fake, fn() => $q->put('a'));
+attempt($fake, fn() => $q->put('b'));
+var_dump($fake->connections());
+
+// The first put cannot know that a second reply is on its way: it takes
+// its own. The stray one is there when the next command is about to go.
+echo "-- the second reply a moment later --\n";
+$fake = new BsFakeServer([['put', ['seq', "INSERTED 5\r\n", $late, "INSERTED 6\r\n"]], ['put', "INSERTED 7\r\n"]]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+attempt($fake, fn() => $q->put('a'));
+usleep(3000 * $late);
+attempt($fake, fn() => $q->put('b'));
+var_dump($fake->connections());
+
+// Two Queues on one persistent connection stand in for two requests of a
+// php-fpm worker: the second must not take the first one's stray reply.
+echo "-- persistent: two replies at once --\n";
+$fake = new BsFakeServer([['put', "INSERTED 5\r\nINSERTED 6\r\n"], ['put', "INSERTED 7\r\n"]]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+attempt($fake, fn() => $q->put('a'));
+unset($q);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+attempt($fake, fn() => $q->put('b'));
+unset($q);
+var_dump($fake->connections());
+
+echo "-- persistent: the second reply a moment later --\n";
+$fake = new BsFakeServer([['put', ['seq', "INSERTED 5\r\n", $late, "INSERTED 6\r\n"]], ['put', "INSERTED 7\r\n"], ['put', "INSERTED 8\r\n"]]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+attempt($fake, fn() => $q->put('a'));
+unset($q);
+usleep(3000 * $late);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+attempt($fake, fn() => $q->put('b'));
+unset($q);
+// A third owner gets the (now sound) connection of the second.
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+attempt($fake, fn() => $q->put('c'));
+var_dump($fake->connections());
+?>
+--EXPECT--
+-- two replies at once --
+Beanstalk\ProtocolException: put: FAKE sent 12 bytes after the last reply it owed: the stream is out of step
+int(7)
+int(2)
+-- the second reply a moment later --
+int(5)
+int(7)
+int(2)
+-- persistent: two replies at once --
+Beanstalk\ProtocolException: put: FAKE sent 12 bytes after the last reply it owed: the stream is out of step
+int(7)
+int(2)
+-- persistent: the second reply a moment later --
+int(5)
+int(7)
+int(8)
+int(2)
