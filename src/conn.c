@@ -680,8 +680,8 @@ static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, do
 		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, limit);
 	}
 	bool rest_limit = reply_deadline > 0 && (deadline <= 0 || reply_deadline <= deadline);
-	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu bytes: the rest did not come within %.3f s",
-		c->ep.name, got, rest_limit ? c->opt.timeout : limit);
+	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu byte%s: the rest did not come within %.3f s",
+		c->ep.name, got, got == 1 ? "" : "s", rest_limit ? c->opt.timeout : limit);
 }
 
 bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit)
