@@ -94,7 +94,7 @@ sent: true; the server has it: yes
 within bounds: yes
 next put: its own job; new connections: 1
 -- a reply that trickles --
-Beanstalk\TimeoutException: put: the reply from PROXY stopped after %d byte%s: the rest did not come within 0.500 s
+Beanstalk\TimeoutException: put: the reply from PROXY stopped after %d byte%A: the rest did not come within 0.500 s
 sent: true; the server has it: yes
 within bounds: yes
 next put: its own job; new connections: 1

@@ -86,7 +86,7 @@ batch('the connection lost after 100 bytes of replies', ['drop', 100], 0.0, 2.0,
 --EXPECTF--
 -- replies that trickle --
 Beanstalk\BatchException: putMany: N of 3000 jobs inserted; the first failure is at index %d (NOT_CONFIRMED)
-  previous: Beanstalk\TimeoutException: putMany: the reply from PROXY stopped after %d byte%s: the rest did not come within 1.000 s
+  previous: Beanstalk\TimeoutException: putMany: the reply from PROXY stopped after %d byte%A: the rest did not come within 1.000 s
   within bounds: yes
   each job inserted, NOT_CONFIRMED (first chunk) or NOT_SENT (the rest): yes
   some confirmed before the fault: yes
@@ -95,7 +95,7 @@ Beanstalk\BatchException: putMany: N of 3000 jobs inserted; the first failure is
   next putMany: 2 ids; new connections: 1
 -- replies that stop --
 Beanstalk\BatchException: putMany: N of 3000 jobs inserted; the first failure is at index %d (NOT_CONFIRMED)
-  previous: Beanstalk\TimeoutException: putMany: the reply from PROXY stopped after %d byte%s: the rest did not come within 1.000 s
+  previous: Beanstalk\TimeoutException: putMany: the reply from PROXY stopped after %d byte%A: the rest did not come within 1.000 s
   within bounds: yes
   each job inserted, NOT_CONFIRMED (first chunk) or NOT_SENT (the rest): yes
   some confirmed before the fault: yes

@@ -78,11 +78,11 @@ Beanstalk\TimeoutException: reserve: the reply from PROXY stopped after 10 bytes
 within bounds: yes
 next reserve: the same job; new connections: 1
 -- reserve(), a reply that trickles --
-Beanstalk\TimeoutException: reserve: the reply from PROXY stopped after %d byte%s: the rest did not come within 0.500 s
+Beanstalk\TimeoutException: reserve: the reply from PROXY stopped after %d byte%A: the rest did not come within 0.500 s
 within bounds: yes
 next reserve: the same job; new connections: 1
 -- reserve(5), the reply begins after 1 s and trickles --
-Beanstalk\TimeoutException: reserve: the reply from PROXY stopped after %d byte%s: the rest did not come within 0.500 s
+Beanstalk\TimeoutException: reserve: the reply from PROXY stopped after %d byte%A: the rest did not come within 0.500 s
 within bounds: yes
 next reserve: the same job; new connections: 1
 -- reserve(), the connection dropped in the middle of the body --

@@ -55,7 +55,7 @@ Beanstalk\TimeoutException: stats: the reply from PROXY stopped after 20%d bytes
 sent: true; within bounds: yes
 next stats: a whole list; new connections: 1
 -- a body that trickles from its first byte --
-Beanstalk\TimeoutException: stats: the reply from PROXY stopped after %d byte%s: the rest did not come within 0.500 s
+Beanstalk\TimeoutException: stats: the reply from PROXY stopped after %d byte%A: the rest did not come within 0.500 s
 sent: true; within bounds: yes
 next stats: a whole list; new connections: 1
 -- the connection dropped in the middle of the body --
