@@ -6,7 +6,6 @@ beanstalk
 <?php
 require __DIR__ . '/skipif.inc';
 if (!is_executable('/usr/bin/supervisord') || !is_executable('/usr/bin/supervisorctl')) die('skip needs supervisor (apt-get install supervisor)');
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip nothing of the extension runs in this process: no use under valgrind');
 ?>
 --FILE--
 <?php
@@ -30,7 +29,13 @@ foreach (explode("\n", $body) as $line) {
 }
 echo "from the example: ", implode(', ', array_map(fn ($k) => "$k={$settings[$k]}",
     ['autorestart', 'exitcodes', 'startsecs', 'stopsignal', 'stopwaitsecs'])), "\n";
-$settings['command'] = implode(' ', array_map('escapeshellarg', array_merge(bs_php(), [realpath(__DIR__ . '/../examples/worker.php'), $server, $tube])));
+// Under valgrind, so do the workers, each with a log of its own (%% is
+// supervisord's way to write %).
+$command = array_merge(bs_php(), [realpath(__DIR__ . '/../examples/worker.php'), $server, $tube]);
+if (bs_under_valgrind()) {
+    $command = array_merge(bs_valgrind("$dir/valgrind.%%p.log"), $command);
+}
+$settings['command'] = implode(' ', array_map('escapeshellarg', $command));
 $settings['numprocs'] = '2';
 $settings['directory'] = $dir;
 $settings['stdout_logfile'] = "$dir/%(program_name)s_%(process_num)02d.log";
@@ -81,7 +86,8 @@ function wait_for(callable $ok, float $timeout = 30): bool
     return true;
 }
 
-$supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']], $pipes);
+$supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']],
+    $pipes, null, bs_under_valgrind() ? bs_valgrind_env() : null);
 // Whatever happens to this test, supervisord (and with it the workers) stops.
 register_shutdown_function(function () use ($supervisord) {
     if (proc_get_status($supervisord)['running']) {
@@ -160,6 +166,19 @@ proc_terminate($supervisord, SIGTERM);
 $until = microtime(true) + 30;
 while (proc_get_status($supervisord)['running'] && microtime(true) < $until) {
     usleep(50000);
+}
+// Five workers ran (two, then one after HUP, one after restart, one after
+// start), and each must have ended clean under valgrind.
+if (bs_under_valgrind()) {
+    $logs = glob("$dir/valgrind.*.log");
+    if (count($logs) !== 5) {
+        echo "valgrind logs: ", count($logs), " of 5\n";
+    }
+    foreach ($logs as $log) {
+        if (($problems = bs_valgrind_problems($log)) !== null) {
+            echo "worker ", basename($log), ": $problems\n";
+        }
+    }
 }
 array_map('unlink', glob("$dir/*"));
 rmdir($dir);
