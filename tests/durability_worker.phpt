@@ -90,6 +90,16 @@ do {
     $empty = $st && $st['current-jobs-ready'] === '0' && $st['current-jobs-reserved'] === '0'
         && $st['current-jobs-delayed'] === '0' && $st['current-jobs-buried'] === '0';
 } while ((count(array_intersect_key($seen, $all)) < $jobs || !$empty) && microtime(true) < $until);
+// Every worker in run() (watching the tube), so that TERM finds its handler
+// and not a process still starting (which takes seconds under valgrind).
+$until = microtime(true) + bs_seconds(5);
+while (bs_stat($srv->address, "stats-tube $tube", 'current-watching') !== (string)WORKERS) {
+    if (microtime(true) > $until) {
+        echo "not every worker came to work\n";
+        break;
+    }
+    usleep(20000);
+}
 foreach ($workers as $child) {
     $child->signal(SIGTERM);
 }

@@ -86,6 +86,15 @@ function wait_for(callable $ok, float $timeout = 30): bool
     return true;
 }
 
+/** Waits until both workers are in run() (they watch the tube), so that a
+ * TERM finds the worker's handler and not a process still starting (which
+ * takes seconds under valgrind). */
+function both_working(string $server, string $tube): void
+{
+    wait_for(fn () => bs_stat($server, "stats-tube $tube", 'current-watching') === '2', bs_seconds(5))
+        or print("the workers did not both come to work\n");
+}
+
 $supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']],
     $pipes, null, bs_under_valgrind() ? bs_valgrind_env() : null);
 // Whatever happens to this test, supervisord (and with it the workers) stops.
@@ -113,6 +122,7 @@ usleep(400000);
 echo "HUP: ", trim(ctl($dir, 'signal', 'HUP', "$program:$w0")), "\n";
 wait_for(fn () => ($s = status($dir)[$w0]) && $s[0] === 'RUNNING' && $s[1] !== $first[$w0][1]) or print("worker 0 did not come back\n");
 echo "worker 0 came back with a new pid\n";
+both_working($server, $tube);
 
 // supervisorctl restart sends the stopsignal, TERM: worker 1 finishes its
 // job, exits 0, and is started again.
@@ -120,6 +130,7 @@ usleep(300000);
 echo "restart: ", str_replace("\n", '; ', trim(ctl($dir, 'restart', "$program:$w1"))), "\n";
 wait_for(fn () => ($s = status($dir)[$w1]) && $s[0] === 'RUNNING' && $s[1] !== $first[$w1][1]) or print("worker 1 did not come back\n");
 echo "worker 1 came back with a new pid\n";
+both_working($server, $tube);
 
 // A TERM from elsewhere (kill) is an intended stop: exit 0, expected, so
 // supervisord leaves the worker stopped until asked.
@@ -129,6 +140,7 @@ exec("kill -TERM $pid");
 wait_for(fn () => status($dir)[$w0][0] === 'EXITED') or print("worker 0 did not stay down: " . ctl($dir, 'status'));
 echo "worker 0 after kill -TERM: ", status($dir)[$w0][0], "\n";
 echo "start: ", trim(ctl($dir, 'start', "$program:$w0")), "\n";
+both_working($server, $tube);
 
 // Every job done, each exactly once.
 wait_for(function () use ($server, $tube) {
