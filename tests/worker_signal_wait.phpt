@@ -32,9 +32,10 @@ foreach ([SIGTERM => 'TERM', SIGINT => 'INT', SIGQUIT => 'QUIT', SIGHUP => 'HUP'
     $latency = (float)$at - $sent;
     printf("%-4s reason %d, signal %s, exit %d, %s\n", $name, $reason, $signal == $signo ? 'right' : $signal,
         $child->wait(), $latency < bs_seconds(0.25) ? 'at once' : "after $latency s");
-    // The connection is gone: no waiting worker is left behind.
+    // The connection is gone: no waiting worker is left behind (the server
+    // drops a tube that nobody watches and that holds no job: none waits).
     $until = microtime(true) + 5;
-    while (bs_stat($server, "stats-tube $tube", 'current-waiting') !== '0' && microtime(true) < $until) {
+    while (!in_array(bs_stat($server, "stats-tube $tube", 'current-waiting'), ['0', null], true) && microtime(true) < $until) {
         usleep(10000);
     }
     echo $child->log();
