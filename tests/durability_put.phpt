@@ -60,7 +60,7 @@ $kills = 0;
 foreach ([0.2, 0.45, 0.7] as $share) {
     $until = microtime(true) + bs_seconds(10);
     while ((int)bs_stat($srv->address, "stats-tube $tube", 'current-jobs-ready') < $share * $total && microtime(true) < $until) {
-        usleep(10000);
+        usleep(bs_poll_us());
     }
     $srv->stop();
     $kills++;

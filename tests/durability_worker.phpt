@@ -63,7 +63,7 @@ $kills = 0;
 foreach ([0.15, 0.35, 0.55, 0.75] as $share) {
     $until = microtime(true) + bs_seconds(10);
     while (handled($dir) < $share * $jobs && microtime(true) < $until) {
-        usleep(10000);
+        usleep(bs_poll_us());
     }
     $srv->stop();
     $kills++;
@@ -98,7 +98,7 @@ while (bs_stat($srv->address, "stats-tube $tube", 'current-watching') !== (strin
         echo "not every worker came to work\n";
         break;
     }
-    usleep(20000);
+    usleep(bs_poll_us());
 }
 foreach ($workers as $child) {
     $child->signal(SIGTERM);
