@@ -5,7 +5,6 @@ beanstalk
 --SKIPIF--
 <?php
 require __DIR__ . '/skipif.inc';
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
 ?>
 --FILE--
 <?php
@@ -45,7 +44,7 @@ foreach ($cases as $how => $want) {
     $tube = bs_tube('worker_exit_codes');
     $q = new Beanstalk\Queue($server, ['tube' => $tube]);
     $id = in_array($how, ['max_jobs', 'stop', 'exit', 'fatal']) ? $q->put($how) : 0;
-    $child = new BsChild($code, [$server, $tube, $how, $port]);
+    $child = new BsChild($code, [$server, $tube, $how, $port], [], $how === 'fatal' ? BS_VALGRIND_FATAL_END : []);
     $child->line();
     if ($how === 'TERM' || $how === 'HUP') {
         bs_wait_waiting($server, $tube);

@@ -51,6 +51,12 @@ foreach ($children as $child) {
         echo "child: reason $reason, limit $limit\n";
     }
 }
+// Each child ends by itself (and under valgrind, its leak check with it).
+foreach ($children as $child) {
+    if (($exit = $child->wait(bs_seconds(10))) !== 0) {
+        echo "child: exit $exit\n";
+    }
+}
 sort($ends);
 $gaps = array_map(fn ($a, $b) => $b - $a, array_slice($ends, 0, -1), array_slice($ends, 1));
 echo max($ends) - min($ends) > 0.1 ? "the fleet stopped spread out\n" : "the fleet stopped together\n";

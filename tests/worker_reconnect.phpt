@@ -6,7 +6,6 @@ pcntl
 --SKIPIF--
 <?php
 require __DIR__ . '/skipif.inc';
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
 if (!is_executable('/usr/bin/beanstalkd')) die('skip needs /usr/bin/beanstalkd');
 ?>
 --FILE--

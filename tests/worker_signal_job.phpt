@@ -5,7 +5,6 @@ beanstalk
 --SKIPIF--
 <?php
 require __DIR__ . '/skipif.inc';
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip the workers run in child processes: no use under valgrind');
 ?>
 --FILE--
 <?php

@@ -6,7 +6,6 @@ beanstalk
 <?php
 require __DIR__ . '/skipif.inc';
 if (!is_executable('/usr/bin/supervisord') || !is_executable('/usr/bin/supervisorctl')) die('skip needs supervisor (apt-get install supervisor)');
-if (getenv('USE_ZEND_ALLOC') === '0') die('skip nothing of the extension runs in this process: no use under valgrind');
 ?>
 --FILE--
 <?php
@@ -30,7 +29,13 @@ foreach (explode("\n", $body) as $line) {
 }
 echo "from the example: ", implode(', ', array_map(fn ($k) => "$k={$settings[$k]}",
     ['autorestart', 'exitcodes', 'startsecs', 'stopsignal', 'stopwaitsecs'])), "\n";
-$settings['command'] = implode(' ', array_map('escapeshellarg', array_merge(bs_php(), [realpath(__DIR__ . '/../examples/worker.php'), $server, $tube])));
+// Under valgrind, so do the workers, each with a log of its own (%% is
+// supervisord's way to write %).
+$command = array_merge(bs_php(), [realpath(__DIR__ . '/../examples/worker.php'), $server, $tube]);
+if (bs_under_valgrind()) {
+    $command = array_merge(bs_valgrind("$dir/valgrind.%%p.log"), $command);
+}
+$settings['command'] = implode(' ', array_map('escapeshellarg', $command));
 $settings['numprocs'] = '2';
 $settings['directory'] = $dir;
 $settings['stdout_logfile'] = "$dir/%(program_name)s_%(process_num)02d.log";
@@ -81,7 +86,17 @@ function wait_for(callable $ok, float $timeout = 30): bool
     return true;
 }
 
-$supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']], $pipes);
+/** Waits until both workers are in run() (they watch the tube), so that a
+ * TERM finds the worker's handler and not a process still starting (which
+ * takes seconds under valgrind). */
+function both_working(string $server, string $tube): void
+{
+    wait_for(fn () => bs_stat($server, "stats-tube $tube", 'current-watching') === '2', bs_seconds(5))
+        or print("the workers did not both come to work\n");
+}
+
+$supervisord = proc_open(['supervisord', '-c', "$dir/supervisord.conf"], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/out", 'a']],
+    $pipes, null, bs_under_valgrind() ? bs_valgrind_env() : null);
 // Whatever happens to this test, supervisord (and with it the workers) stops.
 register_shutdown_function(function () use ($supervisord) {
     if (proc_get_status($supervisord)['running']) {
@@ -107,6 +122,7 @@ usleep(400000);
 echo "HUP: ", trim(ctl($dir, 'signal', 'HUP', "$program:$w0")), "\n";
 wait_for(fn () => ($s = status($dir)[$w0]) && $s[0] === 'RUNNING' && $s[1] !== $first[$w0][1]) or print("worker 0 did not come back\n");
 echo "worker 0 came back with a new pid\n";
+both_working($server, $tube);
 
 // supervisorctl restart sends the stopsignal, TERM: worker 1 finishes its
 // job, exits 0, and is started again.
@@ -114,6 +130,7 @@ usleep(300000);
 echo "restart: ", str_replace("\n", '; ', trim(ctl($dir, 'restart', "$program:$w1"))), "\n";
 wait_for(fn () => ($s = status($dir)[$w1]) && $s[0] === 'RUNNING' && $s[1] !== $first[$w1][1]) or print("worker 1 did not come back\n");
 echo "worker 1 came back with a new pid\n";
+both_working($server, $tube);
 
 // A TERM from elsewhere (kill) is an intended stop: exit 0, expected, so
 // supervisord leaves the worker stopped until asked.
@@ -123,6 +140,7 @@ exec("kill -TERM $pid");
 wait_for(fn () => status($dir)[$w0][0] === 'EXITED') or print("worker 0 did not stay down: " . ctl($dir, 'status'));
 echo "worker 0 after kill -TERM: ", status($dir)[$w0][0], "\n";
 echo "start: ", trim(ctl($dir, 'start', "$program:$w0")), "\n";
+both_working($server, $tube);
 
 // Every job done, each exactly once.
 wait_for(function () use ($server, $tube) {
@@ -160,6 +178,19 @@ proc_terminate($supervisord, SIGTERM);
 $until = microtime(true) + 30;
 while (proc_get_status($supervisord)['running'] && microtime(true) < $until) {
     usleep(50000);
+}
+// Five workers ran (two, then one after HUP, one after restart, one after
+// start), and each must have ended clean under valgrind.
+if (bs_under_valgrind()) {
+    $logs = glob("$dir/valgrind.*.log");
+    if (count($logs) !== 5) {
+        echo "valgrind logs: ", count($logs), " of 5\n";
+    }
+    foreach ($logs as $log) {
+        if (($problems = bs_valgrind_problems($log)) !== null) {
+            echo "worker ", basename($log), ": $problems\n";
+        }
+    }
 }
 array_map('unlink', glob("$dir/*"));
 rmdir($dir);
