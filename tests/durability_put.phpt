@@ -41,7 +41,9 @@ $code = <<<'PHP'
             $id = $q->put("p$k-$i");
             fwrite($rec, "ack $i $id\n");
         } catch (Beanstalk\Exception $e) {
-            fwrite($rec, "threw $i " . $e::class . ': ' . $e->getMessage() . "\n");
+            // Whether the put had left: $sent false means not stored.
+            $sent = $e instanceof Beanstalk\ConnectionException ? ($e->sent ? 'sent' : 'not-sent') : 'sent';
+            fwrite($rec, "threw $i $sent " . $e::class . ': ' . $e->getMessage() . "\n");
             usleep(20000);
         }
     }
@@ -139,9 +141,12 @@ echo "acknowledged but not stored: ", implode(' ', $lost) ?: 'none', "\n";
 echo "acknowledged, stored other than once under its id: ", implode(' ', $wrongId) ?: 'none', "\n";
 echo "stored but never tried: ", implode(' ', $stranger) ?: 'none', "\n";
 echo "stored more than once: ", implode(' ', $twice) ?: 'none', "\n";
-// A put that could not connect sent nothing: it cannot have been stored.
-$refused = array_filter($threwStored, fn ($why) => str_contains($why, 'cannot connect'));
-echo "stored although the put could not connect: ", implode(' ', array_keys($refused)) ?: 'none', "\n";
+// A put that said it was not sent (ConnectionException::$sent false, as
+// when it could not connect) cannot have been stored.
+$refused = array_filter($threwStored, fn ($why) => str_starts_with($why, 'not-sent '));
+echo "stored although the put said it was not sent: ", implode(' ', array_keys($refused)) ?: 'none', "\n";
+$unsentConnect = array_filter($threw, fn ($why) => str_contains($why, 'cannot connect') && !str_starts_with($why, 'not-sent '));
+echo "could not connect, yet said it was sent: ", implode(' ', array_keys($unsentConnect)) ?: 'none', "\n";
 // Each kill fails at least the next put of a producer still running.
 $tries = count($tried);
 echo "acknowledged: ", count($acked) > 0 ? 'some' : 'none', ", threw: ", count($threw) > 0 ? 'some' : 'none', "\n";
@@ -172,5 +177,6 @@ acknowledged but not stored: none
 acknowledged, stored other than once under its id: none
 stored but never tried: none
 stored more than once: none
-stored although the put could not connect: none
+stored although the put said it was not sent: none
+could not connect, yet said it was sent: none
 acknowledged: some, threw: some
