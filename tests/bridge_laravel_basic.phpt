@@ -31,7 +31,7 @@ class PriorityJob extends ReleasingJob
     {
         parent::handle();
         if ($this->job->isReleased()) {
-            Notes::add("{$this->name} priority after its release: " . bs_stat(LARAVEL_SERVER, 'stats-job ' . $this->job->getJobId(), 'pri'));
+            BridgeNotes::add("{$this->name} priority after its release: " . bs_stat(LARAVEL_SERVER, 'stats-job ' . $this->job->getJobId(), 'pri'));
         }
     }
 }
@@ -48,7 +48,7 @@ for ($i = 1; $i <= 10; $i++) {
 }
 $queue->bulk(array_map(fn ($i) => new RecordJob("bulk-$i"), range(1, 5)));
 laravel_dispatch($app, (new RecordJob('late'))->delay(1));
-Notes::add('dispatched late');
+BridgeNotes::add('dispatched late');
 laravel_dispatch($app, new FailingJob('failing'));
 laravel_dispatch($app, new ReleasingJob('releasing'));
 // A job another producer put at priority 10 (Laravel puts every job at 1024).
@@ -60,7 +60,7 @@ echo "size() before the worker: ", $queue->size(), "\n";
 echo "jobs left after the worker: ", laravel_work($app, $server, $tube, bs_seconds(20)), "\n";
 
 $runs = [];
-foreach (Notes::matching('') as $line) {
+foreach (BridgeNotes::matching('') as $line) {
     if (preg_match('/^((?:job|bulk)-\d+) ran, attempt (\d+)$/', $line, $m)) {
         $runs[$m[1]][] = (int)$m[2];
     }
@@ -68,13 +68,13 @@ foreach (Notes::matching('') as $line) {
 $once = count($runs) === 15 && array_filter($runs, fn ($a) => $a !== [1]) === [];
 echo "job-1..10 and bulk-1..5 each ran once, attempt 1: ", $once ? 'yes' : 'no: ' . json_encode($runs), "\n";
 foreach (['orphan', 'late', 'failing', 'releasing', 'urgent'] as $name) {
-    echo implode("\n", Notes::matching($name)), "\n";
+    echo implode("\n", BridgeNotes::matching($name)), "\n";
 }
-$late = Notes::times('late ran')[0] ?? INF;
-echo "late ran 1 s or more after its dispatch: ", $late - Notes::times('dispatched late')[0] >= 1.0 ? 'yes' : 'no', "\n";
-echo "failing: its attempts 1 s or more apart: ", laravel_gaps(Notes::times('failing attempt'), 1.0), "\n";
-echo "releasing: attempt 2 1 s or more after the release: ", laravel_gaps(Notes::times('releasing '), 1.0), "\n";
-echo implode("\n", Notes::matching('reported')), "\n";
+$late = BridgeNotes::times('late ran')[0] ?? INF;
+echo "late ran 1 s or more after its dispatch: ", $late - BridgeNotes::times('dispatched late')[0] >= 1.0 ? 'yes' : 'no', "\n";
+echo "failing: its attempts 1 s or more apart: ", bridge_gaps(BridgeNotes::times('failing attempt'), 1.0), "\n";
+echo "releasing: attempt 2 1 s or more after the release: ", bridge_gaps(BridgeNotes::times('releasing '), 1.0), "\n";
+echo implode("\n", BridgeNotes::matching('reported')), "\n";
 $failed = $app['queue.failer']->all();
 echo "failed jobs stored: ", count($failed), "\n";
 foreach ($failed as $f) {
