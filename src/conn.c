@@ -596,6 +596,13 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
+		/* A signal that came before this wait (between two reads of a
+		 * reply, or before the first) interrupted no system call: its flag
+		 * is looked at before blocking. The worker needs no such look: its
+		 * signals are blocked but in ppoll(). */
+		if (!c->has_wait_mask && reply_wait_interrupted(c)) {
+			return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+		}
 		size_t avail;
 		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
 		if (!space) {

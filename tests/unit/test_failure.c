@@ -492,6 +492,35 @@ static void test_interrupt_declined_waits_on(void)
 	interrupted_wait(interrupt_no, false, BSC_ERR_TIMEOUT);
 }
 
+/* An interrupt already pending when the wait begins (its signal came
+ * while no system call ran) ends the wait as one that comes during it. */
+static void test_interrupt_pending_before_the_wait(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("reserve\r\n"),
+		P_EXPECT_EOF,
+		P_END,
+	};
+	peer p;
+	bsc_reply r;
+	bsc_conn *c = start_peer(&p, script, 5.0);
+
+	if (!c) {
+		return;
+	}
+	interrupt_calls = 0;
+	bsc_conn_set_interrupt(c, interrupt_yes, NULL);
+	CHECK_STATUS(c, send_line(c, "reserve\r\n"), BSC_OK);
+	double start = bsc_now();
+	CHECK_STATUS(c, bsc_conn_recv(c, &r, bsc_conn_timeout(c)), BSC_ERR_INTERRUPTED);
+	CHECK_MSG(bsc_now() - start < 1.0, "the wait went on for %.3f s", bsc_now() - start);
+	CHECK(interrupt_calls > 0);
+	CHECK(!bsc_conn_is_connected(c));
+	CHECK_PEER(&p);
+	bsc_conn_free(c);
+}
+
 /* Ending the wait would close the connection and give the held job back
  * unasked: the wait goes on to its timeout instead. */
 static void test_no_interrupt_while_a_job_is_held(void)
@@ -514,6 +543,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_recv_with_nothing_pending),
 	UNIT_TEST(test_interrupt_ends_the_wait),
 	UNIT_TEST(test_interrupt_declined_waits_on),
+	UNIT_TEST(test_interrupt_pending_before_the_wait),
 	UNIT_TEST(test_no_interrupt_while_a_job_is_held),
 };
 
