@@ -7,22 +7,25 @@
  * FRAMEWORK is laravel (a dispatch through Laravel's bus onto its queue
  * connection) or laravel-bulk (Queue::bulk() of BATCH jobs) or symfony (a
  * dispatch through Messenger's bus onto its transport). CLIENT is ext (the
- * bridge: driver beanstalk-ext, DSN beanstalk-ext://) or pheanstalk (the
- * framework's own driver: beanstalkd, beanstalkd://). The framework comes
+ * bridge: driver beanstalk-ext, DSN beanstalk-ext://), pheanstalk (the
+ * framework's own driver: beanstalkd, beanstalkd://) or none (the
+ * framework alone: Laravel's payload made and given to a queue that puts
+ * nothing, Messenger's message serialized into an in-memory transport, so
+ * that the put's share of a dispatch shows). The framework comes
  * from Debian's packages, the bridge from bridges/. Boots the framework,
  * dispatches WARMUP jobs untimed, then N timed ones, and prints one JSON
  * line: wall time and this process's user + system CPU over the N.
  */
 
 if ($argc < 7) {
-    fwrite(STDERR, "usage: bridges.php laravel|laravel-bulk|symfony ext|pheanstalk HOST:PORT TUBE N WARMUP [BATCH]\n");
+    fwrite(STDERR, "usage: bridges.php laravel|laravel-bulk|symfony ext|pheanstalk|none HOST:PORT TUBE N WARMUP [BATCH]\n");
     exit(2);
 }
 [, $framework, $client, $server, $tube, $n, $warmup] = $argv;
 $n = (int)$n;
 $warmup = (int)$warmup;
 $batch = (int)($argv[7] ?? 100);
-if (!in_array($client, ['ext', 'pheanstalk'], true)) {
+if (!in_array($client, ['ext', 'pheanstalk', 'none'], true)) {
     fwrite(STDERR, "bridges.php: unknown client $client\n");
     exit(2);
 }
@@ -84,17 +87,53 @@ case 'laravel-bulk':
         }
     }
 
+    /** Laravel's work on a job without the put: the payload is made and handed on. */
+    final class NoPutQueue extends Illuminate\Queue\Queue implements Illuminate\Contracts\Queue\Queue
+    {
+        public function size($queue = null)
+        {
+            return 0;
+        }
+
+        public function push($job, $data = '', $queue = null)
+        {
+            return $this->enqueueUsing($job, $this->createPayload($job, $queue ?? 'bench', $data), $queue, null,
+                fn ($payload) => $this->pushRaw($payload));
+        }
+
+        public function pushRaw($payload, $queue = null, array $options = [])
+        {
+            return strlen($payload);
+        }
+
+        public function later($delay, $job, $data = '', $queue = null)
+        {
+            return $this->push($job, $data, $queue);
+        }
+
+        public function pop($queue = null)
+        {
+            return null;
+        }
+    }
+
     [$host, $port] = explode(':', $server);
     $app = new Illuminate\Container\Container();
     Illuminate\Container\Container::setInstance($app);
     $app->instance('config', new Illuminate\Config\Repository(['queue' => ['default' => 'bench', 'connections' => [
-        'bench' => ['driver' => $client === 'ext' ? 'beanstalk-ext' : 'beanstalkd', 'host' => $host,
+        'bench' => ['driver' => ['ext' => 'beanstalk-ext', 'pheanstalk' => 'beanstalkd', 'none' => 'none'][$client], 'host' => $host,
             'port' => (int)$port, 'queue' => $tube, 'retry_after' => 90],
     ]]]));
     foreach ([Illuminate\Events\EventServiceProvider::class, Illuminate\Bus\BusServiceProvider::class,
               Illuminate\Queue\QueueServiceProvider::class, Beanstalk\Laravel\BeanstalkServiceProvider::class] as $p) {
         (new $p($app))->register();
     }
+    $app['queue']->addConnector('none', fn () => new class implements Illuminate\Queue\Connectors\ConnectorInterface {
+        public function connect(array $config)
+        {
+            return new NoPutQueue();
+        }
+    });
     $app->alias('queue', Illuminate\Contracts\Queue\Factory::class);
     $app->alias('events', Illuminate\Contracts\Events\Dispatcher::class);
     if ($framework === 'laravel') {
@@ -136,11 +175,14 @@ case 'symfony':
         }
     }
 
-    $factory = $client === 'ext'
-        ? new Beanstalk\Symfony\Messenger\BeanstalkTransportFactory()
-        : new Symfony\Component\Messenger\Bridge\Beanstalkd\Transport\BeanstalkdTransportFactory();
-    $transport = $factory->createTransport(($client === 'ext' ? 'beanstalk-ext' : 'beanstalkd') . "://$server?tube_name=$tube",
-        [], new Symfony\Component\Messenger\Transport\Serialization\PhpSerializer());
+    $serializer = new Symfony\Component\Messenger\Transport\Serialization\PhpSerializer();
+    $transport = match ($client) {
+        'ext' => (new Beanstalk\Symfony\Messenger\BeanstalkTransportFactory())
+            ->createTransport("beanstalk-ext://$server?tube_name=$tube", [], $serializer),
+        'pheanstalk' => (new Symfony\Component\Messenger\Bridge\Beanstalkd\Transport\BeanstalkdTransportFactory())
+            ->createTransport("beanstalkd://$server?tube_name=$tube", [], $serializer),
+        'none' => new Symfony\Component\Messenger\Transport\InMemoryTransport($serializer),
+    };
     $bus = new Symfony\Component\Messenger\MessageBus([
         new Symfony\Component\Messenger\Middleware\SendMessageMiddleware(
             new Symfony\Component\Messenger\Transport\Sender\SendersLocator([BenchMessage::class => ['async']], new OneSender($transport))),
