@@ -123,6 +123,7 @@ foreach (['beanstalk-ext://127.0.0.1', 'beanstalkd://127.0.0.1', 'redis://127.0.
 }
 foreach ([["beanstalk-ext://$server?tube=x", []], ["beanstalk-ext://$server", ['queue_name' => 'x']],
           ["beanstalk-ext://$server?timeout=soon", []], ["beanstalk-ext://$server", ['ttr' => -1]],
+          ["beanstalk-ext://$server?bury_on_reject=maybe", []],
           ['beanstalk-ext://', []]] as [$d, $options]) {
     bs_catch(fn () => symfony_transport($d, $options));
 }
@@ -195,6 +196,7 @@ Symfony\Component\Messenger\Exception\InvalidArgumentException: Unknown option f
 Symfony\Component\Messenger\Exception\InvalidArgumentException: Unknown option found in options: [queue_name]. Allowed options are [tube_name, timeout, ttr, bury_on_reject, persistent].
 Symfony\Component\Messenger\Exception\InvalidArgumentException: Option timeout must be a whole number of seconds, 'soon' given.
 Symfony\Component\Messenger\Exception\InvalidArgumentException: Option ttr must be a whole number of seconds, -1 given.
+Symfony\Component\Messenger\Exception\InvalidArgumentException: Option bury_on_reject must be true or false, 'maybe' given.
 Symfony\Component\Messenger\Exception\InvalidArgumentException: The given beanstalk-ext DSN is invalid.
 a server that is not there: Symfony\Component\Messenger\Exception\TransportException: %s
 -- a SIGTERM ends the wait of get() --

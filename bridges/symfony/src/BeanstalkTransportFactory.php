@@ -51,7 +51,7 @@ final class BeanstalkTransportFactory implements TransportFactoryInterface
             $tube,
             self::integer('timeout', $config['timeout']),
             self::integer('ttr', $config['ttr']),
-            filter_var($config['bury_on_reject'], FILTER_VALIDATE_BOOL),
+            self::flag('bury_on_reject', $config['bury_on_reject']),
         );
     }
 
@@ -84,6 +84,16 @@ final class BeanstalkTransportFactory implements TransportFactoryInterface
         }
 
         return $seconds;
+    }
+
+    private static function flag(string $name, mixed $value): bool
+    {
+        $flag = filter_var($value, FILTER_VALIDATE_BOOL, FILTER_NULL_ON_FAILURE);
+        if ($flag === null) {
+            throw new InvalidArgumentException(sprintf('Option %s must be true or false, %s given.', $name, var_export($value, true)));
+        }
+
+        return $flag;
     }
 
     /** false, true or a pool id, from a bool or the DSN's text. */
