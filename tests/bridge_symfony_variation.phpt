@@ -28,7 +28,7 @@ use Symfony\Component\Messenger\Stamp\TransportMessageIdStamp;
 use Symfony\Component\Messenger\Transport\TransportFactoryInterface;
 use Symfony\Component\Messenger\Worker;
 
-[$server, $closed, $tube] = array_slice($argv, 1);
+[$server, $closed, $tube, $socket] = array_slice($argv, 1);
 
 /** Every message get() gives, by name, acknowledged. */
 function drain(Symfony\Component\Messenger\Transport\TransportInterface $t): string
@@ -127,17 +127,30 @@ foreach ([["beanstalk-ext://$server?tube=x", []], ["beanstalk-ext://$server", ['
           ['beanstalk-ext://', []]] as [$d, $options]) {
     bs_catch(fn () => symfony_transport($d, $options));
 }
+$unix = symfony_transport("beanstalk-ext://$socket?tube_name=$tube-unix");
+$unix->send(new Envelope(new Msg('over a UNIX socket')));
+echo "beanstalk-ext:// and a socket path: ", drain($unix), "\n";
 echo "a server that is not there: ";
 bs_catch(fn () => symfony_transport("beanstalk-ext://$closed")->send(new Envelope(new Msg('lost'))));
 PHP;
 
 $server = bs_server();
 $tube = bs_tube('symfony-variation');
-$child = bridge_child('symfony', $code, [$server, '127.0.0.1:' . bs_free_port(), $tube]);
+/* A beanstalkd on a UNIX socket too. */
+$socket = sys_get_temp_dir() . '/bs-symfony-' . getmypid() . '-' . bin2hex(random_bytes(3)) . '.sock';
+$unix = proc_open(['beanstalkd', '-l', "unix:$socket"],
+    [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+for ($until = microtime(true) + 10; !@stream_socket_client("unix://$socket") && microtime(true) < $until;) {
+    usleep(BS_WAIT_STEP_US);
+}
+$child = bridge_child('symfony', $code, [$server, '127.0.0.1:' . bs_free_port(), $tube, $socket]);
 echo "exit ", $child->wait(bs_seconds(60)), "\n", $child->rest();
 if ($child->log() !== '') {
     echo "stderr: ", $child->log();
 }
+proc_terminate($unix, 9);
+proc_close($unix);
+@unlink($socket);
 
 echo "-- a SIGTERM ends the wait of get() --\n";
 /* As messenger:consume runs: Symfony's console turns PHP's asynchronous
@@ -198,6 +211,7 @@ Symfony\Component\Messenger\Exception\InvalidArgumentException: Option timeout m
 Symfony\Component\Messenger\Exception\InvalidArgumentException: Option ttr must be a whole number of seconds, -1 given.
 Symfony\Component\Messenger\Exception\InvalidArgumentException: Option bury_on_reject must be true or false, 'maybe' given.
 Symfony\Component\Messenger\Exception\InvalidArgumentException: The given beanstalk-ext DSN is invalid.
+beanstalk-ext:// and a socket path: over a UNIX socket
 a server that is not there: Symfony\Component\Messenger\Exception\TransportException: %s
 -- a SIGTERM ends the wait of get() --
 working

@@ -63,15 +63,17 @@ final class BeanstalkTransportFactory implements TransportFactoryInterface
     /** The extension's server string and the query's options. */
     private static function parseDsn(string $dsn): array
     {
+        $query = [];
+        // parse_url() takes no empty host: a socket path is read by hand.
+        if (preg_match('#^beanstalk-ext://(/[^?]+)(?:\?(.*))?$#', $dsn, $m)) {
+            parse_str($m[2] ?? '', $query);
+            return ['unix://' . $m[1], $query];
+        }
         $parts = parse_url($dsn);
-        if ($parts === false || !isset($parts['host']) && !isset($parts['path'])) {
+        if ($parts === false || !isset($parts['host'])) {
             throw new InvalidArgumentException('The given beanstalk-ext DSN is invalid.');
         }
-        $query = [];
         parse_str($parts['query'] ?? '', $query);
-        if (!isset($parts['host'])) {
-            return ['unix://' . $parts['path'], $query];
-        }
 
         return [$parts['host'] . ':' . ($parts['port'] ?? 11300), $query];
     }
