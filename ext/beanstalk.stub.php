@@ -82,6 +82,8 @@ namespace Beanstalk {
     {
         public readonly int $id;
         public readonly string $data;
+        /** The server it came from: "host:port" or "unix:///path". */
+        public readonly string $server;
 
         private function __construct() {}
 

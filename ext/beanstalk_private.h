@@ -12,6 +12,7 @@
 #include "php_beanstalk.h"
 #include "src/command.h"
 #include "src/conn.h"
+#include "src/pool.h"
 #include "src/stats.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
@@ -28,16 +29,26 @@ ZEND_EXTERN_MODULE_GLOBALS(beanstalk)
 typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_job *job);
 void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb);
 void php_beanstalk_queue_minit(zend_class_entry *ce);
-/* The connection of a Queue object; throws and returns NULL when the
- * object was never constructed. */
+/* How many servers a Queue has: 1, or more for a pool; 0 after throwing
+ * the Error that it was never constructed. */
+size_t php_beanstalk_queue_servers(zend_object *queue);
+/* Server i's connection, ready for a command (on a pool, the pool's own
+ * reserve there is answered first). */
+bsc_conn *php_beanstalk_queue_server(zend_object *queue, size_t i);
+/* The pool of a Queue of several servers; NULL for one. */
+bsc_pool *php_beanstalk_queue_pool(zend_object *queue);
+/* The server of this name ("host:port"), or SIZE_MAX. */
+size_t php_beanstalk_queue_find_server(zend_object *queue, const char *name);
+/* The connection of a Queue of one server; NULL after throwing when it was
+ * never constructed or is a pool. */
 bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
-/* In a Queue method: declares conn, the connection of $this, or returns
- * after the Error that the Queue was never constructed (the prologue of
- * every method that talks to the server, as php-memcached's
+/* In a Queue method: declares n, its number of servers, or returns after
+ * the Error that the Queue was never constructed (the prologue of every
+ * method that talks to a server, as php-memcached's
  * MEMC_METHOD_FETCH_OBJECT). */
-#define PHP_BEANSTALK_QUEUE_CONN(conn) \
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)); \
-	if (UNEXPECTED(!conn)) { \
+#define PHP_BEANSTALK_QUEUE_SERVERS(n) \
+	size_t n = php_beanstalk_queue_servers(Z_OBJ_P(ZEND_THIS)); \
+	if (UNEXPECTED(n == 0)) { \
 		RETURN_THROWS(); \
 	}
 
@@ -67,15 +78,19 @@ zend_long php_beanstalk_persistent_count(void);
 
 /* ext/job.c; the per-job commands above are there too */
 void php_beanstalk_job_minit(zend_class_entry *ce);
-/* A new Job in *out, bound to the queue (and connection) it came from. */
-void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len);
+/* A new Job in *out, bound to the queue, and to the server (and connection)
+ * of it that it came from. */
+void php_beanstalk_job_create(zval *out, zend_object *queue, size_t server, bsc_conn *conn, uint64_t id, const char *data, size_t len);
 /* A Job|int argument given to queue: the id (0 after throwing for a bad
- * value), and in *generation the connection generation to act under (0 when
- * the job did not come from this queue). */
-uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation);
+ * value), in *server the queue's server it lives on, and in *generation the
+ * connection generation to act under (0 when the job did not come from
+ * this queue). On a pool a bare id names no server: ValueError. */
+uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, size_t *server, uint64_t *generation);
 /* The Job of a RESERVED or FOUND answer in return_value, null for
  * NOT_FOUND, or the exception for any other status. */
-void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, size_t server, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
+/* The ValueError for a bare job id given to a Queue of several servers. */
+void php_beanstalk_ids_are_per_server(uint32_t arg_num);
 
 /* ext/stats.c: the YAML of a stats or list answer as an array in *out;
  * false (out UNDEF) when it is not what beanstalkd sends. */
@@ -93,6 +108,8 @@ void php_beanstalk_throw_not_found(const char *verb, const char *fmt, ...) ZEND_
  * 3"), refused here or by the server: one wording, with the limit when it
  * is known. */
 void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size);
+/* The exception for a pool call's transport failure (bsc_pool_errstr). */
+void php_beanstalk_throw_pool(const bsc_pool *pool, bsc_status status, const char *verb);
 void php_beanstalk_connection_exception_minit(zend_class_entry *ce);
 void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
 /* Sets a BatchException's readonly $inserted and $failed (copies both). */

@@ -43,6 +43,18 @@ static zval *exception_slot(zend_object *obj, const char *name)
 	return OBJ_PROP(obj, info->offset);
 }
 
+/* ConnectionException (TimeoutException, ProtocolException) with the
+ * failure's message; a ConnectionException tells whether it had sent. */
+static void throw_transport(bsc_status status, const char *verb, const char *errstr, bool sent)
+{
+	zend_class_entry *ce = transport_exception(status);
+	zend_object *ex = zend_throw_exception_ex(ce, 0, "%s: %s", verb, errstr);
+
+	if (instanceof_function(ce, php_beanstalk_connection_exception_ce)) {
+		ZVAL_BOOL(exception_slot(ex, "sent"), sent);
+	}
+}
+
 void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size)
 {
 	size_t max = bsc_conn_max_job_size(c);
@@ -96,15 +108,15 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 	case BSC_TIMED_OUT:
 		ZEND_UNREACHABLE();
 		return;
-	default: {
-		zend_class_entry *ce = transport_exception(status);
-		zend_object *ex = zend_throw_exception_ex(ce, 0, "%s: %s", verb, bsc_conn_errstr(c));
-		if (instanceof_function(ce, php_beanstalk_connection_exception_ce)) {
-			ZVAL_BOOL(exception_slot(ex, "sent"), bsc_conn_err_sent(c));
-		}
+	default:
+		throw_transport(status, verb, bsc_conn_errstr(c), bsc_conn_err_sent(c));
 		return;
 	}
-	}
+}
+
+void php_beanstalk_throw_pool(const bsc_pool *pool, bsc_status status, const char *verb)
+{
+	throw_transport(status, verb, bsc_pool_errstr(pool), bsc_pool_err_sent(pool));
 }
 
 /* {{{ properties set from the start: readonly, so that reading them never
