@@ -118,6 +118,16 @@ static void member_failed(bsc_pool *p, pool_member *m)
 	p->err_sent = bsc_conn_err_sent(m->conn);
 }
 
+/* Whether the pool's reserve is still out there: the caller may have closed
+ * the connection meanwhile, and the reserve went with it. */
+static bool still_reserving(pool_member *m)
+{
+	if (m->reserving && bsc_conn_pending(m->conn) == 0) {
+		m->reserving = false;
+	}
+	return m->reserving;
+}
+
 static bool member_healthy(const pool_member *m, double now)
 {
 	return m->down_until <= now;
@@ -212,7 +222,7 @@ bsc_status bsc_pool_settle(bsc_pool *p, size_t i)
 	bsc_job job;
 	bool got;
 
-	if (!m->reserving) {
+	if (!still_reserving(m)) {
 		return BSC_OK;
 	}
 	bsc_status st = take_reserve_answer(p, m, &job, &got);
@@ -379,7 +389,7 @@ static size_t send_reserves(bsc_pool *p, int64_t slice)
 	bsc_line_end(&line);
 	for (size_t i = 0; i < p->n; i++) {
 		pool_member *m = &p->m[i];
-		if (!m->reserving && !m->has_kept && member_healthy(m, now)) {
+		if (!still_reserving(m) && !m->has_kept && member_healthy(m, now)) {
 			bsc_request req = { line.buf, line.len, NULL, 0, false, bsc_conn_job_body_max(m->conn) };
 			if (bsc_conn_send(m->conn, &req, 1) != BSC_OK) {
 				member_failed(p, m);
@@ -456,10 +466,10 @@ static int64_t seconds_up_to_slice(double left)
 	return whole < BSC_POOL_RESERVE_SLICE ? whole : BSC_POOL_RESERVE_SLICE;
 }
 
-static bool any_reserving(const bsc_pool *p)
+static bool any_reserving(bsc_pool *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->m[i].reserving) {
+		if (still_reserving(&p->m[i])) {
 			return true;
 		}
 	}
