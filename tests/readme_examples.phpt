@@ -85,5 +85,8 @@ stderr: beanstalk worker mail-1: %s
 next: {"image":"cat.jpg","width":1600}
 server: put 5, delete commands 2, ready 3, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
-job 6: not found
-server: put 6, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
+monthly from %s
+server: put 6, delete commands 3, ready 3, reserved 0, delayed 0, buried 0
+-- README.md line %d: exit 0 --
+job 7: not found
+server: put 7, delete commands 5, ready 3, reserved 0, delayed 0, buried 0
