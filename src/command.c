@@ -151,6 +151,18 @@ bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, cons
 	return put_outcome(c, &reply, id);
 }
 
+bsc_status bsc_put_async(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len)
+{
+	bsc_line line;
+
+	if (too_big(c, len)) {
+		return bsc_conn_refused(c, BSC_REPLY_JOB_TOO_BIG);
+	}
+	put_line(&line, pri, delay, ttr, len);
+	bsc_request req = { line.buf, line.len, data, len, true, 0 };
+	return bsc_conn_send_async_put(c, &req);
+}
+
 /* Sends chunk [from, to) of a batch and reads its replies, all by one
  * deadline: a server that trickles its answers cannot stretch the chunk to
  * a timeout per job. */

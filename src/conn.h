@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "asyncput.h"
 #include "net.h"
 #include "proto.h"
 #include "tubes.h"
@@ -121,6 +122,9 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
 /* No reply pending, nothing buffered, no job held: the connection can be
  * handed to another owner as it is. */
 bool bsc_conn_is_idle(const bsc_conn *c);
+/* Only replies to puts that did not wait are owed, and no job is held: the
+ * connection can be handed on with them, to be read at its next use. */
+bool bsc_conn_owes_only_async(const bsc_conn *c);
 
 /* What happens to the jobs and the socket of a connection, for a caller
  * that keeps an eye on them (the worker's watchdog): job events come after
@@ -177,6 +181,21 @@ typedef struct {
 bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n);
 /* Replies the caller still has to receive. */
 size_t bsc_conn_pending(const bsc_conn *c);
+
+/* A put that does not wait (asyncput.h): written now, its reply taken in
+ * by the connection before the reply to any later request, or by
+ * bsc_conn_flush_async(). A failure to send is returned as by
+ * bsc_conn_send (and the put is not in the ledger unless it had left). */
+bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req);
+/* Reads the replies to the puts that did not wait (within timeout s; <= 0:
+ * no limit). Their outcomes are then ready to take. */
+bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);
+/* Puts that did not wait whose replies have not been read. */
+size_t bsc_conn_async_pending(const bsc_conn *c);
+/* Of those that did not wait, how many have their outcome, from the oldest. */
+size_t bsc_conn_async_outcomes(const bsc_conn *c);
+/* Moves the oldest n outcomes (n <= bsc_conn_async_outcomes()) to out. */
+void bsc_conn_async_take(bsc_conn *c, bsc_async_put *out, size_t n);
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it
  * must come within the connection's timeout, whatever the wait allowed.
