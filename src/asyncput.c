@@ -28,6 +28,14 @@ bool bsc_async_add(bsc_async_ledger *l, const char *tube, size_t tube_len)
 	return true;
 }
 
+void bsc_async_unadd(bsc_async_ledger *l)
+{
+	l->len--;
+	if (l->resolved > l->len) {
+		l->resolved = l->len;  /* a close on the failed send marked it unconfirmed */
+	}
+}
+
 bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply)
 {
 	bsc_async_put *p = &l->puts[l->resolved];

@@ -37,8 +37,10 @@ typedef struct {
 	size_t resolved;            /* puts[0..resolved) have their outcome */
 } bsc_async_ledger;
 
-/* A put just sent into tube. False when memory runs out. */
+/* A put about to be sent into tube. False when memory runs out. */
 bool bsc_async_add(bsc_async_ledger *l, const char *tube, size_t tube_len);
+/* Takes back the newest put: it was never sent. */
+void bsc_async_unadd(bsc_async_ledger *l);
 /* The reply to the oldest pending put. False when it is no answer to a put
  * (the stream is out of step). */
 bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply);

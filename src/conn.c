@@ -523,7 +523,7 @@ bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 	}
 	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
 	if (st != BSC_OK && !c->err_sent) {
-		c->async.len--;  /* not sent: no outcome to wait for */
+		bsc_async_unadd(&c->async);  /* not sent: no outcome to wait for */
 	}
 	return st;
 }
