@@ -8,7 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool bsc_async_add(bsc_async_ledger *l, const char *tube, size_t tube_len)
+/* A tube name shared by the puts into it, freed with the last. */
+struct bsc_async_tube {
+	size_t refs;
+	char name[];
+};
+
+static void tube_release(bsc_async_tube *t)
+{
+	if (t && --t->refs == 0) {
+		free(t);
+	}
+}
+
+bool bsc_async_prepare(bsc_async_ledger *l, const char *tube, size_t tube_len)
 {
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -19,21 +32,31 @@ bool bsc_async_add(bsc_async_ledger *l, const char *tube, size_t tube_len)
 		l->puts = puts;
 		l->cap = cap;
 	}
-	bsc_async_put *p = &l->puts[l->len++];
-	p->state = BSC_ASYNC_PENDING;
-	p->id = 0;
-	p->refused = BSC_REPLY_KIND_COUNT;
-	memcpy(p->tube, tube, tube_len);
-	p->tube[tube_len] = '\0';
+	if (l->tube && strlen(l->tube->name) == tube_len && memcmp(l->tube->name, tube, tube_len) == 0) {
+		return true;
+	}
+	bsc_async_tube *t = malloc(sizeof(*t) + tube_len + 1);
+	if (!t) {
+		return false;
+	}
+	t->refs = 1;  /* the ledger's own, while it is the next put's tube */
+	memcpy(t->name, tube, tube_len);
+	t->name[tube_len] = '\0';
+	tube_release(l->tube);
+	l->tube = t;
 	return true;
 }
 
-void bsc_async_unadd(bsc_async_ledger *l)
+void bsc_async_add(bsc_async_ledger *l)
 {
-	l->len--;
-	if (l->resolved > l->len) {
-		l->resolved = l->len;  /* a close on the failed send marked it unconfirmed */
-	}
+	bsc_async_put *p = &l->puts[l->len++];
+
+	p->state = BSC_ASYNC_PENDING;
+	p->id = 0;
+	p->refused = BSC_REPLY_KIND_COUNT;
+	p->tube = l->tube;
+	p->tube->refs++;
+	l->counts[BSC_ASYNC_PENDING]++;
 }
 
 bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply)
@@ -49,6 +72,7 @@ bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply)
 	} else {
 		return false;
 	}
+	l->counts[p->state]++;
 	l->resolved++;
 	return true;
 }
@@ -57,6 +81,7 @@ void bsc_async_lose_pending(bsc_async_ledger *l)
 {
 	for (; l->resolved < l->len; l->resolved++) {
 		l->puts[l->resolved].state = BSC_ASYNC_UNCONFIRMED;
+		l->counts[BSC_ASYNC_UNCONFIRMED]++;
 	}
 }
 
@@ -65,9 +90,14 @@ size_t bsc_async_pending(const bsc_async_ledger *l)
 	return l->len - l->resolved;
 }
 
-void bsc_async_take(bsc_async_ledger *l, bsc_async_put *out, size_t n)
+void bsc_async_take(bsc_async_ledger *l, size_t n, bsc_async_visit_fn fn, void *ctx)
 {
-	memcpy(out, l->puts, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		if (fn) {
+			fn(ctx, &l->puts[i], l->puts[i].tube->name);
+		}
+		tube_release(l->puts[i].tube);
+	}
 	memmove(l->puts, l->puts + n, (l->len - n) * sizeof(*l->puts));
 	l->len -= n;
 	l->resolved -= n;
@@ -75,7 +105,10 @@ void bsc_async_take(bsc_async_ledger *l, bsc_async_put *out, size_t n)
 
 void bsc_async_free(bsc_async_ledger *l)
 {
+	for (size_t i = 0; i < l->len; i++) {
+		tube_release(l->puts[i].tube);
+	}
+	tube_release(l->tube);
 	free(l->puts);
-	l->puts = NULL;
-	l->len = l->cap = l->resolved = 0;
+	memset(l, 0, sizeof(*l));
 }

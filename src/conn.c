@@ -272,7 +272,8 @@ bool bsc_conn_is_idle(const bsc_conn *c)
 
 bool bsc_conn_owes_only_async(const bsc_conn *c)
 {
-	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async);
+	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async)
+		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
 }
 
 void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
@@ -518,12 +519,13 @@ bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 	size_t len;
 	const char *tube = bsc_tubes_used(&c->tubes, &len);
 
-	if (!bsc_async_add(&c->async, tube, len)) {
+	/* Room first: once sent, its reply must find its entry. */
+	if (!bsc_async_prepare(&c->async, tube, len)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 	}
 	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
-	if (st != BSC_OK && !c->err_sent) {
-		bsc_async_unadd(&c->async);  /* not sent: no outcome to wait for */
+	if (st == BSC_OK) {
+		bsc_async_add(&c->async);
 	}
 	return st;
 }
@@ -538,9 +540,14 @@ size_t bsc_conn_async_outcomes(const bsc_conn *c)
 	return c->async.resolved;
 }
 
-void bsc_conn_async_take(bsc_conn *c, bsc_async_put *out, size_t n)
+void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx)
 {
-	bsc_async_take(&c->async, out, n);
+	bsc_async_take(&c->async, n, fn, ctx);
+}
+
+const uint64_t *bsc_conn_async_counts(const bsc_conn *c)
+{
+	return c->async.counts;
 }
 /* }}} */
 

@@ -185,17 +185,25 @@ size_t bsc_conn_pending(const bsc_conn *c);
 /* A put that does not wait (asyncput.h): written now, its reply taken in
  * by the connection before the reply to any later request, or by
  * bsc_conn_flush_async(). A failure to send is returned as by
- * bsc_conn_send (and the put is not in the ledger unless it had left). */
+ * bsc_conn_send, and that put is not in the ledger: it failed, as a put
+ * would have (the earlier ones still waiting are unconfirmed). */
 bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req);
 /* Reads the replies to the puts that did not wait (within timeout s; <= 0:
  * no limit). Their outcomes are then ready to take. */
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);
+/* Takes in the replies to puts that did not wait that have arrived, never
+ * waiting; a failure found is returned (and closes) as usual. */
+bsc_status bsc_conn_collect_async(bsc_conn *c);
 /* Puts that did not wait whose replies have not been read. */
 size_t bsc_conn_async_pending(const bsc_conn *c);
 /* Of those that did not wait, how many have their outcome, from the oldest. */
 size_t bsc_conn_async_outcomes(const bsc_conn *c);
-/* Moves the oldest n outcomes (n <= bsc_conn_async_outcomes()) to out. */
-void bsc_conn_async_take(bsc_conn *c, bsc_async_put *out, size_t n);
+/* Hands the oldest n outcomes (n <= bsc_conn_async_outcomes()) to fn and
+ * forgets them (asyncput.h: bsc_async_take). */
+void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx);
+/* Since this connection was made: puts that did not wait, sent
+ * ([BSC_ASYNC_PENDING]) and come to each outcome. */
+const uint64_t *bsc_conn_async_counts(const bsc_conn *c);
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it
  * must come within the connection's timeout, whatever the wait allowed.

@@ -172,11 +172,32 @@ static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, do
 		c->ep.name, got, got == 1 ? "" : "s", rest_limit ? c->opt.timeout : limit);
 }
 
-/* Reads replies until the caller's (own_only: until the next owed reply is
- * a caller's, or none is owed), taking in on the way those the connection
- * answers itself. */
-static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, double limit, bool own_only)
+typedef enum {
+	TAKE_CALLERS,    /* up to and with the caller's next reply */
+	TAKE_OWN,        /* the connection's own, until a caller's is next or none is owed */
+	TAKE_ARRIVED     /* as TAKE_OWN, but only what has arrived: never waits */
+} take_mode;
+
+/* One recv() of what has arrived, never waiting; *got: bytes came. */
+static bsc_status read_arrived(bsc_conn *c, bool *got)
 {
+	size_t avail;
+	char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
+
+	*got = false;
+	if (!space) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
+	}
+	ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
+	*got = r > 0;
+	return absorb_recv(c, r);
+}
+
+/* Reads replies as mode says, taking in on the way those the connection
+ * answers itself. */
+static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, double limit, take_mode mode)
+{
+	bool own_only = mode != TAKE_CALLERS;
 	double reply_deadline = 0;   /* once the reply began: the rest by then */
 
 	if (c->fd < 0) {
@@ -209,6 +230,14 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 			if (reply_deadline == 0 && c->opt.timeout > 0 && bsc_parser_pending(&c->parser) > 0) {
 				reply_deadline = bsc_now() + c->opt.timeout;
 			}
+			if (mode == TAKE_ARRIVED) {
+				bool got;
+				st = read_arrived(c, &got);
+				if (st != BSC_OK || !got) {
+					return st;
+				}
+				continue;
+			}
 			st = read_some(c, earlier(deadline, reply_deadline));
 			if (st == BSC_ERR_TIMEOUT) {
 				return reply_timed_out(c, deadline, limit, reply_deadline);
@@ -223,14 +252,21 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 
 bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit)
 {
-	return take_replies(c, reply, deadline, limit, false);
+	return take_replies(c, reply, deadline, limit, TAKE_CALLERS);
 }
 
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout)
 {
 	bsc_reply reply;
 
-	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, true);
+	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_OWN);
+}
+
+bsc_status bsc_conn_collect_async(bsc_conn *c)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, 0, 0, TAKE_ARRIVED);
 }
 
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)

@@ -15,10 +15,28 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The outcomes taken, and the tube of each (tubes[i]: 16 at most). */
+static char tubes[4][16];
+
+typedef struct {
+	bsc_async_put *out;
+	size_t n;
+} taken;
+
+static void take_one(void *ctx, const bsc_async_put *put, const char *tube)
+{
+	taken *t = ctx;
+
+	snprintf(tubes[t->n], sizeof(tubes[0]), "%s", tube);
+	t->out[t->n++] = *put;
+}
+
 static void take_all(bsc_conn *c, bsc_async_put *out, size_t *n)
 {
-	*n = bsc_conn_async_outcomes(c);
-	bsc_conn_async_take(c, out, *n);
+	taken t = { out, 0 };
+
+	bsc_conn_async_take(c, bsc_conn_async_outcomes(c), take_one, &t);
+	*n = t.n;
 }
 
 /* Written without a wait; a later command reads their replies first. */
@@ -50,7 +68,7 @@ static void test_replies_taken_before_the_next_command(void)
 	CHECK_U64(bsc_conn_async_pending(c), 0);
 	take_all(c, out, &n);
 	if (CHECK_U64(n, 2)) {
-		CHECK(out[0].state == BSC_ASYNC_INSERTED && out[0].id == 1 && strcmp(out[0].tube, "t") == 0);
+		CHECK(out[0].state == BSC_ASYNC_INSERTED && out[0].id == 1 && strcmp(tubes[0], "t") == 0);
 		CHECK(out[1].state == BSC_ASYNC_INSERTED && out[1].id == 2);
 	}
 	CHECK(bsc_conn_is_idle(c));
@@ -188,12 +206,60 @@ static void test_not_sent(void)
 	close(fd);
 }
 
+/* A collect takes what has arrived, leaves half a reply for later, and
+ * never waits; each put keeps the tube it went to; the counts add up. */
+static void test_collect_never_waits(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT("use t\r\nput 0 0 60 1\r\na\r\nuse u\r\nput 0 0 60 1\r\nb\r\n"),
+		P_SEND("USING t\r\nINSERTED 1\r\nUSING u\r\nINSERT"),
+		P_EXPECT("delete 9\r\n"),
+		P_SEND("ED 2\r\nDELETED\r\n"),
+		P_END,
+	};
+	bsc_async_put out[4];
+	size_t n;
+	peer p;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+
+	if (!c) {
+		return;
+	}
+	bsc_tubes_use(bsc_conn_tubes(c), "t", 1);
+	CHECK_STATUS(c, bsc_put_async(c, 0, 0, 60, "a", 1), BSC_OK);
+	bsc_tubes_use(bsc_conn_tubes(c), "u", 1);
+	CHECK_STATUS(c, bsc_put_async(c, 0, 0, 60, "b", 1), BSC_OK);
+	double until = bsc_now() + TEST_TIMEOUT;
+	while (bsc_conn_async_outcomes(c) == 0 && bsc_now() < until) {
+		CHECK_STATUS(c, bsc_conn_collect_async(c), BSC_OK);
+		usleep(1000);
+	}
+	CHECK_STATUS(c, bsc_conn_collect_async(c), BSC_OK);
+	CHECK_U64(bsc_conn_async_outcomes(c), 1);
+	CHECK_U64(bsc_conn_async_pending(c), 1);
+	CHECK(bsc_conn_owes_only_async(c));
+	CHECK_STATUS(c, bsc_delete(c, 9), BSC_OK);
+	take_all(c, out, &n);
+	if (CHECK_U64(n, 2)) {
+		CHECK(out[0].id == 1 && strcmp(tubes[0], "t") == 0);
+		CHECK(out[1].id == 2 && strcmp(tubes[1], "u") == 0);
+	}
+	const uint64_t *counts = bsc_conn_async_counts(c);
+	CHECK_U64(counts[BSC_ASYNC_PENDING], 2);
+	CHECK_U64(counts[BSC_ASYNC_INSERTED], 2);
+	CHECK_U64(counts[BSC_ASYNC_UNCONFIRMED], 0);
+	bsc_conn_free(c);
+	CHECK_PEER(&p);
+}
+
 static const unit_test tests[] = {
 	UNIT_TEST(test_replies_taken_before_the_next_command),
 	UNIT_TEST(test_flush),
 	UNIT_TEST(test_lost_replies_are_unconfirmed),
 	UNIT_TEST(test_answers_that_close),
 	UNIT_TEST(test_not_sent),
+	UNIT_TEST(test_collect_never_waits),
 };
 
 const unit_suite async_suite = UNIT_SUITE("async", tests);
