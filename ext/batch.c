@@ -45,17 +45,24 @@ static void throw_batch_cause(bsc_conn *conn, const bsc_put_result *r, zend_long
 	}
 }
 
-/* A job the server took, as putMany returns it: its id, or on a pool its
- * id and server. */
-static void inserted_job(zval *out, zend_object *queue, const size_t *servers, zend_long i, uint64_t id)
+void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint64_t id)
 {
-	if (!servers) {
+	if (!php_beanstalk_queue_pool(queue)) {
 		ZVAL_LONG(out, (zend_long)id);
 		return;
 	}
 	array_init_size(out, 2);
 	add_assoc_long(out, "id", (zend_long)id);
-	add_assoc_string(out, "server", bsc_conn_name(php_beanstalk_queue_server(queue, servers[i])));
+	add_assoc_string(out, "server", bsc_conn_name(php_beanstalk_queue_server(queue, server)));
+}
+
+void php_beanstalk_throw_batch(const char *verb, zval *inserted, zval *failed, zend_long n, zend_long first)
+{
+	zval *why = zend_hash_index_find(Z_ARRVAL_P(failed), first);
+	zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
+		"%s: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
+		verb, (zend_long)zend_hash_num_elements(Z_ARRVAL_P(inserted)), n, first, Z_STRVAL_P(why));
+	php_beanstalk_batch_exception_fill(batch, inserted, failed);
 }
 
 static void throw_batch(zend_object *queue, const size_t *servers, zend_long n, const bsc_put_result *results, const bsc_body *bodies,
@@ -69,7 +76,7 @@ static void throw_batch(zend_object *queue, const size_t *servers, zend_long n, 
 	for (zend_long i = 0; i < n; i++) {
 		const bsc_put_result *r = &results[i];
 		if (r->status == BSC_OK || r->status == BSC_BURIED) {
-			inserted_job(&job, queue, servers, i, r->id);
+			php_beanstalk_put_result(&job, queue, servers ? servers[i] : 0, r->id);
 			add_index_zval(&inserted, i, &job);
 		}
 		if (r->status == BSC_OK) {
@@ -93,10 +100,7 @@ static void throw_batch(zend_object *queue, const size_t *servers, zend_long n, 
 		throw_batch_cause(conn, &results[first], first, &bodies[first], st);
 	}
 	if (first >= 0) {
-		zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
-			"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
-			(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, batch_failure(&results[first]));
-		php_beanstalk_batch_exception_fill(batch, &inserted, &failed);
+		php_beanstalk_throw_batch("putMany", &inserted, &failed, n, first);
 	}
 	zval_ptr_dtor(&inserted);
 	zval_ptr_dtor(&failed);
@@ -160,7 +164,7 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 		zval job;
 		array_init_size(return_value, n);
 		for (i = 0; i < n; i++) {
-			inserted_job(&job, queue, servers, i, results[i].id);
+			php_beanstalk_put_result(&job, queue, servers ? servers[i] : 0, results[i].id);
 			add_next_index_zval(return_value, &job);
 		}
 	} else {

@@ -27,6 +27,10 @@ namespace Beanstalk {
 
         public function putMany(array $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): array {}
 
+        public function putAsync(string $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): void {}
+
+        public function flush(): array {}
+
         public function useTube(string $tube): static {}
 
         public function usedTube(): string {}
@@ -72,6 +76,8 @@ namespace Beanstalk {
         public function pauseTube(string $tube, int $seconds): void {}
 
         public function close(): void {}
+
+        public function clientStats(): array {}
     }
 
     /**

@@ -42,6 +42,34 @@ size_t php_beanstalk_queue_find_server(zend_object *queue, const char *name);
 /* The connection of a Queue of one server; NULL after throwing when it was
  * never constructed or is a pool. */
 bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
+/* Whether server i's connection is the process's (persistent). */
+bool php_beanstalk_queue_is_persistent(zend_object *queue, size_t i);
+/* The failed put's exception, as put throws it (the job of len bytes,
+ * server: where it went on a pool). */
+void php_beanstalk_throw_put(zend_object *queue, size_t server, bsc_status st, const char *verb, size_t len, uint64_t id);
+
+/* ext/async.c: a Queue's puts that do not wait, beside its connections. */
+typedef struct {
+	uint32_t *order;     /* on a pool: the server of each putAsync since the last flush */
+	size_t len, cap;
+	size_t *inherited;   /* per server: the oldest puts on its connection are an earlier request's */
+} php_beanstalk_async;
+php_beanstalk_async *php_beanstalk_queue_async(zend_object *queue);
+/* A Queue has its connections: the puts on a persistent one that an earlier
+ * request did not wait for are that request's, to be reported apart. */
+void php_beanstalk_async_adopt(zend_object *queue);
+/* Reads server i's owed replies to puts that did not wait, before its
+ * connection is closed or handed on; may_keep: on a persistent connection
+ * that will be kept, only what has arrived. */
+void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep);
+/* The Queue goes: reads what is owed (php_beanstalk_async_read) and warns
+ * of every failure that no flush() reported. */
+void php_beanstalk_async_settle(zend_object *queue);
+void php_beanstalk_async_free(php_beanstalk_async *a);
+/* A persistent connection ends with the process: its owed replies are
+ * read, and failures go to the log. */
+void php_beanstalk_async_conn_end(bsc_conn *conn);
+
 /* In a Queue method: declares n, its number of servers, or returns after
  * the Error that the Queue was never constructed (the prologue of every
  * method that talks to a server, as php-memcached's
@@ -114,6 +142,11 @@ void php_beanstalk_connection_exception_minit(zend_class_entry *ce);
 void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
 /* Sets a BatchException's readonly $inserted and $failed (copies both). */
 void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed);
+/* ConnectionException (TimeoutException, ProtocolException as status
+ * says): "verb: errstr", and whether the request had (partly) left. */
+void php_beanstalk_throw_transport(bsc_status status, const char *verb, const char *errstr, bool sent);
+/* The exception class for a server's error word. */
+zend_class_entry *php_beanstalk_server_exception(bsc_reply_kind word);
 
 /* ext/beanstalk.c: argument checks shared by the classes, false after
  * throwing ValueError (or TypeError). */
@@ -128,6 +161,12 @@ bool php_beanstalk_seconds_valid(double seconds, bool positive);
 bool php_beanstalk_option_seconds(zval *value, uint32_t arg_num, const char *name, bool positive, double *out);
 
 /* ext/batch.c: Queue::putMany and its BatchException */
+/* BatchException ("verb: 3 of 5 jobs inserted; ...") over the exception
+ * in flight, the cause of the first failure. */
+void php_beanstalk_throw_batch(const char *verb, zval *inserted, zval *failed, zend_long n, zend_long first);
+/* A job the server took, as putMany and flush return it: its id, or on a
+ * pool its id and server. */
+void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint64_t id);
 
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);

@@ -22,6 +22,7 @@ typedef struct {
 	bsc_conn **conns;             /* one per server */
 	php_beanstalk_pconn **pconns; /* the persistent slot of each, or NULL: the Queue's own */
 	bsc_pool *pool;               /* n > 1 */
+	php_beanstalk_async async;    /* the puts that did not wait (ext/async.c) */
 	zend_object std;
 } php_beanstalk_queue;
 
@@ -51,6 +52,16 @@ bsc_conn *php_beanstalk_queue_server(zend_object *obj, size_t i)
 		bsc_pool_settle(q->pool, i);
 	}
 	return q->conns[i];
+}
+
+bool php_beanstalk_queue_is_persistent(zend_object *obj, size_t i)
+{
+	return queue_from_obj(obj)->pconns[i] != NULL;
+}
+
+php_beanstalk_async *php_beanstalk_queue_async(zend_object *obj)
+{
+	return &queue_from_obj(obj)->async;
 }
 
 bsc_pool *php_beanstalk_queue_pool(zend_object *obj)
@@ -115,10 +126,22 @@ static void queue_drop_conns(php_beanstalk_queue *q)
 	}
 	efree(q->conns);
 	efree(q->pconns);
+	php_beanstalk_async_free(&q->async);
 	q->conns = NULL;
 	q->pconns = NULL;
 	q->pool = NULL;
 	q->n = 0;
+}
+
+/* The end of the Queue, before it is freed: what it did not wait for is
+ * read (or handed on with a persistent connection) and what failed told,
+ * while the request can still show a warning. */
+static void queue_dtor(zend_object *obj)
+{
+	if (queue_from_obj(obj)->n) {
+		php_beanstalk_async_settle(obj);
+	}
+	zend_objects_destroy_object(obj);
 }
 
 static void queue_free(zend_object *obj)
@@ -126,6 +149,7 @@ static void queue_free(zend_object *obj)
 	php_beanstalk_queue *q = queue_from_obj(obj);
 
 	if (q->n) {
+		php_beanstalk_async_settle(obj);  /* nothing left, unless no destructor ran */
 		queue_drop_conns(q);
 	}
 	zend_object_std_dtor(obj);
@@ -136,6 +160,7 @@ void php_beanstalk_queue_minit(zend_class_entry *ce)
 	ce->create_object = queue_create;
 	memcpy(&queue_handlers, zend_get_std_object_handlers(), sizeof(queue_handlers));
 	queue_handlers.offset = XtOffsetOf(php_beanstalk_queue, std);
+	queue_handlers.dtor_obj = queue_dtor;
 	queue_handlers.free_obj = queue_free;
 	queue_handlers.clone_obj = NULL;
 }
@@ -343,12 +368,14 @@ static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses,
 		return false;
 	}
 	if (q->n) {
+		php_beanstalk_async_settle(&q->std);
 		queue_drop_conns(q);
 	}
 	q->n = n;
 	q->conns = conns;
 	q->pconns = pconns;
 	q->pool = pool;
+	php_beanstalk_async_adopt(&q->std);
 	return true;
 }
 /* }}} */
@@ -384,6 +411,20 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 }
 /* }}} */
 
+void php_beanstalk_throw_put(zend_object *queue, size_t server, bsc_status st, const char *verb, size_t len, uint64_t id)
+{
+	bsc_pool *pool = php_beanstalk_queue_pool(queue);
+	bsc_conn *conn = php_beanstalk_queue_server(queue, server);
+
+	if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
+		php_beanstalk_throw_too_big(conn, verb, "the job", len);
+	} else if (pool && bsc_status_is_failure(st)) {
+		php_beanstalk_throw_pool(pool, st, verb);
+	} else {
+		php_beanstalk_throw(conn, st, verb, id);
+	}
+}
+
 /* {{{ Queue::put(string $data, int $priority = 1024, int $delay = 0, int $ttr = 60): int */
 PHP_METHOD(Beanstalk_Queue, put)
 {
@@ -409,14 +450,7 @@ PHP_METHOD(Beanstalk_Queue, put)
 	bsc_status st = pool ? bsc_pool_put(pool, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id, &server)
 		: bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
 	if (UNEXPECTED(st != BSC_OK)) {
-		conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), server);
-		if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
-			php_beanstalk_throw_too_big(conn, "put", "the job", ZSTR_LEN(data));
-		} else if (pool && bsc_status_is_failure(st)) {
-			php_beanstalk_throw_pool(pool, st, "put");
-		} else {
-			php_beanstalk_throw(conn, st, "put", id);
-		}
+		php_beanstalk_throw_put(Z_OBJ_P(ZEND_THIS), server, st, "put", ZSTR_LEN(data), id);
 		RETURN_THROWS();
 	}
 	RETURN_LONG((zend_long)id);
@@ -635,6 +669,8 @@ PHP_METHOD(Beanstalk_Queue, close)
 	ZEND_PARSE_PARAMETERS_NONE();
 	PHP_BEANSTALK_QUEUE_SERVERS(n);
 	for (size_t i = 0; i < n; i++) {
+		/* Their outcomes stay for flush(). */
+		php_beanstalk_async_read(Z_OBJ_P(ZEND_THIS), i, false);
 		bsc_conn_close(queue_from_obj(Z_OBJ_P(ZEND_THIS))->conns[i]);
 	}
 }

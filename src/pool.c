@@ -234,7 +234,9 @@ bsc_status bsc_pool_settle(bsc_pool *p, size_t i)
 /* }}} */
 
 /* {{{ producing */
-bsc_status bsc_pool_put(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
+/* A put, waiting for its reply (id) or not (id NULL), on the next healthy
+ * server that takes it. */
+static bsc_status put_one(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
 	uint64_t *id, size_t *server)
 {
 	size_t order[p->n];
@@ -246,7 +248,7 @@ bsc_status bsc_pool_put(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr,
 		*server = order[j];
 		st = bsc_pool_settle(p, order[j]);
 		if (st == BSC_OK) {
-			st = bsc_put(m->conn, pri, delay, ttr, data, len, id);
+			st = id ? bsc_put(m->conn, pri, delay, ttr, data, len, id) : bsc_put_async(m->conn, pri, delay, ttr, data, len);
 		}
 		if (!bsc_status_is_failure(st)) {
 			member_ok(m);
@@ -261,6 +263,18 @@ bsc_status bsc_pool_put(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr,
 		all_failed(p);
 	}
 	return st;
+}
+
+bsc_status bsc_pool_put(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
+	uint64_t *id, size_t *server)
+{
+	return put_one(p, pri, delay, ttr, data, len, id, server);
+}
+
+bsc_status bsc_pool_put_async(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
+	size_t *server)
+{
+	return put_one(p, pri, delay, ttr, data, len, NULL, server);
 }
 
 /* Puts the jobs idx[0..count) on server s; they keep their results. */

@@ -63,6 +63,12 @@ bsc_status bsc_pool_settle(bsc_pool *p, size_t i);
 bsc_status bsc_pool_put(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
 	uint64_t *id, size_t *server);
 
+/* A put that does not wait (bsc_put_async) on the next healthy server
+ * that takes the write; *server says which. Its outcome is that
+ * connection's to report. */
+bsc_status bsc_pool_put_async(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len,
+	size_t *server);
+
 /* A batch spread over the healthy servers, one part each, each part
  * pipelined (bsc_put_many); servers[i] says where job i went (or was last
  * tried). A part whose server failed before a byte of it was written goes
