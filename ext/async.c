@@ -143,7 +143,7 @@ void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 	/* A failure here closes the connection: the puts still owed are then
 	 * unconfirmed, and reported as such. */
 	if (may_keep && bsc_conn_owes_only_async(conn)) {
-		bsc_conn_collect_async(conn);
+		bsc_conn_collect(conn);
 	} else {
 		bsc_conn_flush_async(conn, bsc_conn_timeout(conn));
 	}

@@ -87,6 +87,7 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_tubes_free(&c->tubes);
 	bsc_expect_free(&c->expect);
 	bsc_async_free(&c->async);
+	bsc_ahead_free(&c->ahead);
 	bsc_jobset_free(&c->held);
 	free(c->sync);
 	free(c->iov);
@@ -105,6 +106,7 @@ void bsc_conn_close(bsc_conn *c)
 	bsc_parser_reset(&c->parser);
 	c->expect.head = c->expect.len = 0;
 	bsc_async_lose_pending(&c->async);  /* their replies are gone with the socket */
+	bsc_ahead_drop(&c->ahead);          /* the server puts those jobs back */
 	c->request_out = false;
 	c->held.count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
@@ -470,7 +472,11 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
 		}
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
-		if (!bsc_expect_push(&c->expect, tag, body_max)) {
+		bsc_request_for reply_for = reqs[i].reply_for;
+		if (reply_for != BSC_FOR_CALLER && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		}
+		if (!bsc_expect_push(&c->expect, reply_for != BSC_FOR_CALLER ? BSC_EXPECT_AHEAD : tag, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -548,6 +554,29 @@ void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx
 const uint64_t *bsc_conn_async_counts(const bsc_conn *c)
 {
 	return c->async.counts;
+}
+
+size_t bsc_conn_ahead_jobs(const bsc_conn *c)
+{
+	return c->ahead.len;
+}
+
+size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting)
+{
+	if (waiting) {
+		*waiting = c->ahead.waiting;
+	}
+	return c->ahead.asked_len;
+}
+
+bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
+{
+	return bsc_ahead_take(&c->ahead, job);
+}
+
+uint64_t bsc_conn_ahead_brought(const bsc_conn *c)
+{
+	return c->ahead.brought;
 }
 /* }}} */
 

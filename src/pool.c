@@ -404,7 +404,7 @@ static size_t send_reserves(bsc_pool *p, int64_t slice)
 	for (size_t i = 0; i < p->n; i++) {
 		pool_member *m = &p->m[i];
 		if (!still_reserving(m) && !m->has_kept && member_healthy(m, now)) {
-			bsc_request req = { line.buf, line.len, NULL, 0, false, bsc_conn_job_body_max(m->conn) };
+			bsc_request req = { line.buf, line.len, NULL, 0, false, bsc_conn_job_body_max(m->conn), BSC_FOR_CALLER };
 			if (bsc_conn_send(m->conn, &req, 1) != BSC_OK) {
 				member_failed(p, m);
 				continue;

@@ -107,10 +107,22 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 }
 
 /* A reply was taken for a request the connection answers itself: a tube
- * command sent before the caller's requests, or a put that did not wait. It
- * must be what that request answers. */
+ * command sent before the caller's requests, a put that did not wait, a
+ * reserve sent ahead. It must be what that request answers. */
 static bool own_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *reply)
 {
+	if (tag == BSC_EXPECT_AHEAD) {
+		bool brought;
+		if (!bsc_ahead_answer(&c->ahead, reply, &brought)) {
+			bsc_conn_fail(c, bsc_reply_is_error(reply->kind) || reply->kind != BSC_REPLY_RESERVED ? BSC_ERR_PROTOCOL : BSC_ERR_NOMEM,
+				"%s answered a reserve with %s", c->ep.name, bsc_reply_name(reply->kind));
+			return false;
+		}
+		if (brought) {
+			bsc_conn_hold(c, reply->num);
+		}
+		return bsc_conn_is_connected(c);
+	}
 	if (tag == BSC_EXPECT_ASYNC) {
 		if (!bsc_async_resolve(&c->async, reply)) {
 			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered a put with %s", c->ep.name, bsc_reply_name(reply->kind));
@@ -175,7 +187,8 @@ static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, do
 typedef enum {
 	TAKE_CALLERS,    /* up to and with the caller's next reply */
 	TAKE_OWN,        /* the connection's own, until a caller's is next or none is owed */
-	TAKE_ARRIVED     /* as TAKE_OWN, but only what has arrived: never waits */
+	TAKE_ARRIVED,    /* as TAKE_OWN, but only what has arrived: never waits */
+	TAKE_AHEAD       /* as TAKE_OWN, until a reserve sent ahead has brought a job */
 } take_mode;
 
 /* One recv() of what has arrived, never waiting; *got: bytes came. */
@@ -206,6 +219,9 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 	for (;;) {
 		if (own_only && (c->expect.len == 0 || bsc_expect_front(&c->expect)->tag == BSC_EXPECT_CALLER)) {
 			return c->expect.len == 0 ? caller_reply_taken(c) : BSC_OK;
+		}
+		if (mode == TAKE_AHEAD && c->ahead.len > 0) {
+			return BSC_OK;
 		}
 		if (c->expect.len == 0) {
 			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->ep.name);
@@ -262,11 +278,18 @@ bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout)
 	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_OWN);
 }
 
-bsc_status bsc_conn_collect_async(bsc_conn *c)
+bsc_status bsc_conn_collect(bsc_conn *c)
 {
 	bsc_reply reply;
 
 	return take_replies(c, &reply, 0, 0, TAKE_ARRIVED);
+}
+
+bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, deadline, limit, TAKE_AHEAD);
 }
 
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)

@@ -232,10 +232,10 @@ static void test_collect_never_waits(void)
 	CHECK_STATUS(c, bsc_put_async(c, 0, 0, 60, "b", 1), BSC_OK);
 	double until = bsc_now() + TEST_TIMEOUT;
 	while (bsc_conn_async_outcomes(c) == 0 && bsc_now() < until) {
-		CHECK_STATUS(c, bsc_conn_collect_async(c), BSC_OK);
+		CHECK_STATUS(c, bsc_conn_collect(c), BSC_OK);
 		usleep(1000);
 	}
-	CHECK_STATUS(c, bsc_conn_collect_async(c), BSC_OK);
+	CHECK_STATUS(c, bsc_conn_collect(c), BSC_OK);
 	CHECK_U64(bsc_conn_async_outcomes(c), 1);
 	CHECK_U64(bsc_conn_async_pending(c), 1);
 	CHECK(bsc_conn_owes_only_async(c));
