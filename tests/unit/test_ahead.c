@@ -92,7 +92,7 @@ static void test_a_command_after_them(void)
 		P_ACCEPT,
 		P_EXPECT("reserve-with-timeout 0\r\n"),
 		P_EXPECT("stats-job 1\r\n"),
-		P_SEND("RESERVED 1 1\r\na\r\nOK 12\r\nid: 1\r\nx: 2\r\n"),
+		P_SEND("RESERVED 1 1\r\na\r\nOK 11\r\nid: 1\r\nx: 2\r\n"),
 		P_END,
 	};
 	peer p;
