@@ -51,7 +51,7 @@ if test "$PHP_BEANSTALK" != "no"; then
     BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
 
-  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/queue_inspect.c ext/batch.c ext/job.c ext/stats.c ext/persistent.c src/proto.c src/net.c src/tubes.c src/jobset.c src/expect.c src/conn.c src/command.c src/stats.c"
+  BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/queue_inspect.c ext/batch.c ext/async.c ext/job.c ext/stats.c ext/persistent.c src/proto.c src/net.c src/tubes.c src/jobset.c src/expect.c src/asyncput.c src/ahead.c src/conn.c src/reply.c src/command.c src/pool.c src/stats.c"
 
   dnl The worker loop and its monitor thread.
   BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c src/worker.c src/fetch.c src/stopsignals.c src/caps.c src/watchdog.c src/histogram.c"

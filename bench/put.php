@@ -4,8 +4,9 @@
  *
  *   php [ini] bench/put.php CLIENT HOST:PORT TUBE SIZE N WARMUP
  *
- * CLIENT is ext (Beanstalk\Queue), pheanstalk (Debian's 4.x) or phpstream
- * (bench/phpstream.inc). Opens one connection, uses TUBE, does WARMUP puts,
+ * CLIENT is ext (Beanstalk\Queue::put), async (Beanstalk\Queue::putAsync,
+ * the N calls timed, then one flush() timed apart as flush_s), pheanstalk
+ * (Debian's 4.x) or phpstream (bench/phpstream.inc). Opens one connection, uses TUBE, does WARMUP puts,
  * then N timed puts of a SIZE-byte body, and prints one JSON line as
  * bench/rawput does: wall time and this process's user + system CPU over
  * the N puts. Each client has its own loop so that no adapter call sits
@@ -44,6 +45,25 @@ case 'ext':
     }
     $t1 = hrtime(true);
     [$u1, $s1] = cpu_seconds();
+    break;
+
+case 'async':
+    $q = new Beanstalk\Queue($server, ['tube' => $tube]);
+    for ($i = 0; $i < $warmup; $i++) {
+        $q->putAsync($body);
+    }
+    $q->flush();
+    [$u0, $s0] = cpu_seconds();
+    $t0 = hrtime(true);
+    for ($i = 0; $i < $n; $i++) {
+        $q->putAsync($body);
+    }
+    $t1 = hrtime(true);
+    [$u1, $s1] = cpu_seconds();
+    $ids = $q->flush();
+    $flush_s = (hrtime(true) - $t1) / 1e9;
+    $first = $ids[0];
+    $last = $ids[$n - 1];
     break;
 
 case 'pheanstalk':
@@ -90,4 +110,4 @@ echo json_encode([
     'client' => $client, 'size' => strlen($body), 'n' => $n,
     'wall_s' => ($t1 - $t0) / 1e9, 'user_s' => $u1 - $u0, 'sys_s' => $s1 - $s0,
     'first_id' => $first, 'last_id' => $last ?? $first,
-]), "\n";
+] + (isset($flush_s) ? ['flush_s' => $flush_s] : [])), "\n";

@@ -4,15 +4,16 @@
  *
  *   php [ini] bench/putmany.php CLIENT HOST:PORT TUBE SIZE BATCH REPS WARMUP
  *
- * CLIENT is many (Beanstalk\Queue::putMany of BATCH bodies) or single
- * (BATCH calls of Beanstalk\Queue::put). Opens one connection, uses TUBE,
+ * CLIENT is many (Beanstalk\Queue::putMany of BATCH bodies), async (BATCH
+ * calls of Beanstalk\Queue::putAsync and one flush()) or single (BATCH calls
+ * of Beanstalk\Queue::put). Opens one connection, uses TUBE,
  * does WARMUP untimed batches, then REPS timed ones of SIZE-byte bodies,
  * and prints one JSON line as bench/rawput does: wall time and this
  * process's user + system CPU over the REPS batches, n = BATCH * REPS.
  */
 
 if ($argc !== 8) {
-    fwrite(STDERR, "usage: putmany.php many|single HOST:PORT TUBE SIZE BATCH REPS WARMUP\n");
+    fwrite(STDERR, "usage: putmany.php many|async|single HOST:PORT TUBE SIZE BATCH REPS WARMUP\n");
     exit(2);
 }
 [, $client, $server, $tube, $size, $batch, $reps, $warmup] = $argv;
@@ -41,6 +42,28 @@ case 'many':
     $first = $ids[0];
     for ($i = 1; $i < $reps; $i++) {
         $ids = $q->putMany($bodies);
+    }
+    $t1 = hrtime(true);
+    [$u1, $s1] = cpu_seconds();
+    $last = $ids[$batch - 1];
+    break;
+
+case 'async':
+    $batchOf = function () use ($q, $body, $batch): array {
+        for ($j = 0; $j < $batch; $j++) {
+            $q->putAsync($body);
+        }
+        return $q->flush();
+    };
+    for ($i = 0; $i < $warmup; $i++) {
+        $batchOf();
+    }
+    [$u0, $s0] = cpu_seconds();
+    $t0 = hrtime(true);
+    $ids = $batchOf();
+    $first = $ids[0];
+    for ($i = 1; $i < $reps; $i++) {
+        $ids = $batchOf();
     }
     $t1 = hrtime(true);
     [$u1, $s1] = cpu_seconds();

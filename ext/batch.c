@@ -45,9 +45,30 @@ static void throw_batch_cause(bsc_conn *conn, const bsc_put_result *r, zend_long
 	}
 }
 
-static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *results, const bsc_body *bodies, bsc_status st)
+void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint64_t id)
 {
-	zval inserted, failed;
+	if (!php_beanstalk_queue_pool(queue)) {
+		ZVAL_LONG(out, (zend_long)id);
+		return;
+	}
+	array_init_size(out, 2);
+	add_assoc_long(out, "id", (zend_long)id);
+	add_assoc_string(out, "server", bsc_conn_name(php_beanstalk_queue_server(queue, server)));
+}
+
+void php_beanstalk_throw_batch(const char *verb, zval *inserted, zval *failed, zend_long n, zend_long first)
+{
+	zval *why = zend_hash_index_find(Z_ARRVAL_P(failed), first);
+	zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
+		"%s: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
+		verb, (zend_long)zend_hash_num_elements(Z_ARRVAL_P(inserted)), n, first, Z_STRVAL_P(why));
+	php_beanstalk_batch_exception_fill(batch, inserted, failed);
+}
+
+static void throw_batch(zend_object *queue, const size_t *servers, zend_long n, const bsc_put_result *results, const bsc_body *bodies,
+	bsc_status st)
+{
+	zval inserted, failed, job;
 	zend_long first = -1;
 
 	array_init(&inserted);
@@ -55,7 +76,8 @@ static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *resul
 	for (zend_long i = 0; i < n; i++) {
 		const bsc_put_result *r = &results[i];
 		if (r->status == BSC_OK || r->status == BSC_BURIED) {
-			add_index_long(&inserted, i, (zend_long)r->id);
+			php_beanstalk_put_result(&job, queue, servers ? servers[i] : 0, r->id);
+			add_index_zval(&inserted, i, &job);
 		}
 		if (r->status == BSC_OK) {
 			continue;
@@ -65,15 +87,20 @@ static void throw_batch(bsc_conn *conn, zend_long n, const bsc_put_result *resul
 		}
 		add_index_string(&failed, i, batch_failure(r));
 	}
-	if (first < 0) {
+	bsc_pool *pool = php_beanstalk_queue_pool(queue);
+	bsc_conn *conn = php_beanstalk_queue_server(queue, servers && first >= 0 ? servers[first] : 0);
+	if (first < 0 && pool) {
+		php_beanstalk_throw_pool(pool, st, "putMany");
+	} else if (first < 0) {
 		/* Every job in, yet the call failed: say so plainly. */
 		php_beanstalk_throw(conn, st, "putMany", 0);
+	} else if (pool && bsc_status_is_failure(results[first].status)) {
+		php_beanstalk_throw_pool(pool, results[first].status, "putMany");
 	} else {
 		throw_batch_cause(conn, &results[first], first, &bodies[first], st);
-		zend_object *batch = zend_throw_exception_ex(php_beanstalk_batch_exception_ce, 0,
-			"putMany: " ZEND_LONG_FMT " of " ZEND_LONG_FMT " jobs inserted; the first failure is at index " ZEND_LONG_FMT " (%s)",
-			(zend_long)zend_hash_num_elements(Z_ARRVAL(inserted)), n, first, batch_failure(&results[first]));
-		php_beanstalk_batch_exception_fill(batch, &inserted, &failed);
+	}
+	if (first >= 0) {
+		php_beanstalk_throw_batch("putMany", &inserted, &failed, n, first);
 	}
 	zval_ptr_dtor(&inserted);
 	zval_ptr_dtor(&failed);
@@ -110,12 +137,15 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 			RETURN_THROWS();
 		}
 	} ZEND_HASH_FOREACH_END();
-	PHP_BEANSTALK_QUEUE_CONN(conn);
+	PHP_BEANSTALK_QUEUE_SERVERS(servers_n);
 	if (n == 0) {
 		RETURN_EMPTY_ARRAY();
 	}
+	zend_object *queue = Z_OBJ_P(ZEND_THIS);
+	bsc_pool *pool = php_beanstalk_queue_pool(queue);
 	bsc_body *bodies = safe_emalloc(n, sizeof(*bodies), 0);
 	bsc_put_result *results = safe_emalloc(n, sizeof(*results), 0);
+	size_t *servers = pool ? safe_emalloc(n, sizeof(*servers), 0) : NULL;
 	uint32_t i = 0;
 	ZEND_HASH_FOREACH_VAL(data, item) {
 		ZVAL_DEREF(item);
@@ -124,20 +154,26 @@ PHP_METHOD(Beanstalk_Queue, putMany)
 		i++;
 	} ZEND_HASH_FOREACH_END();
 
-	bsc_status st = bsc_put_many(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, bodies, n, results);
+	bsc_status st = pool ? bsc_pool_put_many(pool, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, bodies, n, results, servers)
+		: bsc_put_many(php_beanstalk_queue_server(queue, 0), (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, bodies, n, results);
 	bool all_in = st == BSC_OK;
 	for (i = 0; i < n && all_in; i++) {
 		all_in = results[i].status == BSC_OK;
 	}
 	if (all_in) {
+		zval job;
 		array_init_size(return_value, n);
 		for (i = 0; i < n; i++) {
-			add_next_index_long(return_value, (zend_long)results[i].id);
+			php_beanstalk_put_result(&job, queue, servers ? servers[i] : 0, results[i].id);
+			add_next_index_zval(return_value, &job);
 		}
 	} else {
-		throw_batch(conn, n, results, bodies, st);
+		throw_batch(queue, servers, n, results, bodies, st);
 	}
 	efree(bodies);
 	efree(results);
+	if (servers) {
+		efree(servers);
+	}
 }
 /* }}} */

@@ -27,6 +27,10 @@ namespace Beanstalk {
 
         public function putMany(array $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): array {}
 
+        public function putAsync(string $data, int $priority = Queue::DEFAULT_PRIORITY, int $delay = 0, int $ttr = Queue::DEFAULT_TTR): void {}
+
+        public function flush(): array {}
+
         public function useTube(string $tube): static {}
 
         public function usedTube(): string {}
@@ -72,6 +76,8 @@ namespace Beanstalk {
         public function pauseTube(string $tube, int $seconds): void {}
 
         public function close(): void {}
+
+        public function clientStats(): array {}
     }
 
     /**
@@ -82,6 +88,8 @@ namespace Beanstalk {
     {
         public readonly int $id;
         public readonly string $data;
+        /** The server it came from: "host:port" or "unix:///path". */
+        public readonly string $server;
 
         private function __construct() {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 6c37d7353bf6fe14a19570cd4fd24ac82a5d468f */
+ * Stub hash: 00d81e5a4b326779b657c29e5870cc86439d99bc */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -20,6 +20,16 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_putMany, 0
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttr, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_TTR")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_putAsync, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_PRIORITY")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, delay, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ttr, IS_LONG, 0, "Beanstalk\\Queue::DEFAULT_TTR")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_flush, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_useTube, 0, 1, IS_STATIC, 0)
 	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -31,8 +41,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Queue_ignore arginfo_class_Beanstalk_Queue_useTube
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_watchedTubes, 0, 0, IS_ARRAY, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Beanstalk_Queue_watchedTubes arginfo_class_Beanstalk_Queue_flush
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Beanstalk_Queue_reserve, 0, 0, Beanstalk\\Job, 1)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_LONG, 1, "null")
@@ -84,9 +93,9 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_statsTube,
 	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Beanstalk_Queue_stats arginfo_class_Beanstalk_Queue_watchedTubes
+#define arginfo_class_Beanstalk_Queue_stats arginfo_class_Beanstalk_Queue_flush
 
-#define arginfo_class_Beanstalk_Queue_listTubes arginfo_class_Beanstalk_Queue_watchedTubes
+#define arginfo_class_Beanstalk_Queue_listTubes arginfo_class_Beanstalk_Queue_flush
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_pauseTube, 0, 2, IS_VOID, 0)
 	ZEND_ARG_TYPE_INFO(0, tube, IS_STRING, 0)
@@ -95,6 +104,8 @@ ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Queue_close, 0, 0, IS_VOID, 0)
 ZEND_END_ARG_INFO()
+
+#define arginfo_class_Beanstalk_Queue_clientStats arginfo_class_Beanstalk_Queue_flush
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Job___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -112,7 +123,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Job_touch arginfo_class_Beanstalk_Queue_close
 
-#define arginfo_class_Beanstalk_Job_stats arginfo_class_Beanstalk_Queue_watchedTubes
+#define arginfo_class_Beanstalk_Job_stats arginfo_class_Beanstalk_Queue_flush
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Worker___construct, 0, 0, 1)
 	ZEND_ARG_OBJ_INFO(0, queue, Beanstalk\\Queue, 0)
@@ -125,12 +136,14 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Worker_stop arginfo_class_Beanstalk_Queue_close
 
-#define arginfo_class_Beanstalk_Worker_stats arginfo_class_Beanstalk_Queue_watchedTubes
+#define arginfo_class_Beanstalk_Worker_stats arginfo_class_Beanstalk_Queue_flush
 
 
 ZEND_METHOD(Beanstalk_Queue, __construct);
 ZEND_METHOD(Beanstalk_Queue, put);
 ZEND_METHOD(Beanstalk_Queue, putMany);
+ZEND_METHOD(Beanstalk_Queue, putAsync);
+ZEND_METHOD(Beanstalk_Queue, flush);
 ZEND_METHOD(Beanstalk_Queue, useTube);
 ZEND_METHOD(Beanstalk_Queue, usedTube);
 ZEND_METHOD(Beanstalk_Queue, watch);
@@ -154,6 +167,7 @@ ZEND_METHOD(Beanstalk_Queue, stats);
 ZEND_METHOD(Beanstalk_Queue, listTubes);
 ZEND_METHOD(Beanstalk_Queue, pauseTube);
 ZEND_METHOD(Beanstalk_Queue, close);
+ZEND_METHOD(Beanstalk_Queue, clientStats);
 ZEND_METHOD(Beanstalk_Job, __construct);
 ZEND_METHOD(Beanstalk_Job, delete);
 ZEND_METHOD(Beanstalk_Job, release);
@@ -170,6 +184,8 @@ static const zend_function_entry class_Beanstalk_Queue_methods[] = {
 	ZEND_ME(Beanstalk_Queue, __construct, arginfo_class_Beanstalk_Queue___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, put, arginfo_class_Beanstalk_Queue_put, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, putMany, arginfo_class_Beanstalk_Queue_putMany, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, putAsync, arginfo_class_Beanstalk_Queue_putAsync, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, flush, arginfo_class_Beanstalk_Queue_flush, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, useTube, arginfo_class_Beanstalk_Queue_useTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, usedTube, arginfo_class_Beanstalk_Queue_usedTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, watch, arginfo_class_Beanstalk_Queue_watch, ZEND_ACC_PUBLIC)
@@ -193,6 +209,7 @@ static const zend_function_entry class_Beanstalk_Queue_methods[] = {
 	ZEND_ME(Beanstalk_Queue, listTubes, arginfo_class_Beanstalk_Queue_listTubes, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, pauseTube, arginfo_class_Beanstalk_Queue_pauseTube, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Queue, close, arginfo_class_Beanstalk_Queue_close, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Queue, clientStats, arginfo_class_Beanstalk_Queue_clientStats, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -313,6 +330,12 @@ static zend_class_entry *register_class_Beanstalk_Job(void)
 	zend_string *property_data_name = zend_string_init("data", sizeof("data") - 1, 1);
 	zend_declare_typed_property(class_entry, property_data_name, &property_data_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
 	zend_string_release(property_data_name);
+
+	zval property_server_default_value;
+	ZVAL_UNDEF(&property_server_default_value);
+	zend_string *property_server_name = zend_string_init("server", sizeof("server") - 1, 1);
+	zend_declare_typed_property(class_entry, property_server_name, &property_server_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_STRING));
+	zend_string_release(property_server_name);
 
 	return class_entry;
 }

@@ -12,6 +12,7 @@
 #include "php_beanstalk.h"
 #include "src/command.h"
 #include "src/conn.h"
+#include "src/pool.h"
 #include "src/stats.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
@@ -28,16 +29,54 @@ ZEND_EXTERN_MODULE_GLOBALS(beanstalk)
 typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_job *job);
 void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb);
 void php_beanstalk_queue_minit(zend_class_entry *ce);
-/* The connection of a Queue object; throws and returns NULL when the
- * object was never constructed. */
+/* How many servers a Queue has: 1, or more for a pool; 0 after throwing
+ * the Error that it was never constructed. */
+size_t php_beanstalk_queue_servers(zend_object *queue);
+/* Server i's connection, ready for a command (on a pool, the pool's own
+ * reserve there is answered first). */
+bsc_conn *php_beanstalk_queue_server(zend_object *queue, size_t i);
+/* The pool of a Queue of several servers; NULL for one. */
+bsc_pool *php_beanstalk_queue_pool(zend_object *queue);
+/* The server of this name ("host:port"), or SIZE_MAX. */
+size_t php_beanstalk_queue_find_server(zend_object *queue, const char *name);
+/* The connection of a Queue of one server; NULL after throwing when it was
+ * never constructed or is a pool. */
 bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
-/* In a Queue method: declares conn, the connection of $this, or returns
- * after the Error that the Queue was never constructed (the prologue of
- * every method that talks to the server, as php-memcached's
+/* Whether server i's connection is the process's (persistent). */
+bool php_beanstalk_queue_is_persistent(zend_object *queue, size_t i);
+/* The failed put's exception, as put throws it (the job of len bytes,
+ * server: where it went on a pool). */
+void php_beanstalk_throw_put(zend_object *queue, size_t server, bsc_status st, const char *verb, size_t len, uint64_t id);
+
+/* ext/async.c: a Queue's puts that do not wait, beside its connections. */
+typedef struct {
+	uint32_t *order;     /* on a pool: the server of each putAsync since the last flush */
+	size_t len, cap;
+	size_t *inherited;   /* per server: the oldest puts on its connection are an earlier request's */
+} php_beanstalk_async;
+php_beanstalk_async *php_beanstalk_queue_async(zend_object *queue);
+/* A Queue has its connections: the puts on a persistent one that an earlier
+ * request did not wait for are that request's, to be reported apart. */
+void php_beanstalk_async_adopt(zend_object *queue);
+/* Reads server i's owed replies to puts that did not wait, before its
+ * connection is closed or handed on; may_keep: on a persistent connection
+ * that will be kept, only what has arrived. */
+void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep);
+/* The Queue goes: reads what is owed (php_beanstalk_async_read) and warns
+ * of every failure that no flush() reported. */
+void php_beanstalk_async_settle(zend_object *queue);
+void php_beanstalk_async_free(php_beanstalk_async *a);
+/* A persistent connection ends with the process: its owed replies are
+ * read, and failures go to the log. */
+void php_beanstalk_async_conn_end(bsc_conn *conn);
+
+/* In a Queue method: declares n, its number of servers, or returns after
+ * the Error that the Queue was never constructed (the prologue of every
+ * method that talks to a server, as php-memcached's
  * MEMC_METHOD_FETCH_OBJECT). */
-#define PHP_BEANSTALK_QUEUE_CONN(conn) \
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ_P(ZEND_THIS)); \
-	if (UNEXPECTED(!conn)) { \
+#define PHP_BEANSTALK_QUEUE_SERVERS(n) \
+	size_t n = php_beanstalk_queue_servers(Z_OBJ_P(ZEND_THIS)); \
+	if (UNEXPECTED(n == 0)) { \
 		RETURN_THROWS(); \
 	}
 
@@ -67,15 +106,19 @@ zend_long php_beanstalk_persistent_count(void);
 
 /* ext/job.c; the per-job commands above are there too */
 void php_beanstalk_job_minit(zend_class_entry *ce);
-/* A new Job in *out, bound to the queue (and connection) it came from. */
-void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len);
+/* A new Job in *out, bound to the queue, and to the server (and connection)
+ * of it that it came from. */
+void php_beanstalk_job_create(zval *out, zend_object *queue, size_t server, bsc_conn *conn, uint64_t id, const char *data, size_t len);
 /* A Job|int argument given to queue: the id (0 after throwing for a bad
- * value), and in *generation the connection generation to act under (0 when
- * the job did not come from this queue). */
-uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation);
+ * value), in *server the queue's server it lives on, and in *generation the
+ * connection generation to act under (0 when the job did not come from
+ * this queue). On a pool a bare id names no server: ValueError. */
+uint64_t php_beanstalk_job_target(zend_object *job, zend_long id, uint32_t arg_num, zend_object *queue, size_t *server, uint64_t *generation);
 /* The Job of a RESERVED or FOUND answer in return_value, null for
  * NOT_FOUND, or the exception for any other status. */
-void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, size_t server, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id);
+/* The ValueError for a bare job id given to a Queue of several servers. */
+void php_beanstalk_ids_are_per_server(uint32_t arg_num);
 
 /* ext/stats.c: the YAML of a stats or list answer as an array in *out;
  * false (out UNDEF) when it is not what beanstalkd sends. */
@@ -93,10 +136,17 @@ void php_beanstalk_throw_not_found(const char *verb, const char *fmt, ...) ZEND_
  * 3"), refused here or by the server: one wording, with the limit when it
  * is known. */
 void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size);
+/* The exception for a pool call's transport failure (bsc_pool_errstr). */
+void php_beanstalk_throw_pool(const bsc_pool *pool, bsc_status status, const char *verb);
 void php_beanstalk_connection_exception_minit(zend_class_entry *ce);
 void php_beanstalk_batch_exception_minit(zend_class_entry *ce);
 /* Sets a BatchException's readonly $inserted and $failed (copies both). */
 void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *failed);
+/* ConnectionException (TimeoutException, ProtocolException as status
+ * says): "verb: errstr", and whether the request had (partly) left. */
+void php_beanstalk_throw_transport(bsc_status status, const char *verb, const char *errstr, bool sent);
+/* The exception class for a server's error word. */
+zend_class_entry *php_beanstalk_server_exception(bsc_reply_kind word);
 
 /* ext/beanstalk.c: argument checks shared by the classes, false after
  * throwing ValueError (or TypeError). */
@@ -111,6 +161,12 @@ bool php_beanstalk_seconds_valid(double seconds, bool positive);
 bool php_beanstalk_option_seconds(zval *value, uint32_t arg_num, const char *name, bool positive, double *out);
 
 /* ext/batch.c: Queue::putMany and its BatchException */
+/* BatchException ("verb: 3 of 5 jobs inserted; ...") over the exception
+ * in flight, the cause of the first failure. */
+void php_beanstalk_throw_batch(const char *verb, zval *inserted, zval *failed, zend_long n, zend_long first);
+/* A job the server took, as putMany and flush return it: its id, or on a
+ * pool its id and server. */
+void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint64_t id);
 
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);

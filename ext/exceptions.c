@@ -23,7 +23,7 @@ static zend_class_entry *transport_exception(bsc_status status)
 	}
 }
 
-static zend_class_entry *server_exception(bsc_reply_kind word)
+zend_class_entry *php_beanstalk_server_exception(bsc_reply_kind word)
 {
 	switch (word) {
 	case BSC_REPLY_JOB_TOO_BIG:
@@ -41,6 +41,18 @@ static zval *exception_slot(zend_object *obj, const char *name)
 	zend_property_info *info = zend_hash_str_find_ptr(&obj->ce->properties_info, name, strlen(name));
 
 	return OBJ_PROP(obj, info->offset);
+}
+
+/* ConnectionException (TimeoutException, ProtocolException) with the
+ * failure's message; a ConnectionException tells whether it had sent. */
+void php_beanstalk_throw_transport(bsc_status status, const char *verb, const char *errstr, bool sent)
+{
+	zend_class_entry *ce = transport_exception(status);
+	zend_object *ex = zend_throw_exception_ex(ce, 0, "%s: %s", verb, errstr);
+
+	if (instanceof_function(ce, php_beanstalk_connection_exception_ce)) {
+		ZVAL_BOOL(exception_slot(ex, "sent"), sent);
+	}
 }
 
 void php_beanstalk_throw_too_big(bsc_conn *c, const char *verb, const char *which, size_t size)
@@ -89,22 +101,22 @@ void php_beanstalk_throw(bsc_conn *c, bsc_status status, const char *verb, uint6
 		return;
 	case BSC_SERVER_ERROR: {
 		bsc_reply_kind word = bsc_conn_server_error(c);
-		zend_throw_exception_ex(server_exception(word), 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));
+		zend_throw_exception_ex(php_beanstalk_server_exception(word), 0, "%s: %s answered %s", verb, bsc_conn_name(c), bsc_reply_name(word));
 		return;
 	}
 	case BSC_OK:
 	case BSC_TIMED_OUT:
 		ZEND_UNREACHABLE();
 		return;
-	default: {
-		zend_class_entry *ce = transport_exception(status);
-		zend_object *ex = zend_throw_exception_ex(ce, 0, "%s: %s", verb, bsc_conn_errstr(c));
-		if (instanceof_function(ce, php_beanstalk_connection_exception_ce)) {
-			ZVAL_BOOL(exception_slot(ex, "sent"), bsc_conn_err_sent(c));
-		}
+	default:
+		php_beanstalk_throw_transport(status, verb, bsc_conn_errstr(c), bsc_conn_err_sent(c));
 		return;
 	}
-	}
+}
+
+void php_beanstalk_throw_pool(const bsc_pool *pool, bsc_status status, const char *verb)
+{
+	php_beanstalk_throw_transport(status, verb, bsc_pool_errstr(pool), bsc_pool_err_sent(pool));
 }
 
 /* {{{ properties set from the start: readonly, so that reading them never

@@ -14,10 +14,12 @@
 /* Slots of the declared properties, in stub order. */
 #define JOB_PROP_ID 0
 #define JOB_PROP_DATA 1
+#define JOB_PROP_SERVER 2
 
 typedef struct {
 	zval queue;            /* the Queue object, or UNDEF */
-	uint64_t generation;   /* of the queue's connection when the job came */
+	size_t server;         /* which of the queue's servers it came from */
+	uint64_t generation;   /* of that server's connection when the job came */
 	zend_object std;
 } php_beanstalk_job;
 
@@ -66,23 +68,25 @@ void php_beanstalk_job_minit(zend_class_entry *ce)
 	job_handlers.clone_obj = NULL;
 }
 
-void php_beanstalk_job_create(zval *out, zend_object *queue, bsc_conn *conn, uint64_t id, const char *data, size_t len)
+void php_beanstalk_job_create(zval *out, zend_object *queue, size_t server, bsc_conn *conn, uint64_t id, const char *data, size_t len)
 {
 	object_init_ex(out, php_beanstalk_job_ce);
 	php_beanstalk_job *job = job_from_obj(Z_OBJ_P(out));
 
 	ZVAL_LONG(OBJ_PROP_NUM(&job->std, JOB_PROP_ID), (zend_long)id);
 	ZVAL_STRINGL_FAST(OBJ_PROP_NUM(&job->std, JOB_PROP_DATA), data, len);
+	ZVAL_STRING(OBJ_PROP_NUM(&job->std, JOB_PROP_SERVER), bsc_conn_name(conn));
 	GC_ADDREF(queue);
 	ZVAL_OBJ(&job->queue, queue);
+	job->server = server;
 	job->generation = bsc_conn_generation(conn);
 }
 
 /* The Job from a RESERVED or FOUND answer; null for NOT_FOUND. */
-void php_beanstalk_return_job(zval *return_value, zend_object *queue, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id)
+void php_beanstalk_return_job(zval *return_value, zend_object *queue, size_t server, bsc_conn *conn, bsc_status st, const bsc_job *job, const char *verb, uint64_t id)
 {
 	if (st == BSC_OK) {
-		php_beanstalk_job_create(return_value, queue, conn, job->id, job->body, job->body_len);
+		php_beanstalk_job_create(return_value, queue, server, conn, job->id, job->body, job->body_len);
 	} else if (st == BSC_NOT_FOUND) {
 		RETVAL_NULL();
 	} else {
@@ -97,18 +101,37 @@ static uint64_t job_id(zend_object *obj)
 	return Z_TYPE_P(id) == IS_LONG ? (uint64_t)Z_LVAL_P(id) : 0;
 }
 
-uint64_t php_beanstalk_job_target(zend_object *obj, zend_long id, uint32_t arg_num, zend_object *queue, uint64_t *generation)
+void php_beanstalk_ids_are_per_server(uint32_t arg_num)
+{
+	zend_argument_value_error(arg_num, "must be a Beanstalk\\Job on a Queue of several servers: a job id alone does not say which server has it");
+}
+
+uint64_t php_beanstalk_job_target(zend_object *obj, zend_long id, uint32_t arg_num, zend_object *queue, size_t *server, uint64_t *generation)
 {
 	*generation = 0;
+	*server = 0;
 	if (obj) {
 		php_beanstalk_job *job = job_from_obj(obj);
 		if (Z_TYPE(job->queue) == IS_OBJECT && Z_OBJ(job->queue) == queue) {
 			*generation = job->generation;
+			*server = job->server;
+		} else if (php_beanstalk_queue_servers(queue) > 1) {
+			/* A job of another Queue: by the name of its server. */
+			zval *name = OBJ_PROP_NUM(obj, JOB_PROP_SERVER);
+			*server = Z_TYPE_P(name) == IS_STRING ? php_beanstalk_queue_find_server(queue, Z_STRVAL_P(name)) : SIZE_MAX;
+			if (*server == SIZE_MAX) {
+				zend_argument_value_error(arg_num, "is a job of a server this Queue does not have");
+				return 0;
+			}
 		}
 		return job_id(obj);
 	}
 	if (id <= 0) {
 		zend_argument_value_error(arg_num, "must be a Beanstalk\\Job or a job id greater than 0");
+		return 0;
+	}
+	if (php_beanstalk_queue_servers(queue) > 1) {
+		php_beanstalk_ids_are_per_server(arg_num);
 		return 0;
 	}
 	return (uint64_t)id;
@@ -165,8 +188,11 @@ static void job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op op, u
 		zend_throw_error(NULL, "Beanstalk\\Job was not created by a Queue");
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
-	if (!conn || !php_beanstalk_job_command(conn, op, job_id(&job->std), job->generation, priority, delay)) {
+	if (!php_beanstalk_queue_servers(Z_OBJ(job->queue))) {
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ(job->queue), job->server);
+	if (!php_beanstalk_job_command(conn, op, job_id(&job->std), job->generation, priority, delay)) {
 		RETURN_THROWS();
 	}
 }
@@ -210,10 +236,10 @@ PHP_METHOD(Beanstalk_Job, stats)
 		zend_throw_error(NULL, "Beanstalk\\Job was not created by a Queue");
 		RETURN_THROWS();
 	}
-	bsc_conn *conn = php_beanstalk_queue_conn(Z_OBJ(job->queue));
-	if (!conn) {
+	if (!php_beanstalk_queue_servers(Z_OBJ(job->queue))) {
 		RETURN_THROWS();
 	}
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ(job->queue), job->server);
 	uint64_t id = job_id(&job->std);
 	bsc_status st = bsc_stats_job(conn, id, &yaml);
 	if (st == BSC_NOT_FOUND) {

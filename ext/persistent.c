@@ -4,7 +4,8 @@
  *
  * A persistent connection belongs to one Queue at a time. When that Queue
  * goes (end of request), the connection is handed back only in a state the
- * next owner can trust: no reply pending, no job reserved (the server would
+ * next owner can trust: no reply pending but those to puts that did not
+ * wait (which the next owner reads), no job reserved (the server would
  * release that job only when the connection closes, which a persistent one
  * never does). Otherwise its socket is closed and the next owner
  * reconnects. The next owner's tube state is set on it lazily, and its
@@ -32,6 +33,7 @@ static ZEND_RSRC_DTOR_FUNC(pconn_dtor)
 	php_beanstalk_pconn *slot = res->ptr;
 
 	if (slot) {
+		php_beanstalk_async_conn_end(slot->conn);
 		bsc_conn_free(slot->conn);
 		free(slot);
 		res->ptr = NULL;
@@ -81,7 +83,8 @@ bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, s
 
 void php_beanstalk_persistent_give_back(php_beanstalk_pconn *slot)
 {
-	if (!bsc_conn_is_idle(slot->conn)) {
+	/* Replies to puts that did not wait go with it (ext/async.c). */
+	if (!bsc_conn_owes_only_async(slot->conn)) {
 		bsc_conn_close(slot->conn);
 	}
 	slot->in_use = false;

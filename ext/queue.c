@@ -11,14 +11,18 @@
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
+#include "src/pool.h"
 
 #define DEFAULT_SERVER "127.0.0.1:11300"
 /* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */
 #define SERVER_RESERVE_TIMEOUT_MAX 2147483647
 
 typedef struct {
-	bsc_conn *conn;
-	php_beanstalk_pconn *pconn;   /* when conn is a persistent one */
+	size_t n;                     /* servers: 1, or several (a pool); 0 before construction */
+	bsc_conn **conns;             /* one per server */
+	php_beanstalk_pconn **pconns; /* the persistent slot of each, or NULL: the Queue's own */
+	bsc_pool *pool;               /* n > 1 */
+	php_beanstalk_async async;    /* the puts that did not wait (ext/async.c) */
 	zend_object std;
 } php_beanstalk_queue;
 
@@ -29,15 +33,74 @@ static inline php_beanstalk_queue *queue_from_obj(zend_object *obj)
 	return (php_beanstalk_queue *)((char *)obj - XtOffsetOf(php_beanstalk_queue, std));
 }
 
+size_t php_beanstalk_queue_servers(zend_object *obj)
+{
+	php_beanstalk_queue *q = queue_from_obj(obj);
+
+	if (UNEXPECTED(q->n == 0)) {
+		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
+	}
+	return q->n;
+}
+
+bsc_conn *php_beanstalk_queue_server(zend_object *obj, size_t i)
+{
+	php_beanstalk_queue *q = queue_from_obj(obj);
+
+	if (q->pool) {
+		/* A failure closes the connection: the command then reconnects. */
+		bsc_pool_settle(q->pool, i);
+	}
+	return q->conns[i];
+}
+
+bool php_beanstalk_queue_is_persistent(zend_object *obj, size_t i)
+{
+	return queue_from_obj(obj)->pconns[i] != NULL;
+}
+
+php_beanstalk_async *php_beanstalk_queue_async(zend_object *obj)
+{
+	return &queue_from_obj(obj)->async;
+}
+
+bsc_pool *php_beanstalk_queue_pool(zend_object *obj)
+{
+	return queue_from_obj(obj)->pool;
+}
+
+size_t php_beanstalk_queue_find_server(zend_object *obj, const char *name)
+{
+	php_beanstalk_queue *q = queue_from_obj(obj);
+
+	for (size_t i = 0; i < q->n; i++) {
+		if (strcmp(bsc_conn_name(q->conns[i]), name) == 0) {
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
 bsc_conn *php_beanstalk_queue_conn(zend_object *obj)
 {
 	php_beanstalk_queue *q = queue_from_obj(obj);
 
-	if (UNEXPECTED(!q->conn)) {
+	if (UNEXPECTED(q->n == 0)) {
 		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
 		return NULL;
 	}
-	return q->conn;
+	if (UNEXPECTED(q->pool)) {
+		zend_throw_error(NULL, "This needs a Beanstalk\\Queue of one server");
+		return NULL;
+	}
+	return q->conns[0];
+}
+
+/* Server i's tube state: not settled, since tube changes go out with the
+ * next command anyway. */
+static bsc_tubes *queue_tubes(zend_object *obj, size_t i)
+{
+	return bsc_conn_tubes(queue_from_obj(obj)->conns[i]);
 }
 
 static zend_object *queue_create(zend_class_entry *ce)
@@ -50,23 +113,45 @@ static zend_object *queue_create(zend_class_entry *ce)
 	return &q->std;
 }
 
-/* Lets go of the connection: a persistent one goes back to the process. */
-static void queue_drop_conn(php_beanstalk_queue *q)
+/* Lets go of the connections: a persistent one goes back to the process. */
+static void queue_drop_conns(php_beanstalk_queue *q)
 {
-	if (q->pconn) {
-		php_beanstalk_persistent_give_back(q->pconn);
-	} else {
-		bsc_conn_free(q->conn);
+	bsc_pool_free(q->pool);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->pconns[i]) {
+			php_beanstalk_persistent_give_back(q->pconns[i]);
+		} else {
+			bsc_conn_free(q->conns[i]);
+		}
 	}
-	q->conn = NULL;
-	q->pconn = NULL;
+	efree(q->conns);
+	efree(q->pconns);
+	php_beanstalk_async_free(&q->async);
+	q->conns = NULL;
+	q->pconns = NULL;
+	q->pool = NULL;
+	q->n = 0;
+}
+
+/* The end of the Queue, before it is freed: what it did not wait for is
+ * read (or handed on with a persistent connection) and what failed told,
+ * while the request can still show a warning. */
+static void queue_dtor(zend_object *obj)
+{
+	if (queue_from_obj(obj)->n) {
+		php_beanstalk_async_settle(obj);
+	}
+	zend_objects_destroy_object(obj);
 }
 
 static void queue_free(zend_object *obj)
 {
 	php_beanstalk_queue *q = queue_from_obj(obj);
 
-	queue_drop_conn(q);
+	if (q->n) {
+		php_beanstalk_async_settle(obj);  /* nothing left, unless no destructor ran */
+		queue_drop_conns(q);
+	}
 	zend_object_std_dtor(obj);
 }
 
@@ -75,6 +160,7 @@ void php_beanstalk_queue_minit(zend_class_entry *ce)
 	ce->create_object = queue_create;
 	memcpy(&queue_handlers, zend_get_std_object_handlers(), sizeof(queue_handlers));
 	queue_handlers.offset = XtOffsetOf(php_beanstalk_queue, std);
+	queue_handlers.dtor_obj = queue_dtor;
 	queue_handlers.free_obj = queue_free;
 	queue_handlers.clone_obj = NULL;
 }
@@ -176,89 +262,48 @@ static bool parse_options(HashTable *options, queue_options *out)
 	return true;
 }
 
-/* The one server address out of a string or a one-element list. */
-static zend_string *server_address(zend_string *str, HashTable *list)
+/* The server addresses of a string or a list; *n of them, emalloc'ed (NULL
+ * after throwing). */
+static zend_string **server_addresses(zend_string *str, HashTable *list, size_t *n)
 {
-	zval *first = NULL, *entry;
+	zval *entry;
+	size_t i = 0;
 
 	if (str) {
-		return str;
+		zend_string **one = emalloc(sizeof(*one));
+		one[0] = str;
+		*n = 1;
+		return one;
 	}
-	if (zend_hash_num_elements(list) == 0) {
+	*n = zend_hash_num_elements(list);
+	if (*n == 0) {
 		zend_argument_value_error(1, "must name at least one server");
 		return NULL;
 	}
-	if (zend_hash_num_elements(list) > 1) {
-		zend_argument_value_error(1, "must name one server: pools of several servers are not available in this version");
-		return NULL;
-	}
-	/* Not zend_hash_get_current_data(): the array's internal pointer may
-	 * have been moved past the end (next(), end()) by the caller. */
+	zend_string **all = safe_emalloc(*n, sizeof(*all), 0);
+	/* Not the array's internal pointer: the caller may have moved it. */
 	ZEND_HASH_FOREACH_VAL(list, entry) {
-		first = entry;
-		break;
-	} ZEND_HASH_FOREACH_END();
-	ZVAL_DEREF(first);
-	if (Z_TYPE_P(first) != IS_STRING) {
-		zend_argument_type_error(1, "must be a string or a list of strings, %s found in the list", zend_zval_type_name(first));
-		return NULL;
-	}
-	return Z_STR_P(first);
-}
-/* }}} */
-
-/* {{{ Queue::__construct(string|array $servers = "127.0.0.1:11300", array $options = []) */
-PHP_METHOD(Beanstalk_Queue, __construct)
-{
-	zend_string *servers_str = NULL;
-	HashTable *servers_list = NULL, *options = NULL;
-	php_beanstalk_queue *q = queue_from_obj(Z_OBJ_P(ZEND_THIS));
-	queue_options opt;
-	char errbuf[BSC_ERRSTR_LEN];
-
-	ZEND_PARSE_PARAMETERS_START(0, 2)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_ARRAY_HT_OR_STR(servers_list, servers_str)
-		Z_PARAM_ARRAY_HT(options)
-	ZEND_PARSE_PARAMETERS_END();
-
-	const char *address = DEFAULT_SERVER;
-	size_t address_len = strlen(DEFAULT_SERVER);
-	if (servers_str || servers_list) {
-		zend_string *given = server_address(servers_str, servers_list);
-		if (!given) {
-			RETURN_THROWS();
+		ZVAL_DEREF(entry);
+		if (Z_TYPE_P(entry) != IS_STRING) {
+			zend_argument_type_error(1, "must be a string or a list of strings, %s found in the list", zend_zval_type_name(entry));
+			efree(all);
+			return NULL;
 		}
-		address = ZSTR_VAL(given);
-		address_len = ZSTR_LEN(given);
+		all[i++] = Z_STR_P(entry);
+	} ZEND_HASH_FOREACH_END();
+	return all;
+}
+
+/* The tube and watch options, on one connection. */
+static void apply_tube_options(bsc_conn *conn, const queue_options *opt)
+{
+	if (opt->tube) {
+		bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(opt->tube), ZSTR_LEN(opt->tube));
 	}
-	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt)) {
-		RETURN_THROWS();
-	}
-	bsc_conn *conn = NULL;
-	php_beanstalk_pconn *pconn = NULL;
-	errbuf[0] = '\0';
-	if (opt.persistent) {
-		zend_string *key = zend_strpprintf(0, "beanstalk:%.*s|%s", (int)address_len, address, opt.pool_id ? ZSTR_VAL(opt.pool_id) : "");
-		conn = php_beanstalk_persistent_take(key, address, address_len, &opt.conn, errbuf, &pconn);
-		zend_string_release(key);
-	}
-	/* Not persistent, or its persistent connection is taken by another
-	 * Queue of this request: a connection of its own. */
-	if (!conn && !errbuf[0]) {
-		conn = bsc_conn_new(address, address_len, &opt.conn, errbuf);
-	}
-	if (!conn) {
-		zend_argument_value_error(1, "%s", errbuf);
-		RETURN_THROWS();
-	}
-	if (opt.tube) {
-		bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(opt.tube), ZSTR_LEN(opt.tube));
-	}
-	if (opt.watch) {
+	if (opt->watch) {
 		zval *tube;
 		bool has_default = false;
-		ZEND_HASH_FOREACH_VAL(opt.watch, tube) {
+		ZEND_HASH_FOREACH_VAL(opt->watch, tube) {
 			ZVAL_DEREF(tube);
 			bsc_tubes_watch(bsc_conn_tubes(conn), Z_STRVAL_P(tube), Z_STRLEN_P(tube));
 			has_default = has_default || zend_string_equals_literal(Z_STR_P(tube), "default");
@@ -268,11 +313,117 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 			bsc_tubes_ignore(bsc_conn_tubes(conn), BSC_DEFAULT_TUBE, strlen(BSC_DEFAULT_TUBE));
 		}
 	}
-	queue_drop_conn(q);
-	q->conn = conn;
-	q->pconn = pconn;
+}
+
+/* One server's connection: the process's persistent one under this
+ * address (and pool id), or one of the Queue's own. NULL with errbuf set. */
+static bsc_conn *server_conn(const zend_string *address, const queue_options *opt, php_beanstalk_pconn **pconn, char errbuf[BSC_ERRSTR_LEN])
+{
+	bsc_conn *conn = NULL;
+
+	*pconn = NULL;
+	errbuf[0] = '\0';
+	if (opt->persistent) {
+		zend_string *key = zend_strpprintf(0, "beanstalk:%s|%s", ZSTR_VAL(address), opt->pool_id ? ZSTR_VAL(opt->pool_id) : "");
+		conn = php_beanstalk_persistent_take(key, ZSTR_VAL(address), ZSTR_LEN(address), &opt->conn, errbuf, pconn);
+		zend_string_release(key);
+	}
+	/* Not persistent, or its persistent connection is taken by another
+	 * Queue of this request: a connection of its own. */
+	if (!conn && !errbuf[0]) {
+		conn = bsc_conn_new(ZSTR_VAL(address), ZSTR_LEN(address), &opt->conn, errbuf);
+	}
+	if (conn) {
+		apply_tube_options(conn, opt);
+	}
+	return conn;
+}
+
+/* Makes the connections (and the pool) of n servers into q. */
+static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses, size_t n, const queue_options *opt)
+{
+	char errbuf[BSC_ERRSTR_LEN];
+	bsc_conn **conns = safe_emalloc(n, sizeof(*conns), 0);
+	php_beanstalk_pconn **pconns = safe_emalloc(n, sizeof(*pconns), 0);
+	size_t made = 0;
+
+	for (; made < n; made++) {
+		conns[made] = server_conn(addresses[made], opt, &pconns[made], errbuf);
+		if (!conns[made]) {
+			break;
+		}
+	}
+	bsc_pool *pool = made == n && n > 1 ? bsc_pool_new(conns, n) : NULL;
+	if (made < n || (n > 1 && !pool)) {
+		if (made == n) {
+			snprintf(errbuf, sizeof(errbuf), "out of memory");
+		}
+		php_beanstalk_queue failed = { .n = made, .conns = conns, .pconns = pconns };
+		queue_drop_conns(&failed);
+		if (n > 1) {
+			zend_argument_value_error(1, "server %zu: %s", made, errbuf);
+		} else {
+			zend_argument_value_error(1, "%s", errbuf);
+		}
+		return false;
+	}
+	if (q->n) {
+		php_beanstalk_async_settle(&q->std);
+		queue_drop_conns(q);
+	}
+	q->n = n;
+	q->conns = conns;
+	q->pconns = pconns;
+	q->pool = pool;
+	php_beanstalk_async_adopt(&q->std);
+	return true;
 }
 /* }}} */
+
+/* {{{ Queue::__construct(string|array $servers = "127.0.0.1:11300", array $options = []) */
+PHP_METHOD(Beanstalk_Queue, __construct)
+{
+	zend_string *servers_str = NULL;
+	HashTable *servers_list = NULL, *options = NULL;
+	queue_options opt;
+	size_t n;
+
+	ZEND_PARSE_PARAMETERS_START(0, 2)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_ARRAY_HT_OR_STR(servers_list, servers_str)
+		Z_PARAM_ARRAY_HT(options)
+	ZEND_PARSE_PARAMETERS_END();
+
+	zend_string *fallback = NULL;
+	if (!servers_str && !servers_list) {
+		servers_str = fallback = zend_string_init(DEFAULT_SERVER, strlen(DEFAULT_SERVER), 0);
+	}
+	zend_string **addresses = server_addresses(servers_str, servers_list, &n);
+	if (addresses && parse_options(options ? options : (HashTable *)&zend_empty_array, &opt)) {
+		queue_connect(queue_from_obj(Z_OBJ_P(ZEND_THIS)), addresses, n, &opt);
+	}
+	if (addresses) {
+		efree(addresses);
+	}
+	if (fallback) {
+		zend_string_release(fallback);
+	}
+}
+/* }}} */
+
+void php_beanstalk_throw_put(zend_object *queue, size_t server, bsc_status st, const char *verb, size_t len, uint64_t id)
+{
+	bsc_pool *pool = php_beanstalk_queue_pool(queue);
+	bsc_conn *conn = php_beanstalk_queue_server(queue, server);
+
+	if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
+		php_beanstalk_throw_too_big(conn, verb, "the job", len);
+	} else if (pool && bsc_status_is_failure(st)) {
+		php_beanstalk_throw_pool(pool, st, verb);
+	} else {
+		php_beanstalk_throw(conn, st, verb, id);
+	}
+}
 
 /* {{{ Queue::put(string $data, int $priority = 1024, int $delay = 0, int $ttr = 60): int */
 PHP_METHOD(Beanstalk_Queue, put)
@@ -292,14 +443,14 @@ PHP_METHOD(Beanstalk_Queue, put)
 	if (!php_beanstalk_check_put_args(priority, delay, ttr)) {
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	bsc_status st = bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	bsc_pool *pool = php_beanstalk_queue_pool(Z_OBJ_P(ZEND_THIS));
+	size_t server = 0;
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), 0);
+	bsc_status st = pool ? bsc_pool_put(pool, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id, &server)
+		: bsc_put(conn, (uint32_t)priority, (uint32_t)delay, (uint32_t)ttr, ZSTR_VAL(data), ZSTR_LEN(data), &id);
 	if (UNEXPECTED(st != BSC_OK)) {
-		if (st == BSC_SERVER_ERROR && bsc_conn_server_error(conn) == BSC_REPLY_JOB_TOO_BIG) {
-			php_beanstalk_throw_too_big(conn, "put", "the job", ZSTR_LEN(data));
-		} else {
-			php_beanstalk_throw(conn, st, "put", id);
-		}
+		php_beanstalk_throw_put(Z_OBJ_P(ZEND_THIS), server, st, "put", ZSTR_LEN(data), id);
 		RETURN_THROWS();
 	}
 	RETURN_LONG((zend_long)id);
@@ -318,8 +469,10 @@ PHP_METHOD(Beanstalk_Queue, useTube)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube));
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	for (size_t i = 0; i < n; i++) {
+		bsc_tubes_use(queue_tubes(Z_OBJ_P(ZEND_THIS), i), ZSTR_VAL(tube), ZSTR_LEN(tube));
+	}
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
 /* }}} */
@@ -330,8 +483,8 @@ PHP_METHOD(Beanstalk_Queue, usedTube)
 	size_t len;
 
 	ZEND_PARSE_PARAMETERS_NONE();
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	const char *name = bsc_tubes_used(bsc_conn_tubes(conn), &len);
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	const char *name = bsc_tubes_used(queue_tubes(Z_OBJ_P(ZEND_THIS), 0), &len);
 	RETURN_STRINGL(name, len);
 }
 /* }}} */
@@ -348,10 +501,12 @@ PHP_METHOD(Beanstalk_Queue, watch)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	if (!bsc_tubes_watch(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
-		zend_throw_error(NULL, "Out of memory");
-		RETURN_THROWS();
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	for (size_t i = 0; i < n; i++) {
+		if (!bsc_tubes_watch(queue_tubes(Z_OBJ_P(ZEND_THIS), i), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
+			zend_throw_error(NULL, "Out of memory");
+			RETURN_THROWS();
+		}
 	}
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -369,10 +524,13 @@ PHP_METHOD(Beanstalk_Queue, ignore)
 	if (!php_beanstalk_check_tube(tube, 1, NULL)) {
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	if (!bsc_tubes_ignore(bsc_conn_tubes(conn), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
-		zend_argument_value_error(1, "cannot ignore \"%s\": it is the only watched tube (watch another one first)", ZSTR_VAL(tube));
-		RETURN_THROWS();
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	/* Every server watches the same tubes: the first one answers for all. */
+	for (size_t i = 0; i < n; i++) {
+		if (!bsc_tubes_ignore(queue_tubes(Z_OBJ_P(ZEND_THIS), i), ZSTR_VAL(tube), ZSTR_LEN(tube))) {
+			zend_argument_value_error(1, "cannot ignore \"%s\": it is the only watched tube (watch another one first)", ZSTR_VAL(tube));
+			RETURN_THROWS();
+		}
 	}
 	RETURN_OBJ_COPY(Z_OBJ_P(ZEND_THIS));
 }
@@ -382,12 +540,13 @@ PHP_METHOD(Beanstalk_Queue, ignore)
 PHP_METHOD(Beanstalk_Queue, watchedTubes)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	size_t n = bsc_tubes_watch_count(bsc_conn_tubes(conn));
+	PHP_BEANSTALK_QUEUE_SERVERS(servers);
+	bsc_tubes *tubes = queue_tubes(Z_OBJ_P(ZEND_THIS), 0);
+	size_t n = bsc_tubes_watch_count(tubes);
 	array_init_size(return_value, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *name = bsc_tubes_watched(bsc_conn_tubes(conn), i, &len);
+		const char *name = bsc_tubes_watched(tubes, i, &len);
 		add_next_index_stringl(return_value, name, len);
 	}
 }
@@ -416,13 +575,24 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 		zend_argument_value_error(1, "must be null or between 0 and %d", SERVER_RESERVE_TIMEOUT_MAX);
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
-	bsc_status st = bsc_reserve(conn, timeout_is_null ? -1 : (int64_t)timeout, &job);
-	bsc_conn_set_interrupt(conn, NULL, NULL);
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	bsc_pool *pool = php_beanstalk_queue_pool(Z_OBJ_P(ZEND_THIS));
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), 0);
+	size_t server = 0;
+	bsc_status st;
+	if (pool) {
+		bsc_pool_set_interrupt(pool, php_interrupt_pending, NULL);
+		st = bsc_pool_reserve(pool, timeout_is_null ? -1 : (int64_t)timeout, &job, &server);
+		bsc_pool_set_interrupt(pool, NULL, NULL);
+		conn = bsc_pool_conn(pool, server);
+	} else {
+		bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
+		st = bsc_reserve(conn, timeout_is_null ? -1 : (int64_t)timeout, &job);
+		bsc_conn_set_interrupt(conn, NULL, NULL);
+	}
 	switch (st) {
 	case BSC_OK:
-		php_beanstalk_job_create(return_value, Z_OBJ_P(ZEND_THIS), conn, job.id, job.body, job.body_len);
+		php_beanstalk_job_create(return_value, Z_OBJ_P(ZEND_THIS), server, conn, job.id, job.body, job.body_len);
 		return;
 	case BSC_TIMED_OUT:
 	/* The connection was closed, so a job the server reserved for us after
@@ -430,7 +600,11 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 	case BSC_ERR_INTERRUPTED:
 		RETURN_NULL();
 	default:
-		php_beanstalk_throw(conn, st, "reserve", 0);
+		if (pool && bsc_status_is_failure(st)) {
+			php_beanstalk_throw_pool(pool, st, "reserve");
+		} else {
+			php_beanstalk_throw(conn, st, "reserve", 0);
+		}
 		RETURN_THROWS();
 	}
 }
@@ -450,11 +624,12 @@ static void queue_job_command(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_job_op
 	ZEND_PARSE_PARAMETERS_END();
 
 	uint64_t generation;
-	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &generation);
+	size_t server;
+	uint64_t id = php_beanstalk_job_target(job_obj, job_id, 1, Z_OBJ_P(ZEND_THIS), &server, &generation);
 	if (!id || !php_beanstalk_check_u32(priority, 2) || !php_beanstalk_check_u32(delay, 3)) {
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), server);
 	if (!php_beanstalk_job_command(conn, op, id, generation, priority, delay)) {
 		RETURN_THROWS();
 	}
@@ -492,8 +667,12 @@ PHP_METHOD(Beanstalk_Queue, touch)
 PHP_METHOD(Beanstalk_Queue, close)
 {
 	ZEND_PARSE_PARAMETERS_NONE();
-	PHP_BEANSTALK_QUEUE_CONN(conn);
-	bsc_conn_close(conn);
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	for (size_t i = 0; i < n; i++) {
+		/* Their outcomes stay for flush(). */
+		php_beanstalk_async_read(Z_OBJ_P(ZEND_THIS), i, false);
+		bsc_conn_close(queue_from_obj(Z_OBJ_P(ZEND_THIS))->conns[i]);
+	}
 }
 /* }}} */
 
@@ -510,9 +689,14 @@ void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_i
 		zend_argument_value_error(1, "must be greater than 0");
 		RETURN_THROWS();
 	}
-	PHP_BEANSTALK_QUEUE_CONN(conn);
+	PHP_BEANSTALK_QUEUE_SERVERS(n);
+	if (n > 1) {
+		zend_argument_value_error(1, "cannot name a job on a Queue of several servers: a job id alone does not say which server has it");
+		RETURN_THROWS();
+	}
+	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), 0);
 	bsc_status st = command(conn, (uint64_t)id, &job);
-	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), conn, st, &job, verb, (uint64_t)id);
+	php_beanstalk_return_job(return_value, Z_OBJ_P(ZEND_THIS), 0, conn, st, &job, verb, (uint64_t)id);
 }
 
 /* {{{ Queue::reserveJob(int $id): ?Job */

@@ -315,7 +315,7 @@ static bsc_job_result run_handler(void *ctx, const bsc_job *job, char *why, size
 	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
 	zval args[2], retval;
 
-	php_beanstalk_job_create(&args[0], queue, php_beanstalk_queue_conn(queue), job->id, job->body, job->body_len);
+	php_beanstalk_job_create(&args[0], queue, 0, php_beanstalk_queue_conn(queue), job->id, job->body, job->body_len);
 	ZVAL_OBJ(&args[1], &w->std);
 	ZVAL_UNDEF(&retval);
 	w->fci.params = args;

@@ -18,7 +18,7 @@
 static bsc_status call(bsc_conn *c, const bsc_line *line, const char *body, size_t body_len, bool has_body,
 	size_t reply_body_max, double timeout, bsc_reply *reply)
 {
-	bsc_request req = { line->buf, line->len, body, body_len, has_body, reply_body_max };
+	bsc_request req = { line->buf, line->len, body, body_len, has_body, reply_body_max, BSC_FOR_CALLER };
 	bsc_status st = bsc_conn_send(c, &req, 1);
 
 	if (st != BSC_OK) {
@@ -151,6 +151,18 @@ bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, cons
 	return put_outcome(c, &reply, id);
 }
 
+bsc_status bsc_put_async(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len)
+{
+	bsc_line line;
+
+	if (too_big(c, len)) {
+		return bsc_conn_refused(c, BSC_REPLY_JOB_TOO_BIG);
+	}
+	put_line(&line, pri, delay, ttr, len);
+	bsc_request req = { line.buf, line.len, data, len, true, 0, BSC_FOR_CALLER };
+	return bsc_conn_send_async_put(c, &req);
+}
+
 /* Sends chunk [from, to) of a batch and reads its replies, all by one
  * deadline: a server that trickles its answers cannot stretch the chunk to
  * a timeout per job. */
@@ -163,7 +175,7 @@ static bsc_status put_chunk(bsc_conn *c, const bsc_line *lines, bsc_request *req
 		if (results[i].status == BSC_SERVER_ERROR) {
 			continue;  /* refused before sending */
 		}
-		reqs[n++] = (bsc_request){ lines[i - from].buf, lines[i - from].len, bodies[i].data, bodies[i].len, true, 0 };
+		reqs[n++] = (bsc_request){ lines[i - from].buf, lines[i - from].len, bodies[i].data, bodies[i].len, true, 0, BSC_FOR_CALLER };
 	}
 	bsc_status st = bsc_conn_send(c, reqs, n);
 	bool sent = st == BSC_OK || bsc_conn_err_sent(c);

@@ -24,6 +24,10 @@ void bsc_job_from_reply(bsc_conn *c, const bsc_reply *reply, bsc_job *job);
 
 /* INSERTED: BSC_OK; BURIED: BSC_BURIED (the id is set in both cases). */
 bsc_status bsc_put(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len, uint64_t *id);
+/* A put that does not wait for its reply (conn.h: bsc_conn_send_async_put):
+ * BSC_OK once written. A body over a known max-job-size is refused here,
+ * without being sent (BSC_SERVER_ERROR, JOB_TOO_BIG). */
+bsc_status bsc_put_async(bsc_conn *c, uint32_t pri, uint32_t delay, uint32_t ttr, const char *data, size_t len);
 /* timeout in seconds; < 0 blocks until a job comes. BSC_OK fills job;
  * BSC_TIMED_OUT, BSC_DEADLINE_SOON. */
 bsc_status bsc_reserve(bsc_conn *c, int64_t timeout, bsc_job *job);

@@ -6,9 +6,7 @@
 #ifndef _GNU_SOURCE
 # define _GNU_SOURCE
 #endif
-#include "conn.h"
-#include "expect.h"
-#include "jobset.h"
+#include "conn_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,47 +20,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define READ_CHUNK 16384
 #define IOV_BATCH 1024
 
-struct bsc_conn {
-	int fd;
-	bsc_status err;
-	bool err_sent;            /* the failure came after a request had (partly) left */
-	bool request_out;         /* bytes of a caller's request left; replies not all taken */
-	bsc_reply_kind server_error;
-	char errstr[BSC_ERRSTR_LEN];
-
-	bsc_endpoint ep;
-
-	bsc_conn_options opt;
-	bsc_parser parser;
-	uint64_t generation;
-	size_t max_job_size;      /* the server's -z, once known; 0 until then */
-	uint64_t pinned;          /* the next send must go out under this generation (0: any) */
-
-	/* Jobs reserved over this connection and not yet given up: a connection
-	 * holding one must not be handed to someone else. */
-	bsc_jobset held;
-	bsc_interrupt_fn interrupt;
-	void *interrupt_ctx;
-	bsc_conn_event_fn event;
-	void *event_ctx;
-	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
-	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
-	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
-	sigset_t wait_mask;
-
-	bsc_tubes tubes;
-
-	bsc_expect expect;        /* replies owed, oldest first */
-
-	/* Scratch for one write: the tube commands, and the iovecs. */
-	char *sync;
-	size_t sync_len, sync_cap;
-	struct iovec *iov;
-	size_t iov_cap;
-};
 
 static const char crlf[2] = { '\r', '\n' };
 
@@ -88,7 +47,7 @@ bsc_status bsc_conn_fail(bsc_conn *c, bsc_status status, const char *fmt, ...)
 	return status;
 }
 
-static bsc_status conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum)
+bsc_status bsc_conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum)
 {
 	return bsc_conn_fail(c, status, "%s %s: %s", what, c->ep.name, strerror(errnum));
 }
@@ -127,6 +86,8 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_parser_free(&c->parser);
 	bsc_tubes_free(&c->tubes);
 	bsc_expect_free(&c->expect);
+	bsc_async_free(&c->async);
+	bsc_ahead_free(&c->ahead);
 	bsc_jobset_free(&c->held);
 	free(c->sync);
 	free(c->iov);
@@ -144,6 +105,8 @@ void bsc_conn_close(bsc_conn *c)
 	}
 	bsc_parser_reset(&c->parser);
 	c->expect.head = c->expect.len = 0;
+	bsc_async_lose_pending(&c->async);  /* their replies are gone with the socket */
+	bsc_ahead_drop(&c->ahead);          /* the server puts those jobs back */
 	c->request_out = false;
 	c->held.count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
@@ -176,7 +139,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 		return bsc_conn_fail(c, BSC_ERR_CONNECT, "%s", why);
 	}
 	if (rc) {
-		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
+		return bsc_conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
 	}
 	/* Blocking from now on: a reply with a deadline is then one recv()
 	 * under SO_RCVTIMEO, not a poll() and a recv(); writes and the other
@@ -185,7 +148,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
 		int e = errno;
 		close(fd);
-		return conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
+		return bsc_conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
 	}
 	c->fd = fd;
 	c->rcvtimeo_ms = -1;
@@ -309,6 +272,12 @@ bool bsc_conn_is_idle(const bsc_conn *c)
 	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
 }
 
+bool bsc_conn_owes_only_async(const bsc_conn *c)
+{
+	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async)
+		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
+}
+
 void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
 {
 	c->event = fn;
@@ -353,7 +322,7 @@ bsc_tubes *bsc_conn_tubes(bsc_conn *c)
 /* poll() on the socket, or ppoll() with the caller's wait mask: a caller
  * that blocks its signals outside waits gets them here, without the race of
  * a signal landing between its check of a flag and the wait. */
-static int conn_poll(bsc_conn *c, short events, double deadline)
+int bsc_conn_poll(bsc_conn *c, short events, double deadline)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = events };
 	int ms = bsc_poll_ms(deadline);
@@ -367,7 +336,7 @@ static int conn_poll(bsc_conn *c, short events, double deadline)
 
 /* A reply wait was interrupted by a signal: whether to end it. Only when
  * closing the connection loses nothing (conn.h). */
-static bool reply_wait_interrupted(bsc_conn *c)
+bool bsc_conn_reply_wait_interrupted(bsc_conn *c)
 {
 	return c->interrupt && c->held.count == 0 && c->interrupt(c->interrupt_ctx);
 }
@@ -434,16 +403,16 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 				continue;
 			}
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				int p = conn_poll(c, POLLOUT, deadline);
+				int p = bsc_conn_poll(c, POLLOUT, deadline);
 				if (p == 0) {
 					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
 				}
 				if (p < 0 && errno != EINTR) {
-					return conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
+					return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
 				}
 				continue;
 			}
-			return conn_fail_errno(c, errno == EPIPE ? BSC_ERR_EOF : BSC_ERR_IO, "cannot write to", errno);
+			return bsc_conn_fail_errno(c, errno == EPIPE ? BSC_ERR_EOF : BSC_ERR_IO, "cannot write to", errno);
 		}
 		size_t left = (size_t)w;
 		*written += left;
@@ -482,7 +451,7 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
-static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size_t *written)
+static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
 {
 	size_t niov = 0, i;
 
@@ -503,14 +472,18 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, size
 			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
 		}
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
-		if (!bsc_expect_push(&c->expect, BSC_EXPECT_CALLER, body_max)) {
+		bsc_request_for reply_for = reqs[i].reply_for;
+		if (reply_for != BSC_FOR_CALLER && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		}
+		if (!bsc_expect_push(&c->expect, reply_for != BSC_FOR_CALLER ? BSC_EXPECT_AHEAD : tag, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 	}
 	return write_all(c, c->iov, niov, written);
 }
 
-bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
+static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag)
 {
 	uint64_t pinned = c->pinned;
 
@@ -534,7 +507,7 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		if (pinned && pinned != c->generation) {
 			return BSC_NOT_FOUND;  /* the job went back to the server with the old connection */
 		}
-		st = send_once(c, reqs, n, &written);
+		st = send_once(c, reqs, n, tag, &written);
 		/* A connection that died unseen fails the first write; when not a
 		 * byte went out, the requests are safe to send on a fresh one. */
 		if (st == BSC_OK || written > 0 || attempt > 0 || c->keep_dead || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
@@ -542,200 +515,69 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 		}
 	}
 }
-/* }}} */
-
-/* {{{ reading */
-/* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
-static bsc_status absorb_recv(bsc_conn *c, ssize_t r)
+bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 {
-	if (r > 0) {
-		bsc_parser_commit(&c->parser, (size_t)r);
-		return BSC_OK;
-	}
-	if (r == 0) {
-		return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->ep.name);
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-		return BSC_OK;
-	}
-	return conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
+	return send_tagged(c, reqs, n, BSC_EXPECT_CALLER);
 }
 
-/* One recv() that blocks until bytes come or the deadline passes: the
- * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
- * ordinary reply costs one system call. Such a recv() is never restarted
- * after a signal handler (signal(7)), so interrupts are seen. BSC_ERR_TIMEOUT
- * is returned with the connection still open: the caller says why. */
-static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_t avail, bool *got)
+bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 {
-	int ms = bsc_poll_ms(deadline);
+	size_t len;
+	const char *tube = bsc_tubes_used(&c->tubes, &len);
 
-	*got = false;
-	if (ms == 0) {
-		return BSC_ERR_TIMEOUT;
+	/* Room first: once sent, its reply must find its entry. */
+	if (!bsc_async_prepare(&c->async, tube, len)) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 	}
-	if (ms != c->rcvtimeo_ms) {
-		struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
-			return conn_fail_errno(c, BSC_ERR_IO, "cannot set the reply timeout for", errno);
-		}
-		c->rcvtimeo_ms = ms;
-	}
-	ssize_t r = recv(c->fd, space, avail, 0);
-	int e = errno;
-	bsc_status st = absorb_recv(c, r);
-	*got = r > 0;
-	if (st == BSC_OK && r < 0 && e == EINTR && reply_wait_interrupted(c)) {
-		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
+	if (st == BSC_OK) {
+		bsc_async_add(&c->async);
 	}
 	return st;
 }
 
-/* Reads what comes by the deadline into the parser. BSC_ERR_TIMEOUT leaves
- * the connection open for the caller to fail with its own message. */
-static bsc_status read_some(bsc_conn *c, double deadline)
+size_t bsc_conn_async_pending(const bsc_conn *c)
 {
-	for (;;) {
-		/* A signal that came before this wait (between two reads of a
-		 * reply, or before the first) interrupted no system call: its flag
-		 * is looked at before blocking. The worker needs no such look: its
-		 * signals are blocked but in ppoll(). */
-		if (!c->has_wait_mask && reply_wait_interrupted(c)) {
-			return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
-		}
-		size_t avail;
-		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
-		if (!space) {
-			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
-		}
-		/* No deadline, or signals to be let in only while waiting (the
-		 * worker): poll(), which a signal always interrupts. */
-		if (deadline > 0 && !c->has_wait_mask) {
-			bool got;
-			bsc_status st = read_blocking(c, deadline, space, avail, &got);
-			if (st != BSC_OK || got) {
-				return st;
-			}
-			continue;
-		}
-		int p = conn_poll(c, POLLIN, deadline);
-		if (p == 0) {
-			return BSC_ERR_TIMEOUT;
-		}
-		if (p < 0) {
-			if (errno != EINTR) {
-				return conn_fail_errno(c, BSC_ERR_IO, "cannot wait for", errno);
-			}
-			if (reply_wait_interrupted(c)) {
-				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
-			}
-			continue;
-		}
-		ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
-		bsc_status st = absorb_recv(c, r);
-		if (st != BSC_OK || r > 0) {
-			return st;
-		}
-	}
+	return bsc_async_pending(&c->async);
 }
 
-/* A reply was taken for one of the tube commands sent before the caller's
- * requests: it must be what that command answers. */
-static bool tube_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *reply)
+size_t bsc_conn_async_outcomes(const bsc_conn *c)
 {
-	bsc_reply_kind want = tag == BSC_EXPECT_USING ? BSC_REPLY_USING : BSC_REPLY_WATCHING;
-
-	if (reply->kind == want) {
-		return true;
-	}
-	bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered %s with %s", c->ep.name,
-		tag == BSC_EXPECT_USING ? "use" : "watch/ignore", bsc_reply_name(reply->kind));
-	return false;
+	return c->async.resolved;
 }
 
-/* The caller's reply is complete: bytes after it with no more replies owed
- * mean the server said more than it was asked, and the reply just taken
- * may itself be one nobody asked for. */
-static bsc_status caller_reply_taken(bsc_conn *c)
+void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx)
 {
-	if (c->expect.len > 0) {
-		return BSC_OK;
-	}
-	size_t extra = bsc_parser_pending(&c->parser);
-	if (extra > 0) {
-		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s sent %zu bytes after the last reply it owed: the stream is out of step",
-			c->ep.name, extra);
-	}
-	c->request_out = false;
-	return BSC_OK;
+	bsc_async_take(&c->async, n, fn, ctx);
 }
 
-static double earlier(double a, double b)
+const uint64_t *bsc_conn_async_counts(const bsc_conn *c)
 {
-	if (a <= 0) {
-		return b;
-	}
-	return b > 0 && b < a ? b : a;
+	return c->async.counts;
 }
 
-/* The wait for a reply ran out: says which limit, and how far it got. */
-static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, double reply_deadline)
+size_t bsc_conn_ahead_jobs(const bsc_conn *c)
 {
-	size_t got = bsc_parser_pending(&c->parser);
-
-	if (got == 0) {
-		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, limit);
-	}
-	bool rest_limit = reply_deadline > 0 && (deadline <= 0 || reply_deadline <= deadline);
-	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu byte%s: the rest did not come within %.3f s",
-		c->ep.name, got, got == 1 ? "" : "s", rest_limit ? c->opt.timeout : limit);
+	return c->ahead.len;
 }
 
-bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit)
+size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting)
 {
-	double reply_deadline = 0;   /* once the reply began: the rest by then */
-
-	if (c->fd < 0) {
-		return c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
+	if (waiting) {
+		*waiting = c->ahead.waiting;
 	}
-	if (c->expect.len == 0) {
-		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->ep.name);
-	}
-	for (;;) {
-		bsc_status st;
-		bsc_parser_set_body_max(&c->parser, bsc_expect_front(&c->expect)->body_max);
-		switch (bsc_parser_next(&c->parser, reply)) {
-		case BSC_PARSE_REPLY: {
-			bsc_expect_tag tag = bsc_expect_pop(&c->expect);
-			if (tag == BSC_EXPECT_CALLER) {
-				return caller_reply_taken(c);
-			}
-			if (!tube_reply_fits(c, tag, reply)) {
-				return BSC_ERR_PROTOCOL;
-			}
-			reply_deadline = 0;
-			continue;
-		}
-		case BSC_PARSE_ERROR:
-			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->ep.name, c->parser.errstr);
-		case BSC_PARSE_MORE:
-			if (reply_deadline == 0 && c->opt.timeout > 0 && bsc_parser_pending(&c->parser) > 0) {
-				reply_deadline = bsc_now() + c->opt.timeout;
-			}
-			st = read_some(c, earlier(deadline, reply_deadline));
-			if (st == BSC_ERR_TIMEOUT) {
-				return reply_timed_out(c, deadline, limit, reply_deadline);
-			}
-			if (st != BSC_OK) {
-				return st;
-			}
-			continue;
-		}
-	}
+	return c->ahead.asked_len;
 }
 
-bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
+bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
 {
-	return bsc_conn_recv_by(c, reply, bsc_deadline_after(timeout), timeout);
+	return bsc_ahead_take(&c->ahead, job);
+}
+
+uint64_t bsc_conn_ahead_brought(const bsc_conn *c)
+{
+	return c->ahead.brought;
 }
 /* }}} */
+
+

@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "ahead.h"
+#include "asyncput.h"
 #include "net.h"
 #include "proto.h"
 #include "tubes.h"
@@ -121,6 +123,9 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
 /* No reply pending, nothing buffered, no job held: the connection can be
  * handed to another owner as it is. */
 bool bsc_conn_is_idle(const bsc_conn *c);
+/* Only replies to puts that did not wait are owed, and no job is held: the
+ * connection can be handed on with them, to be read at its next use. */
+bool bsc_conn_owes_only_async(const bsc_conn *c);
 
 /* What happens to the jobs and the socket of a connection, for a caller
  * that keeps an eye on them (the worker's watchdog): job events come after
@@ -160,6 +165,13 @@ void bsc_conn_set_auto_replace(bsc_conn *c, bool on);
 /* The tube state (tubes.h): changes are sent with the next command. */
 bsc_tubes *bsc_conn_tubes(bsc_conn *c);
 
+/* Whose reply a request's is. */
+typedef enum {
+	BSC_FOR_CALLER = 0,         /* the caller's, to receive */
+	BSC_FOR_AHEAD,              /* a reserve sent ahead (ahead.h) that answers at once */
+	BSC_FOR_AHEAD_WAITS         /* one that may wait on the server for a job */
+} bsc_request_for;
+
 /* One request: a complete command line (with CRLF) and, for put, a body
  * that gets its CRLF added. */
 typedef struct {
@@ -169,6 +181,7 @@ typedef struct {
 	size_t body_len;
 	bool has_body;
 	size_t reply_body_max;   /* the largest body its reply may have; 0: BSC_SMALL_BODY_MAX */
+	bsc_request_for reply_for;
 } bsc_request;
 
 /* Connects if needed, then writes the tube changes and the requests in one
@@ -177,6 +190,44 @@ typedef struct {
 bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n);
 /* Replies the caller still has to receive. */
 size_t bsc_conn_pending(const bsc_conn *c);
+
+/* A put that does not wait (asyncput.h): written now, its reply taken in
+ * by the connection before the reply to any later request, or by
+ * bsc_conn_flush_async(). A failure to send is returned as by
+ * bsc_conn_send, and that put is not in the ledger: it failed, as a put
+ * would have (the earlier ones still waiting are unconfirmed). */
+bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req);
+/* Reads the replies to the puts that did not wait (within timeout s; <= 0:
+ * no limit). Their outcomes are then ready to take. */
+bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);
+/* Takes in the replies of its own (to puts that did not wait, to reserves
+ * sent ahead) that have arrived, never waiting; a failure found is returned
+ * (and closes) as usual. */
+bsc_status bsc_conn_collect(bsc_conn *c);
+/* Puts that did not wait whose replies have not been read. */
+size_t bsc_conn_async_pending(const bsc_conn *c);
+/* Of those that did not wait, how many have their outcome, from the oldest. */
+size_t bsc_conn_async_outcomes(const bsc_conn *c);
+/* Hands the oldest n outcomes (n <= bsc_conn_async_outcomes()) to fn and
+ * forgets them (asyncput.h: bsc_async_take). */
+void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx);
+/* Since this connection was made: puts that did not wait, sent
+ * ([BSC_ASYNC_PENDING]) and come to each outcome. */
+const uint64_t *bsc_conn_async_counts(const bsc_conn *c);
+/* Reserves sent ahead (requests for BSC_FOR_AHEAD*), and their jobs. Waits
+ * (up to the deadline; limit: its length, for the message) until one of
+ * them has brought a job or none is out; a job it brings first is taken
+ * in at once. The caller's own replies must all have been received. */
+bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit);
+/* Jobs brought and not yet taken. */
+size_t bsc_conn_ahead_jobs(const bsc_conn *c);
+/* Reserves out, and whether the oldest of them may wait for a job. */
+size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting);
+/* The oldest job brought (the caller frees its body); false when none. */
+bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job);
+/* Jobs reserves sent ahead have brought since this connection was made. */
+uint64_t bsc_conn_ahead_brought(const bsc_conn *c);
+
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it
  * must come within the connection's timeout, whatever the wait allowed.

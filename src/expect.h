@@ -15,7 +15,9 @@
 typedef enum {
 	BSC_EXPECT_CALLER = 0,      /* a caller's request */
 	BSC_EXPECT_USING,           /* the connection's use */
-	BSC_EXPECT_WATCHING         /* the connection's watch or ignore */
+	BSC_EXPECT_WATCHING,        /* the connection's watch or ignore */
+	BSC_EXPECT_ASYNC,           /* a put that did not wait: the connection takes its reply */
+	BSC_EXPECT_AHEAD            /* a reserve sent ahead: the connection keeps the job it brings */
 } bsc_expect_tag;
 
 typedef struct {

@@ -24,7 +24,7 @@
 
 static bsc_request line_request(const bsc_line *line, size_t reply_body_max)
 {
-	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max };
+	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max, BSC_FOR_CALLER };
 }
 
 /* {{{ the server away */

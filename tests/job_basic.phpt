@@ -13,7 +13,7 @@ $q = new Beanstalk\Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
 $id = $q->put('data');
 $job = $q->reserve(0);
 var_dump($job);
-var_dump($job->id === $id);
+var_dump($job->id === $id, $job->server === $server);
 
 echo "-- the class --\n";
 $class = new ReflectionClass(Beanstalk\Job::class);
@@ -42,18 +42,22 @@ bs_catch(fn() => $job->__construct());
 $job->delete();
 ?>
 --EXPECTF--
-object(Beanstalk\Job)#%d (2) {
+object(Beanstalk\Job)#%d (3) {
   ["id"]=>
   int(%d)
   ["data"]=>
   string(4) "data"
+  ["server"]=>
+  string(%d) "%s"
 }
+bool(true)
 bool(true)
 -- the class --
 bool(true)
 bool(true)
 id: int public readonly
 data: string public readonly
+server: string public readonly
 -- readonly --
 Error: Cannot modify readonly property Beanstalk\Job::$id
 Error: Cannot modify readonly property Beanstalk\Job::$data

@@ -16,7 +16,7 @@ foreach (['127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:', '127.0.0.1:12a', ':113
     bs_catch(fn() => new Beanstalk\Queue($address));
 }
 bs_catch(fn() => new Beanstalk\Queue([]));
-bs_catch(fn() => new Beanstalk\Queue(['127.0.0.1:11300', '127.0.0.1:11301']));
+bs_catch(fn() => new Beanstalk\Queue(['127.0.0.1:11300', 'nowhere:0']));
 bs_catch(fn() => new Beanstalk\Queue([11300]));
 bs_catch(fn() => new Beanstalk\Queue(new stdClass()));
 
@@ -82,7 +82,7 @@ ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) not a server 
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) a query string in the address is not read: options go in the second argument
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) not a server address; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must name at least one server
-ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must name one server: pools of several servers are not available in this version
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) server 1: port must be a number from 1 to 65535
 TypeError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must be a string or a list of strings, int found in the list
 TypeError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must be of type array|string, stdClass given
 -- options --

@@ -77,13 +77,19 @@ server: put 1, delete commands 1, ready 0, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
 server: put 2, delete commands 1, ready 1, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
+server: put 3, delete commands 1, ready 2, reserved 0, delayed 0, buried 0
+-- README.md line %d: exit 0 --
 send_mail([{"to":"bob@example.org","subject":"Your order has shipped"}])
-server: put 2, delete commands 2, ready 0, reserved 0, delayed 0, buried 0
+send_mail([{"to":"carol@example.org","subject":"Your invoice"}])
+server: put 3, delete commands 3, ready 0, reserved 0, delayed 0, buried 0
 stderr: beanstalk worker mail-1: %s
 -- README.md line %d: exit 0 --
 3 jobs put, 3 ready
 next: {"image":"cat.jpg","width":1600}
-server: put 5, delete commands 2, ready 3, reserved 0, delayed 0, buried 0
+server: put 6, delete commands 3, ready 3, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
-job 6: not found
-server: put 6, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
+monthly from %s
+server: put 7, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
+-- README.md line %d: exit 0 --
+job 8: not found
+server: put 8, delete commands 6, ready 3, reserved 0, delayed 0, buried 0

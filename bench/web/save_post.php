@@ -7,6 +7,8 @@
  *   ext         this extension: new Beanstalk\Queue(..., ['tube' => ...]), put
  *   ext-persistent  the same with 'persistent' => true: the php-fpm child
  *               keeps its connection from one request to the next
+ *   ext-async   persistent, and putAsync: the request writes the job and
+ *               does not wait for the reply (read by the next request)
  * The others open a connection per request, as a php-fpm request does
  * without persistent connections. The server comes from the pool's
  * environment.
@@ -30,6 +32,10 @@ case 'ext':
     break;
 case 'ext-persistent':
     $id = (new Beanstalk\Queue($server, ['tube' => 'web', 'persistent' => true]))->put($job);
+    break;
+case 'ext-async':
+    (new Beanstalk\Queue($server, ['tube' => 'web', 'persistent' => true]))->putAsync($job);
+    $id = 'queued';
     break;
 default:
     http_response_code(400);

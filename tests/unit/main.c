@@ -17,15 +17,18 @@ extern const unit_suite stats_suite;
 extern const unit_suite batch_suite;
 extern const unit_suite server_suite;
 extern const unit_suite server_inspect_suite;
+extern const unit_suite pool_suite;
 extern const unit_suite worker_suite;
 extern const unit_suite watchdog_suite;
+extern const unit_suite async_suite;
+extern const unit_suite ahead_suite;
 
 int main(int argc, char **argv)
 {
 	static const unit_suite *const suites[] = {
 		&proto_suite, &tubes_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &inspect_suite,
 		&stats_suite, &batch_suite, &server_suite, &server_inspect_suite,
-		&worker_suite, &watchdog_suite,
+		&pool_suite, &worker_suite, &watchdog_suite, &async_suite, &ahead_suite,
 	};
 
 	return unit_run(suites, sizeof(suites) / sizeof(suites[0]), argc > 1 ? argv[1] : NULL);

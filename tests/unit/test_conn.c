@@ -321,7 +321,7 @@ static void test_line_and_body_in_one_write(void)
 		return;
 	}
 	/* A body holding CRLF and NUL goes out as it is, with its own CRLF. */
-	bsc_request put = { "put 1 2 3 5\r\n", 13, "a\r\n\0b", 5, true, 0 };
+	bsc_request put = { "put 1 2 3 5\r\n", 13, "a\r\n\0b", 5, true, 0, BSC_FOR_CALLER };
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
@@ -331,7 +331,7 @@ static void test_line_and_body_in_one_write(void)
 	}
 
 	/* An empty body still gets its CRLF. */
-	bsc_request empty = { "put 0 0 1 0\r\n", 13, "", 0, true, 0 };
+	bsc_request empty = { "put 0 0 1 0\r\n", 13, "", 0, true, 0, BSC_FOR_CALLER };
 	writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, &empty, 1), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
@@ -365,7 +365,7 @@ static void test_pipelined_requests(void)
 	bsc_request reqs[] = {
 		line_request("delete 1\r\n"),
 		line_request("touch 2\r\n"),
-		{ "put 0 0 1 2\r\n", 13, "hi", 2, true, 0 },
+		{ "put 0 0 1 2\r\n", 13, "hi", 2, true, 0, BSC_FOR_CALLER },
 	};
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 3), BSC_OK);
@@ -418,7 +418,7 @@ static void test_many_pipelined_requests(void)
 		/* Every other one is a put, so bodies and CRLFs are in the iovecs too. */
 		if (i % 2) {
 			snprintf(lines[i], sizeof(lines[i]), "put 0 0 1 1\r\n");
-			reqs[i] = (bsc_request){ lines[i], strlen(lines[i]), "x", 1, true, 0 };
+			reqs[i] = (bsc_request){ lines[i], strlen(lines[i]), "x", 1, true, 0, BSC_FOR_CALLER };
 			elen += (size_t)snprintf(expect + elen, cap - elen, "%sx\r\n", lines[i]);
 			rlen += (size_t)snprintf(replies + rlen, cap - rlen, "INSERTED %zu\r\n", i);
 		} else {
@@ -486,7 +486,7 @@ static void test_big_body_both_ways(void)
 	};
 	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
 	if (c) {
-		bsc_request put = { line, (size_t)n, body, size, true, size };
+		bsc_request put = { line, (size_t)n, body, size, true, size, BSC_FOR_CALLER };
 		CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 		if (CHECK_STATUS(c, bsc_conn_recv(c, &r, TEST_TIMEOUT), BSC_OK)) {
 			CHECK(r.kind == BSC_REPLY_RESERVED);

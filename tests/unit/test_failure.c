@@ -325,7 +325,7 @@ static void test_write_timeout(void)
 	bsc_conn *c = start_peer(&p, script, SHORT_TIMEOUT);
 	if (c) {
 		int n = snprintf(line, sizeof(line), "put 0 0 1 %zu\r\n", size);
-		bsc_request put = { line, (size_t)n, body, size, true, 0 };
+		bsc_request put = { line, (size_t)n, body, size, true, 0, BSC_FOR_CALLER };
 		double t0 = now_ms();
 		CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_ERR_TIMEOUT);
 		double waited = now_ms() - t0;
@@ -357,7 +357,7 @@ static void test_put_whose_reply_is_lost_is_not_repeated(void)
 	if (!c) {
 		return;
 	}
-	bsc_request put = { "put 0 0 1 1\r\n", 13, "x", 1, true, 0 };
+	bsc_request put = { "put 0 0 1 1\r\n", 13, "x", 1, true, 0, BSC_FOR_CALLER };
 	CHECK_STATUS(c, bsc_conn_send(c, &put, 1), BSC_OK);
 	CHECK_STATUS(c, bsc_conn_recv(c, &r, TEST_TIMEOUT), BSC_ERR_EOF);
 	/* Reported, not sent again on a new connection. */

@@ -125,7 +125,7 @@ static void test_real_server_pipelined(void)
 	bsc_tubes_use(bsc_conn_tubes(c), "unit-pipe", 9);
 	for (size_t i = 0; i < N; i++) {
 		size_t len = (size_t)snprintf(lines[i], sizeof(lines[i]), "put %zu 0 60 2\r\n", i);
-		reqs[i] = (bsc_request){ lines[i], len, "pp", 2, true, 0 };
+		reqs[i] = (bsc_request){ lines[i], len, "pp", 2, true, 0, BSC_FOR_CALLER };
 	}
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, N), BSC_OK);

@@ -1,0 +1,93 @@
+/*
+ * Reserves sent ahead, and the jobs they brought. See ahead.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "ahead.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits)
+{
+	if (a->asked_len == a->asked_cap) {
+		size_t cap = a->asked_cap ? a->asked_cap * 2 : 8;
+		double *asked = realloc(a->asked, cap * sizeof(*asked));
+		if (!asked) {
+			return false;
+		}
+		a->asked = asked;
+		a->asked_cap = cap;
+	}
+	if (a->asked_len == 0) {
+		a->waiting = waits;
+	}
+	a->asked[a->asked_len++] = now;
+	return true;
+}
+
+bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
+{
+	double asked_at = a->asked[0];
+
+	*brought = false;
+	memmove(a->asked, a->asked + 1, (a->asked_len - 1) * sizeof(*a->asked));
+	a->asked_len--;
+	a->waiting = false;   /* only the first of a write may wait */
+	if (reply->kind == BSC_REPLY_TIMED_OUT || reply->kind == BSC_REPLY_DEADLINE_SOON) {
+		return true;
+	}
+	if (reply->kind != BSC_REPLY_RESERVED || !reply->has_num) {
+		return false;
+	}
+	if (a->len == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		bsc_ahead_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
+		if (!jobs) {
+			return false;
+		}
+		a->jobs = jobs;
+		a->cap = cap;
+	}
+	char *body = malloc(reply->body_len ? reply->body_len : 1);
+	if (!body) {
+		return false;
+	}
+	memcpy(body, reply->body, reply->body_len);
+	a->jobs[a->len++] = (bsc_ahead_job){ reply->num, body, reply->body_len, asked_at };
+	a->brought++;
+	*brought = true;
+	return true;
+}
+
+bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out)
+{
+	if (a->len == 0) {
+		return false;
+	}
+	*out = a->jobs[0];
+	memmove(a->jobs, a->jobs + 1, (a->len - 1) * sizeof(*a->jobs));
+	a->len--;
+	return true;
+}
+
+size_t bsc_ahead_drop(bsc_ahead *a)
+{
+	size_t n = a->len;
+
+	for (size_t i = 0; i < a->len; i++) {
+		free(a->jobs[i].body);
+	}
+	a->len = 0;
+	a->asked_len = 0;
+	a->waiting = false;
+	return n;
+}
+
+void bsc_ahead_free(bsc_ahead *a)
+{
+	bsc_ahead_drop(a);
+	free(a->jobs);
+	free(a->asked);
+	memset(a, 0, sizeof(*a));
+}
