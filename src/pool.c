@@ -437,7 +437,12 @@ static size_t wait_any(bsc_pool *p, double deadline, bool *interrupted)
 	size_t who[p->n], k = 0;
 	double until = deadline;
 
-	*interrupted = false;
+	/* A signal that came before this wait interrupted no system call: its
+	 * flag is looked at before blocking. */
+	*interrupted = p->interrupt && held_jobs(p) == 0 && p->interrupt(p->interrupt_ctx);
+	if (*interrupted) {
+		return SIZE_MAX;
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		pool_member *m = &p->m[i];
 		if (m->reserving) {

@@ -192,6 +192,30 @@ static void test_reserve_from_any(void)
 	fixture_stop(&f);
 }
 
+static bool interrupt_pending(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+/* An interrupt already pending when the wait begins (its signal came while
+ * no system call ran) ends the wait at once, as one that comes during it. */
+static void test_interrupt_pending_before_the_wait(void)
+{
+	fixture f;
+	bsc_job job;
+	size_t s;
+
+	if (fixture_start(&f, "interrupted")) {
+		bsc_pool_set_interrupt(f.pool, interrupt_pending, NULL);
+		double t0 = now_ms();
+		CHECK(bsc_pool_reserve(f.pool, 5, &job, &s) == BSC_ERR_INTERRUPTED);
+		CHECK_MSG(now_ms() - t0 < 1500, "the wait went on for %.0f ms", now_ms() - t0);
+		bsc_pool_set_interrupt(f.pool, NULL, NULL);
+	}
+	fixture_stop(&f);
+}
+
 /* Jobs on two servers: the reserve that gets the first leaves a reserve
  * out there on the other; its answer is kept and handed out next, and a
  * command for that server first takes the answer in. */
@@ -248,6 +272,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_put_all_down),
 	UNIT_TEST(test_put_many_split),
 	UNIT_TEST(test_reserve_from_any),
+	UNIT_TEST(test_interrupt_pending_before_the_wait),
 	UNIT_TEST(test_second_job_kept),
 	UNIT_TEST(test_reserve_with_a_server_down),
 };
