@@ -60,6 +60,7 @@ struct bsc_watchdog {
 	int job_fd;                  /* -1: the socket is gone */
 	double job_start;            /* monotonic s */
 	double job_renewed;          /* the start, or the last touch */
+	char job_address[BSC_ERRSTR_LEN * 3];  /* the server the job came from */
 
 	/* watchdog -> handler's thread */
 	_Atomic uint32_t requests;
@@ -96,11 +97,14 @@ double bsc_watchdog_time_left(int64_t time_left, int64_t ttr, double elapsed)
 /* }}} */
 
 /* {{{ the handler's side */
-void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd)
+void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd, const char *server)
 {
 	double now = bsc_now();
 
 	pthread_mutex_lock(&wd->lock);
+	if (server && strcmp(server, wd->job_address) != 0) {
+		snprintf(wd->job_address, sizeof(wd->job_address), "%s", server);
+	}
 	wd->job_id = id;
 	wd->job_fd = fd;
 	wd->job_start = wd->job_renewed = now;
@@ -181,17 +185,26 @@ static void watched_job(bsc_watchdog *wd, uint64_t *seq, uint64_t *id, double *s
 	pthread_mutex_unlock(&wd->lock);
 }
 
-/* Asks the server about job id, over the thread's own connection. */
+/* Asks the job's server about job id, over the thread's own connection
+ * (made anew when the job's server is another than the last one's). */
 static bsc_status ask_job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
 {
 	char errbuf[BSC_ERRSTR_LEN];
+	char address[sizeof(wd->job_address)];
 
 	if (wd->cfg.job_stats) {
 		return wd->cfg.job_stats(wd->cfg.seam_ctx, id, js);
 	}
+	pthread_mutex_lock(&wd->lock);
+	memcpy(address, wd->job_address, sizeof(address));
+	pthread_mutex_unlock(&wd->lock);
+	if (wd->conn && strcmp(bsc_conn_name(wd->conn), address) != 0) {
+		bsc_conn_free(wd->conn);
+		wd->conn = NULL;
+	}
 	if (!wd->conn) {
 		bsc_conn_options opt = { .connect_timeout = 1.0, .timeout = 1.0, .job_size_max = 0 };
-		wd->conn = bsc_conn_new(wd->address, strlen(wd->address), &opt, errbuf);
+		wd->conn = bsc_conn_new(address, strlen(address), &opt, errbuf);
 		if (!wd->conn) {
 			return BSC_ERR_CONNECT;
 		}
@@ -415,6 +428,7 @@ bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC
 	wd->cfg = *cfg;
 	memcpy(wd->backoff, cfg->retry.backoff, backoff_len * sizeof(uint32_t));
 	snprintf(wd->address, sizeof(wd->address), "%s", cfg->address);
+	snprintf(wd->job_address, sizeof(wd->job_address), "%s", cfg->address);
 	snprintf(wd->prefix, sizeof(wd->prefix), "%s", cfg->log_prefix);
 	wd->cfg.address = wd->address;
 	wd->cfg.log_prefix = wd->prefix;

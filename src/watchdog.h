@@ -83,8 +83,9 @@ bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC
 /* Stops and joins the thread (not in a forked child: it has none). */
 void bsc_watchdog_stop(bsc_watchdog *wd);
 
-/* The handler starts on job id now, reserved over socket fd. */
-void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd);
+/* The handler starts on job id now, reserved over socket fd from server
+ * (its name, as bsc_conn_name() gives it; NULL: the config's address). */
+void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd, const char *server);
 /* The handler touched the job: its time-to-run starts again now. */
 void bsc_watchdog_touched(bsc_watchdog *wd);
 /* The handler returned, or gave the job up (deleted, released, buried). */

@@ -248,7 +248,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	bsc_conn_set_wait_mask(c, NULL);
 	double start = bsc_now();
 	if (w->wd) {
-		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c));
+		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c), bsc_conn_name(c));
 	}
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
 	if (w->wd) {

@@ -138,7 +138,7 @@ static void test_kill_only_for_the_job_running(void)
 		id++;
 		atomic_store(&s.running, id);
 		/* No socket: nothing to wait for at each kill. */
-		bsc_watchdog_begin(wd, id, -1);
+		bsc_watchdog_begin(wd, id, -1, NULL);
 		/* From none to a few ms: around the first look (1 ms in) and the
 		 * judgement that follows, so jobs end in the middle of it. */
 		usleep((useconds_t)(id % 11) * 250);
@@ -184,7 +184,7 @@ static void job_given_back(bool socket_gone, const char *want)
 		return;
 	}
 	atomic_store(&s.running, 42);
-	bsc_watchdog_begin(wd, 42, pair[0]);
+	bsc_watchdog_begin(wd, 42, pair[0], NULL);
 	if (socket_gone) {
 		bsc_watchdog_socket_gone(wd);
 	}
