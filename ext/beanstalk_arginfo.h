@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 6c37d7353bf6fe14a19570cd4fd24ac82a5d468f */
+ * Stub hash: 77aece75f2d9c7f97cba1da162fde618cc6d89a5 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -127,6 +127,17 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Worker_stats arginfo_class_Beanstalk_Queue_watchedTubes
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Worker_fleet, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, redis, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, prefix, IS_STRING, 0, "\"beanstalk:\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Worker_restartAll, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, redis, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, name, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, prefix, IS_STRING, 0, "\"beanstalk:\"")
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Beanstalk_Queue, __construct);
 ZEND_METHOD(Beanstalk_Queue, put);
@@ -164,6 +175,8 @@ ZEND_METHOD(Beanstalk_Worker, __construct);
 ZEND_METHOD(Beanstalk_Worker, run);
 ZEND_METHOD(Beanstalk_Worker, stop);
 ZEND_METHOD(Beanstalk_Worker, stats);
+ZEND_METHOD(Beanstalk_Worker, fleet);
+ZEND_METHOD(Beanstalk_Worker, restartAll);
 
 
 static const zend_function_entry class_Beanstalk_Queue_methods[] = {
@@ -268,6 +281,8 @@ static const zend_function_entry class_Beanstalk_Worker_methods[] = {
 	ZEND_ME(Beanstalk_Worker, run, arginfo_class_Beanstalk_Worker_run, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Worker, stop, arginfo_class_Beanstalk_Worker_stop, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Worker, stats, arginfo_class_Beanstalk_Worker_stats, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Worker, fleet, arginfo_class_Beanstalk_Worker_fleet, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Beanstalk_Worker, restartAll, arginfo_class_Beanstalk_Worker_restartAll, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 

@@ -79,7 +79,8 @@ server: put 2, delete commands 1, ready 1, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
 send_mail([{"to":"bob@example.org","subject":"Your order has shipped"}])
 server: put 2, delete commands 2, ready 0, reserved 0, delayed 0, buried 0
-stderr: beanstalk worker mail-1: %s
+stderr: beanstalk worker mail-1: running, pid %d, server 127.0.0.1:%d, tubes mail; caps: max_jobs 1000, max_runtime 3600 s (+ up to 300 s), memory_limit 64 MiB; max_attempts 3, backoff 5,30 s; status: off
+beanstalk worker mail-1: stopping on SIGTERM after 1 jobs (0 failed, 0 buried) in %f s, %f jobs/s (exit code 0)
 -- README.md line %d: exit 0 --
 3 jobs put, 3 ready
 next: {"image":"cat.jpg","width":1600}
