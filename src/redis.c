@@ -484,6 +484,9 @@ bsc_redis_step bsc_redis_begin(bsc_redis *r, const bsc_resp *req, double deadlin
 	if (req->failed) {
 		return fail(r, "out of memory");
 	}
+	if (req->count == 0) {
+		return BSC_REDIS_DONE;   /* nothing asked, nothing to wait for */
+	}
 	if (r->state == CONN_BUSY || r->state == CONN_CONNECTING || (r->state == CONN_IDLE && !idle_connection_usable(r))) {
 		bsc_redis_close(r);
 	}

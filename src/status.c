@@ -351,6 +351,9 @@ static bool read_hashes(bsc_redis *redis, const char *prefix, const bsc_redis_re
 	bsc_resp req;
 	size_t n, ndead = 0;
 
+	if (ids->elements == 0) {
+		return true;
+	}
 	bsc_resp_init(&req);
 	for (size_t i = 0; i < ids->elements; i++) {
 		bsc_status_key_worker(key, sizeof(key), prefix, ids->element[i]->str);

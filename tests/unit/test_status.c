@@ -458,6 +458,8 @@ static void test_exchange_refused(void)
 	CHECK(bsc_redis_address_parse(&a, address, strlen(address), errbuf));
 	bsc_redis *r = bsc_redis_new(&a, 1024);
 	bsc_resp_init(&req);
+	/* Nothing asked: done, without a connect. */
+	CHECK(r && bsc_redis_exchange(r, &req, TEST_TIMEOUT));
 	bsc_resp_command(&req, "PING", (char *)NULL);
 	CHECK(r && !bsc_redis_exchange(r, &req, TEST_TIMEOUT));
 	CHECK_MSG(r && strstr(bsc_redis_errstr(r), "cannot connect to 127.0.0.1:"), "%s", r ? bsc_redis_errstr(r) : "");
