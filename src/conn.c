@@ -309,6 +309,11 @@ bool bsc_conn_is_idle(const bsc_conn *c)
 	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
 }
 
+size_t bsc_conn_buffered(const bsc_conn *c)
+{
+	return bsc_parser_pending(&c->parser);
+}
+
 void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
 {
 	c->event = fn;

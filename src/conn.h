@@ -121,6 +121,9 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
 /* No reply pending, nothing buffered, no job held: the connection can be
  * handed to another owner as it is. */
 bool bsc_conn_is_idle(const bsc_conn *c);
+/* Bytes read from the server and not yet taken as replies: a reply may be
+ * there already, without a wait (nor a system call to find out). */
+size_t bsc_conn_buffered(const bsc_conn *c);
 
 /* What happens to the jobs and the socket of a connection, for a caller
  * that keeps an eye on them (the worker's watchdog): job events come after

@@ -25,8 +25,10 @@
  * thread, which writes them between jobs, after a wait, or at the
  * handler's next interrupt check.
  *
- * The process title (host->title) says what the worker does, set at the
- * state changes and, for a job that runs on, once a second.
+ * The process title (host->title) says what the worker does, set when a
+ * job begins, when the worker may wait (no reply is in already: in a run of
+ * fast jobs the next one often is, and the title goes from job to job),
+ * and, for a job that runs on, once a second.
  *
  * No Zend here: the handler, the heap figure, the log and the interrupt of
  * the host's VM are callbacks.
@@ -145,9 +147,10 @@ bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size);
 void bsc_worker_interrupted(bsc_worker *w);
 
 /* The process title for a state: "beanstalk-worker NAME: working job 42
- * (mail, 3 s) 1204 done", "...: waiting (mail) 1204 done". */
+ * (mail, 3 s) 1204 done", "...: waiting (mail) 1204 done" (stopped when
+ * idle). Set once per job: without printf, as it is set at every job. */
 void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worker_state state, uint64_t job_id,
-	const char *job_tube, double job_seconds, const char *tubes, uint64_t done);
+	const char *job_tube, uint64_t job_seconds, const char *tubes, uint64_t done);
 
 /* The figures of the run going on, or of the last one; heap is the host's
  * heap now. */

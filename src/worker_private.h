@@ -31,6 +31,13 @@ typedef struct {
 	int stop_reason;
 } worker_snapshot;
 
+/* What a title says: no new title unless it changed. */
+typedef struct {
+	bsc_worker_state state;
+	uint64_t job_id, done, seconds;
+	bool tube;
+} worker_title_key;
+
 /* Log lines of the monitor thread waiting for the loop's thread. */
 #define MAIL_LINES 4
 #define MAIL_LINE_MAX 512
@@ -84,6 +91,7 @@ struct bsc_worker {
 	char single_tube[BSC_TUBE_MAX + 1];  /* the one watched tube; "" when several */
 	double job_start;           /* monotonic, of the job the handler runs */
 	char title[256];            /* the last one set */
+	worker_title_key title_key; /* what it says */
 	bsc_status_writer *status;  /* of the run */
 	bsc_status_counts status_counts;  /* of the last run, once it ended */
 
@@ -119,6 +127,8 @@ void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc);
 void bsc_worker_report_started(bsc_worker *w);
 /* The loop's state changed: the snapshot and the title. */
 void bsc_worker_publish(bsc_worker *w);
+/* The loop may wait now: the title says so. */
+void bsc_worker_title_waiting(bsc_worker *w);
 /* Before the watchdog stops (its thread writes the last beat), and after. */
 void bsc_worker_report_stopping(bsc_worker *w, bsc_stop_reason reason);
 void bsc_worker_report_end(bsc_worker *w, bsc_stop_reason reason);

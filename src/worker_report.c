@@ -66,44 +66,108 @@ void bsc_worker_report_free(bsc_worker *w)
 /* }}} */
 
 /* {{{ the title */
-void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worker_state state, uint64_t job_id,
-	const char *job_tube, double job_seconds, const char *tubes, uint64_t done)
-{
-	const char *sep = name[0] ? " " : "";
+typedef struct {
+	char *p, *end;              /* end: the last byte, kept for the NUL */
+} text;
 
-	if (state == BSC_WORKER_WORKING) {
-		snprintf(buf, size, "beanstalk-worker%s%.60s: working job %" PRIu64 " (%.60s%s%.0f s) %" PRIu64 " done", sep, name, job_id,
-			job_tube, job_tube[0] ? ", " : "", floor(job_seconds), done);
-	} else {
-		snprintf(buf, size, "beanstalk-worker%s%.60s: %s (%.80s) %" PRIu64 " done", sep, name,
-			state == BSC_WORKER_WAITING ? "waiting" : "stopped", tubes, done);
+static void text_put(text *t, const char *s, size_t n)
+{
+	if (n > (size_t)(t->end - t->p)) {
+		n = (size_t)(t->end - t->p);
 	}
+	memcpy(t->p, s, n);
+	t->p += n;
 }
 
-/* The tube of the job running: the one watched, or what the watchdog learnt. */
-static void job_tube(bsc_worker *w, bsc_watchdog *wd, uint64_t id, char *buf, size_t size)
+static void text_str(text *t, const char *s, size_t max)
+{
+	text_put(t, s, strnlen(s, max));
+}
+
+static void text_u64(text *t, uint64_t v)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	text_put(t, digits + i, sizeof(digits) - i);
+}
+
+void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worker_state state, uint64_t job_id,
+	const char *job_tube, uint64_t job_seconds, const char *tubes, uint64_t done)
+{
+	text t = { buf, buf + size - 1 };
+
+	text_str(&t, "beanstalk-worker", 16);
+	if (name[0]) {
+		text_put(&t, " ", 1);
+		text_str(&t, name, 60);
+	}
+	if (state == BSC_WORKER_WORKING) {
+		text_str(&t, ": working job ", 14);
+		text_u64(&t, job_id);
+		text_put(&t, " (", 2);
+		if (job_tube[0]) {
+			text_str(&t, job_tube, 60);
+			text_put(&t, ", ", 2);
+		}
+		text_u64(&t, job_seconds);
+		text_put(&t, " s) ", 4);
+	} else {
+		text_str(&t, state == BSC_WORKER_WAITING ? ": waiting (" : ": stopped (", 11);
+		text_str(&t, tubes, 80);
+		text_put(&t, ") ", 2);
+	}
+	text_u64(&t, done);
+	text_put(&t, " done", 5);
+	*t.p = '\0';
+}
+
+/* The tube of the job running: the one watched, or what the watchdog
+ * learnt (into buf), or "". */
+static const char *job_tube(bsc_worker *w, bsc_watchdog *wd, uint64_t id, char *buf, size_t size)
 {
 	if (w->single_tube[0]) {
-		snprintf(buf, size, "%s", w->single_tube);
-	} else if (!wd || !bsc_watchdog_job_tube(wd, id, buf, size)) {
+		return w->single_tube;
+	}
+	if (!wd || !bsc_watchdog_job_tube(wd, id, buf, size)) {
 		buf[0] = '\0';
 	}
+	return buf;
 }
 
-/* In the loop's thread: sets the title when its text changed. */
+/* In the loop's thread: sets the title when what it says changed. */
 static void title_update(bsc_worker *w)
 {
-	char title[sizeof(w->title)], tube[BSC_TUBE_MAX + 1] = "";
+	char tube_buf[BSC_TUBE_MAX + 1] = "";
+	const char *tube = "";
 	bool working = w->f.state == BSC_WORKER_WORKING;
+	uint64_t seconds = working ? (uint64_t)(bsc_now() - w->job_start) : 0;
 
-	if (working) {
-		job_tube(w, w->wd, w->job_id, tube, sizeof(tube));
+	/* A job's tube from several watched is learnt past its first half
+	 * second, never at its start. */
+	if (working && (w->single_tube[0] || seconds > 0)) {
+		tube = job_tube(w, w->wd, w->job_id, tube_buf, sizeof(tube_buf));
 	}
-	bsc_worker_title_format(title, sizeof(title), w->name, w->f.state, w->job_id, tube, working ? bsc_now() - w->job_start : 0,
+	worker_title_key *k = &w->title_key;
+	uint64_t job_id = working ? w->job_id : 0;
+	if (k->state == w->f.state && k->job_id == job_id && k->done == w->f.processed && k->seconds == seconds
+		&& k->tube == (tube[0] != '\0')) {
+		return;
+	}
+	*k = (worker_title_key){ w->f.state, job_id, w->f.processed, seconds, tube[0] != '\0' };
+	bsc_worker_title_format(w->title, sizeof(w->title), w->name, w->f.state, w->job_id, tube, seconds,
 		w->tubes ? w->tubes : "", w->f.processed);
-	if (strcmp(title, w->title) != 0) {
-		memcpy(w->title, title, sizeof(title));
-		w->host->title(w->ctx, title);
+	w->host->title(w->ctx, w->title);
+}
+
+void bsc_worker_title_waiting(bsc_worker *w)
+{
+	if (w->title_on) {
+		title_update(w);
 	}
 }
 /* }}} */
@@ -133,7 +197,8 @@ void bsc_worker_publish(bsc_worker *w)
 		}
 		pthread_mutex_unlock(&w->snap_lock);
 	}
-	if (w->title_on) {
+	/* Waiting: set where the wait may block (bsc_worker_title_waiting). */
+	if (w->title_on && w->f.state != BSC_WORKER_WAITING) {
 		title_update(w);
 	}
 }
@@ -225,7 +290,10 @@ static void monitor_read(void *ctx, bsc_status_figures *f, char *tube, size_t tu
 	f->rss = bsc_rss_bytes();
 	f->stop_reason = s.stop_reason == BSC_STOP_ABORT ? BSC_STOP_REQUESTED : s.stop_reason;
 	if (s.state == BSC_WORKER_WORKING) {
-		job_tube(w, w->monitor_wd, s.job_id, tube, tube_size);
+		const char *t = job_tube(w, w->monitor_wd, s.job_id, tube, tube_size);
+		if (t != tube) {
+			snprintf(tube, tube_size, "%s", t);
+		}
 	}
 }
 
@@ -339,6 +407,7 @@ void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc)
 	w->loop_thread = pthread_self();
 	w->title_on = w->opt.process_title && w->host->title != NULL;
 	w->title[0] = '\0';
+	w->title_key = (worker_title_key){ .state = BSC_WORKER_IDLE, .done = UINT64_MAX };
 	w->title_poked = 0;
 	w->monitor_wd = NULL;
 	w->mail_count = 0;

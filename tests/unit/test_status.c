@@ -13,6 +13,7 @@
 #include "peer.h"
 #include "status.h"
 #include "unit.h"
+#include "worker.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -309,6 +310,25 @@ static void test_fields(void)
 }
 /* }}} */
 
+/* {{{ the process title */
+static void test_title_format(void)
+{
+	char t[256], small[24];
+
+	bsc_worker_title_format(t, sizeof(t), "mail-1", BSC_WORKER_WORKING, 42, "mail", 3, "mail", 1204);
+	CHECK_STR(t, "beanstalk-worker mail-1: working job 42 (mail, 3 s) 1204 done");
+	bsc_worker_title_format(t, sizeof(t), "mail-1", BSC_WORKER_WAITING, 42, "mail", 3, "mail,images", 1204);
+	CHECK_STR(t, "beanstalk-worker mail-1: waiting (mail,images) 1204 done");
+	bsc_worker_title_format(t, sizeof(t), "", BSC_WORKER_WORKING, 18446744073709551615ULL, "", 0, "a", 0);
+	CHECK_STR(t, "beanstalk-worker: working job 18446744073709551615 (0 s) 0 done");
+	bsc_worker_title_format(t, sizeof(t), "", BSC_WORKER_IDLE, 0, "", 0, "default", 7);
+	CHECK_STR(t, "beanstalk-worker: stopped (default) 7 done");
+	/* Cut short, never past the buffer. */
+	bsc_worker_title_format(small, sizeof(small), "mail-1", BSC_WORKER_WAITING, 0, "", 0, "mail", 1);
+	CHECK_STR(small, "beanstalk-worker mail-1");
+}
+/* }}} */
+
 /* {{{ the client against the fake peer */
 static bool need_hiredis(void)
 {
@@ -560,6 +580,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_beat_read),
 	UNIT_TEST(test_restart_due),
 	UNIT_TEST(test_fields),
+	UNIT_TEST(test_title_format),
 	UNIT_TEST(test_exchange_auth_select_in_one_write),
 	UNIT_TEST(test_exchange_silent_peer),
 	UNIT_TEST(test_exchange_garbage_and_refusals),
