@@ -471,9 +471,17 @@ void bsc_worker_report_started(bsc_worker *w)
 		w->opt.retry.max_attempts, backoff, status);
 }
 
+/* A child the handler forked (and ended with exit()) ends its copy of the
+ * run: it has no monitor thread, and a lock that thread held at the fork
+ * stays held in the child for ever. */
+static bool forked_child(const bsc_worker *w)
+{
+	return getpid() != w->pid;
+}
+
 void bsc_worker_report_stopping(bsc_worker *w, bsc_stop_reason reason)
 {
-	if (w->publishing) {
+	if (w->publishing && !forked_child(w)) {
 		pthread_mutex_lock(&w->snap_lock);
 		w->snap.state = BSC_WORKER_IDLE;
 		w->snap.job_id = 0;
@@ -489,12 +497,17 @@ void bsc_worker_report_stopping(bsc_worker *w, bsc_stop_reason reason)
 
 void bsc_worker_report_end(bsc_worker *w, bsc_stop_reason reason)
 {
-	if (w->status) {
+	bool child = forked_child(w);
+
+	if (w->status && !child) {
 		bsc_status_writer_counts(w->status, &w->status_counts);
 		bsc_status_writer_free(w->status);
-		w->status = NULL;
 	}
-	bsc_worker_drain_mail(w);
+	/* The child leaves the parent's writer alone: it is about to exit. */
+	w->status = NULL;
+	if (!child) {
+		bsc_worker_drain_mail(w);
+	}
 	w->publishing = false;
 	if (w->title_on && reason != BSC_STOP_ABORT) {
 		title_update(w);
