@@ -38,8 +38,6 @@ _Static_assert(BSC_STOP_SIGNAL == 0 && BSC_STOP_RESTART == 10 && BSC_STOP_MAX_JO
 /* The longest server-side wait slice: a worker that never hears from the
  * server for an hour is as good as gone. */
 #define RESERVE_SLICE_MAX 3600
-/* fleet() and restartAll(): the wait for Redis, per round trip (s). */
-#define STATUS_CALL_TIMEOUT 2.0
 /* A failed job's log line shows this many frames of its trace. */
 #define TRACE_FRAMES 3
 
@@ -121,10 +119,7 @@ static bool option_int(zval *value, const char *name, zend_long min, zend_long m
 	return true;
 }
 
-/* A name for log lines, the process title and the status keys: printable,
- * so that it cannot forge a log line or a terminal escape, and short. what
- * is 'option "name"', or NULL for the argument itself. */
-static bool printable_string(const zend_string *str, uint32_t arg_num, const char *what, size_t max)
+bool php_beanstalk_printable(const zend_string *str, uint32_t arg_num, const char *what, size_t max)
 {
 	const char *sep = what ? " " : "";
 
@@ -151,7 +146,7 @@ static bool option_string(zval *value, const char *name, size_t max, const char 
 		return false;
 	}
 	snprintf(what, sizeof(what), "option \"%s\"", name);
-	if (!printable_string(Z_STR_P(value), 2, what, max)) {
+	if (!php_beanstalk_printable(Z_STR_P(value), 2, what, max)) {
 		return false;
 	}
 	*out = Z_STRVAL_P(value);
@@ -168,9 +163,7 @@ static bool option_bool(zval *value, const char *name, bool *out)
 	return true;
 }
 
-/* Redis's address, for the status or for fleet() and restartAll(). The
- * message never repeats it: it may hold a password. */
-static bool redis_address(const zend_string *str, uint32_t arg_num, const char *what, bsc_redis_address *out)
+bool php_beanstalk_redis_address(const zend_string *str, uint32_t arg_num, const char *what, bsc_redis_address *out)
 {
 	char errbuf[BSC_ERRSTR_LEN];
 
@@ -195,7 +188,7 @@ static bool option_status(zval *value, bsc_redis_address *address, const bsc_red
 		zend_argument_type_error(2, "option \"status\" must be of type ?string, %s given", zend_zval_type_name(value));
 		return false;
 	}
-	if (!redis_address(Z_STR_P(value), 2, "option \"status\"", address)) {
+	if (!php_beanstalk_redis_address(Z_STR_P(value), 2, "option \"status\"", address)) {
 		return false;
 	}
 	*out = address;
@@ -296,6 +289,20 @@ static bool parse_report_option(zend_string *key, zval *value, bsc_worker_option
 	return true;
 }
 
+static void option_defaults(bsc_worker_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->retry.max_attempts = DEFAULT_MAX_ATTEMPTS;
+	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
+	opt->ttr_margin = DEFAULT_TTR_MARGIN;
+	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
+	opt->name = "";
+	opt->status_interval = BSC_STATUS_INTERVAL;
+	opt->status_prefix = BSC_STATUS_PREFIX;
+	/* The title by default where PHP can set it: the CLI. */
+	opt->process_title = strcmp(sapi_module.name, "cli") == 0 && title_function() != NULL;
+}
+
 /* Fills opt from the array; the backoff list is emalloc'ed (free it). The
  * status address goes to *status. */
 static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff, bsc_redis_address *status)
@@ -305,15 +312,7 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 	zval *value;
 	zend_long n;
 
-	memset(opt, 0, sizeof(*opt));
-	opt->retry.max_attempts = DEFAULT_MAX_ATTEMPTS;
-	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
-	opt->ttr_margin = DEFAULT_TTR_MARGIN;
-	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
-	opt->name = "";
-	opt->status_interval = BSC_STATUS_INTERVAL;
-	opt->status_prefix = BSC_STATUS_PREFIX;
-	opt->process_title = strcmp(sapi_module.name, "cli") == 0 && title_function() != NULL;
+	option_defaults(opt);
 	*backoff = NULL;
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
 		bool ok;
@@ -746,137 +745,3 @@ PHP_METHOD(Beanstalk_Worker, stats)
 }
 /* }}} */
 
-/* {{{ the fleet */
-/* A field of a worker's hash, typed by what it holds. */
-static void add_field(zval *worker, const char *field, size_t flen, const char *value, size_t vlen)
-{
-	zval v;
-	zend_long lval;
-	double dval;
-	uint8_t type = vlen ? is_numeric_string(value, vlen, &lval, &dval, false) : 0;
-
-	switch (bsc_status_field(field, flen)) {
-	case BSC_FIELD_INT:
-	case BSC_FIELD_UNKNOWN:
-		if (type == IS_LONG) {
-			ZVAL_LONG(&v, lval);
-		} else if (vlen == 0 && bsc_status_field(field, flen) == BSC_FIELD_INT) {
-			ZVAL_NULL(&v);
-		} else {
-			ZVAL_STRINGL(&v, value, vlen);
-		}
-		break;
-	case BSC_FIELD_FLOAT:
-		if (type == IS_LONG || type == IS_DOUBLE) {
-			ZVAL_DOUBLE(&v, type == IS_LONG ? (double)lval : dval);
-		} else if (vlen == 0) {
-			ZVAL_NULL(&v);
-		} else {
-			ZVAL_STRINGL(&v, value, vlen);
-		}
-		break;
-	case BSC_FIELD_LIST:
-		array_init(&v);
-		for (const char *p = value, *end = value + vlen; vlen && p <= end;) {
-			const char *comma = memchr(p, ',', (size_t)(end - p));
-			const char *stop = comma ? comma : end;
-			add_next_index_stringl(&v, p, (size_t)(stop - p));
-			p = stop + 1;
-		}
-		break;
-	default:
-		ZVAL_STRINGL(&v, value, vlen);
-	}
-	zend_hash_str_update(Z_ARRVAL_P(worker), field, flen, &v);
-}
-
-static bool status_prefix_arg(const zend_string *prefix, uint32_t arg_num)
-{
-	return printable_string(prefix, arg_num, NULL, BSC_STATUS_PREFIX_MAX);
-}
-
-/* A worker's hash as an array: the known fields first, in their order,
- * then any other. */
-static void worker_array(zval *worker, const bsc_redis_reply *h)
-{
-	const char *name;
-
-	array_init_size(worker, (uint32_t)(h->elements / 2));
-	for (size_t k = 0; (name = bsc_status_field_name(k)) != NULL; k++) {
-		for (size_t j = 0; j + 1 < h->elements; j += 2) {
-			if (strcmp(h->element[j]->str, name) == 0) {
-				add_field(worker, h->element[j]->str, h->element[j]->len, h->element[j + 1]->str, h->element[j + 1]->len);
-				break;
-			}
-		}
-	}
-	for (size_t j = 0; j + 1 < h->elements; j += 2) {
-		if (!zend_hash_str_exists(Z_ARRVAL_P(worker), h->element[j]->str, h->element[j]->len)) {
-			add_field(worker, h->element[j]->str, h->element[j]->len, h->element[j + 1]->str, h->element[j + 1]->len);
-		}
-	}
-}
-
-/* {{{ Worker::fleet(string $redis, string $prefix = "beanstalk:"): array */
-PHP_METHOD(Beanstalk_Worker, fleet)
-{
-	zend_string *redis, *prefix = NULL;
-	bsc_redis_address address;
-	bsc_status_fleet fleet;
-	char errbuf[BSC_ERRSTR_LEN];
-
-	ZEND_PARSE_PARAMETERS_START(1, 2)
-		Z_PARAM_STR(redis)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_STR(prefix)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (!redis_address(redis, 1, "must be a Redis address", &address) || (prefix && !status_prefix_arg(prefix, 2))) {
-		RETURN_THROWS();
-	}
-	bool ok = bsc_status_fleet_get(&address, prefix ? ZSTR_VAL(prefix) : BSC_STATUS_PREFIX, STATUS_CALL_TIMEOUT, &fleet, errbuf);
-	ZEND_SECURE_ZERO(&address, sizeof(address));
-	if (!ok) {
-		zend_throw_exception_ex(php_beanstalk_exception_ce, 0, "Beanstalk\\Worker::fleet(): %s", errbuf);
-		RETURN_THROWS();
-	}
-	array_init_size(return_value, (uint32_t)fleet.count);
-	for (size_t i = 0; i < fleet.count; i++) {
-		zval worker;
-		worker_array(&worker, fleet.workers[i]);
-		add_next_index_zval(return_value, &worker);
-	}
-	bsc_status_fleet_free(&fleet);
-}
-/* }}} */
-
-/* {{{ Worker::restartAll(string $redis, ?string $name = null, string $prefix = "beanstalk:"): int */
-PHP_METHOD(Beanstalk_Worker, restartAll)
-{
-	zend_string *redis, *name = NULL, *prefix = NULL;
-	bsc_redis_address address;
-	char errbuf[BSC_ERRSTR_LEN];
-	uint64_t asked = 0;
-
-	ZEND_PARSE_PARAMETERS_START(1, 3)
-		Z_PARAM_STR(redis)
-		Z_PARAM_OPTIONAL
-		Z_PARAM_STR_OR_NULL(name)
-		Z_PARAM_STR(prefix)
-	ZEND_PARSE_PARAMETERS_END();
-
-	if (!redis_address(redis, 1, "must be a Redis address", &address)
-		|| (name && !printable_string(name, 2, NULL, 60)) || (prefix && !status_prefix_arg(prefix, 3))) {
-		RETURN_THROWS();
-	}
-	bool ok = bsc_status_restart_all(&address, prefix ? ZSTR_VAL(prefix) : BSC_STATUS_PREFIX, name ? ZSTR_VAL(name) : NULL,
-		STATUS_CALL_TIMEOUT, &asked, errbuf);
-	ZEND_SECURE_ZERO(&address, sizeof(address));
-	if (!ok) {
-		zend_throw_exception_ex(php_beanstalk_exception_ce, 0, "Beanstalk\\Worker::restartAll(): %s", errbuf);
-		RETURN_THROWS();
-	}
-	RETURN_LONG((zend_long)asked);
-}
-/* }}} */
-/* }}} */
