@@ -578,6 +578,9 @@ static void set_title(void *ctx, const char *title)
 	ZVAL_STRING(&arg, title);
 	ZVAL_UNDEF(&retval);
 	zend_call_known_function(w->title_fn, NULL, NULL, &retval, 1, &arg, NULL);
+	if (Z_TYPE(retval) == IS_FALSE) {
+		w->title_fn = NULL;   /* it warned once: no title for this run */
+	}
 	zval_ptr_dtor(&arg);
 	zval_ptr_dtor(&retval);
 }
