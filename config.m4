@@ -5,6 +5,12 @@ PHP_ARG_ENABLE([beanstalk],
   [AS_HELP_STRING([--enable-beanstalk], [Enable the beanstalkd client extension])],
   [no])
 
+PHP_ARG_WITH([beanstalk-redis],
+  [for the Worker's status in Redis (libhiredis)],
+  [AS_HELP_STRING([--with-beanstalk-redis], [Worker status in Redis through libhiredis, found with pkg-config: used when found unless --without-beanstalk-redis; --with-beanstalk-redis fails when it is missing])],
+  [auto],
+  [no])
+
 PHP_ARG_ENABLE([beanstalk-dev],
   [whether to build beanstalk with developer warnings],
   [AS_HELP_STRING([--enable-beanstalk-dev], [Developers: compile with -Wall -Wextra -Werror])],
@@ -54,7 +60,26 @@ if test "$PHP_BEANSTALK" != "no"; then
   BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/queue_inspect.c ext/batch.c ext/async.c ext/job.c ext/stats.c ext/persistent.c src/proto.c src/net.c src/tubes.c src/jobset.c src/expect.c src/asyncput.c src/ahead.c src/conn.c src/reply.c src/command.c src/pool.c src/stats.c"
 
   dnl The worker loop and its monitor thread.
-  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c src/worker.c src/fetch.c src/stopsignals.c src/caps.c src/watchdog.c src/histogram.c"
+  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c ext/worker_status.c src/worker.c src/fetch.c src/worker_report.c src/stopsignals.c src/caps.c src/watchdog.c src/histogram.c"
+
+  dnl The Worker's status in Redis: libhiredis's reply parser. Without it
+  dnl the extension builds all the same, and the status option says how to
+  dnl get it.
+  BEANSTALK_SOURCES="$BEANSTALK_SOURCES src/redis.c src/status.c"
+  beanstalk_redis="no"
+  if test "$PHP_BEANSTALK_REDIS" != "no"; then
+    PKG_CHECK_MODULES([HIREDIS], [hiredis >= 0.13], [beanstalk_redis="yes"], [beanstalk_redis="no"])
+    if test "$beanstalk_redis" = "yes"; then
+      BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -DBSC_HAVE_HIREDIS $HIREDIS_CFLAGS"
+      PHP_EVAL_LIBLINE([$HIREDIS_LIBS], [BEANSTALK_SHARED_LIBADD])
+      AC_DEFINE_UNQUOTED([BEANSTALK_HIREDIS], ["hiredis `$PKG_CONFIG --modversion hiredis 2>/dev/null`"], [The libhiredis the status support is built with])
+    elif test "$PHP_BEANSTALK_REDIS" = "yes"; then
+      AC_MSG_ERROR([--with-beanstalk-redis: libhiredis was not found by pkg-config (Debian: apt-get install libhiredis-dev pkg-config)])
+    fi
+  fi
+  AC_MSG_CHECKING([whether the Worker's status in Redis is built in])
+  AC_MSG_RESULT([$beanstalk_redis])
+  PHP_SUBST([BEANSTALK_SHARED_LIBADD])
 
   PHP_NEW_EXTENSION([beanstalk], [$BEANSTALK_SOURCES], [$ext_shared],, [$BEANSTALK_CFLAGS])
   PHP_ADD_BUILD_DIR([$ext_builddir/ext])

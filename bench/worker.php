@@ -2,13 +2,15 @@
 /*
  * One PHP contender process of the worker and rss sections:
  *
- *   php [ini] bench/worker.php CLIENT HOST:PORT TUBE N WARMUP [EVERY]
+ *   php [ini] bench/worker.php CLIENT HOST:PORT TUBE N WARMUP [EVERY|OPTIONS]
  *
  * The tube must already hold WARMUP + N jobs (./dev bench fills it with
  * rawput fill). CLIENT:
  *   ext         Beanstalk\Worker with a handler that does nothing (the job
  *               is deleted, that delete pipelined with the next reserve):
- *               one run() of WARMUP jobs, then a timed run() of N
+ *               one run() of WARMUP jobs, then a timed run() of N; OPTIONS,
+ *               a JSON object, adds Worker options (the status section's
+ *               status, status_interval, process_title)
  *   pheanstalk  Debian's pheanstalk 4: reserveWithTimeout(1) + delete, in
  *               a PHP loop, WARMUP untimed then N timed
  *   rss         one Worker::run() of WARMUP + N jobs; the handler, which
@@ -20,7 +22,7 @@
  */
 
 if ($argc !== 6 && $argc !== 7) {
-    fwrite(STDERR, "usage: worker.php ext|pheanstalk|rss HOST:PORT TUBE N WARMUP [EVERY]\n");
+    fwrite(STDERR, "usage: worker.php ext|pheanstalk|rss HOST:PORT TUBE N WARMUP [EVERY|OPTIONS]\n");
     exit(2);
 }
 [, $client, $server, $tube, $n, $warmup] = $argv;
@@ -44,9 +46,9 @@ function rss_bytes(): int
     return (int)$statm[1] * 4096;
 }
 
-function worker_run(Beanstalk\Queue $q, int $jobs, callable $handler): array
+function worker_run(Beanstalk\Queue $q, int $jobs, callable $handler, array $options = []): array
 {
-    $w = new Beanstalk\Worker($q, ['max_jobs' => $jobs, 'reserve_timeout' => 1]);
+    $w = new Beanstalk\Worker($q, ['max_jobs' => $jobs, 'reserve_timeout' => 1] + $options);
     $rc = $w->run($handler);
     $stats = $w->stats();
     if ($rc !== Beanstalk\Worker::STOP_MAX_JOBS || $stats['processed'] !== $jobs || $stats['deleted'] !== $jobs) {
@@ -59,17 +61,19 @@ function worker_run(Beanstalk\Queue $q, int $jobs, callable $handler): array
 
 switch ($client) {
 case 'ext':
+    $options = isset($argv[6]) ? json_decode($argv[6], true, 4, JSON_THROW_ON_ERROR) : [];
     $q = new Beanstalk\Queue($server, ['watch' => [$tube]]);
     $noop = fn () => null;
     if ($warmup > 0) {
-        worker_run($q, $warmup, $noop);
+        worker_run($q, $warmup, $noop, $options);
     }
     [$u0, $s0] = cpu_seconds();
     $t0 = hrtime(true);
-    $stats = worker_run($q, $n, $noop);
+    $stats = worker_run($q, $n, $noop, $options);
     $t1 = hrtime(true);
     [$u1, $s1] = cpu_seconds();
-    $extra = ['rtt_min_us' => $stats['rtt_min'] * 1e6];
+    $extra = ['rtt_min_us' => $stats['rtt_min'] * 1e6, 'status_beats' => $stats['status_beats'],
+              'status_errors' => $stats['status_errors']];
     break;
 
 case 'pheanstalk':

@@ -8,12 +8,16 @@
  *
  * Usage: php examples/worker.php [host:port] [tube ...]
  *   or the environment: BEANSTALK_SERVER, WORKER_TUBES (comma list),
- *   WORKER_NAME (for the log lines; supervisord sets it per process).
+ *   WORKER_NAME (for the log lines; supervisord sets it per process),
+ *   WORKER_STATUS (a Redis for the heartbeats, "host:port": then
+ *   Beanstalk\Worker::fleet() lists the workers, and restartAll() restarts
+ *   them after a deploy).
  *
  * The script exits with the reason the worker stopped (Worker::STOP_*):
  * 0 after SIGTERM/SIGINT/SIGQUIT, an intended stop that supervisord leaves
- * alone; any other code means "start me again" (SIGHUP, max_jobs,
- * max_runtime, memory, stop(), server gone, or 16: a job ran past its TTR).
+ * alone; any other code means "start me again" (SIGHUP or restartAll(),
+ * max_jobs, max_runtime, memory, stop(), server gone, or 16: a job ran past
+ * its TTR).
  */
 
 use Beanstalk\Job;
@@ -45,6 +49,8 @@ $worker = new Worker(new Queue($server, ['watch' => $tubes]), [
     'max_attempts' => 3,
     'backoff' => [5, 30],
     'name' => $name,
+    // Heartbeats to Redis every 2 s, when there is one.
+    'status' => getenv('WORKER_STATUS') ?: null,
 ]);
 
 exit($worker->run(function (Job $job, Worker $worker) use ($name) {

@@ -179,5 +179,14 @@ namespace Beanstalk {
         public function stop(): void {}
 
         public function stats(): array {}
+
+        /** Every live worker's status from Redis, by host and name. */
+        public static function fleet(string $redis, string $prefix = "beanstalk:"): array {}
+
+        /**
+         * Asks every live worker (or those of a name) to stop after its job
+         * with STOP_RESTART; returns how many were asked.
+         */
+        public static function restartAll(string $redis, ?string $name = null, string $prefix = "beanstalk:"): int {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 00d81e5a4b326779b657c29e5870cc86439d99bc */
+ * Stub hash: 4d83290201ef8f672cd0c5e20b1958fb20f0a123 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Beanstalk_Queue___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_MASK(0, servers, MAY_BE_STRING|MAY_BE_ARRAY, "\"127.0.0.1:11300\"")
@@ -138,6 +138,17 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Beanstalk_Worker_stats arginfo_class_Beanstalk_Queue_flush
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Worker_fleet, 0, 1, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO(0, redis, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, prefix, IS_STRING, 0, "\"beanstalk:\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Beanstalk_Worker_restartAll, 0, 1, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO(0, redis, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, name, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, prefix, IS_STRING, 0, "\"beanstalk:\"")
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Beanstalk_Queue, __construct);
 ZEND_METHOD(Beanstalk_Queue, put);
@@ -178,6 +189,8 @@ ZEND_METHOD(Beanstalk_Worker, __construct);
 ZEND_METHOD(Beanstalk_Worker, run);
 ZEND_METHOD(Beanstalk_Worker, stop);
 ZEND_METHOD(Beanstalk_Worker, stats);
+ZEND_METHOD(Beanstalk_Worker, fleet);
+ZEND_METHOD(Beanstalk_Worker, restartAll);
 
 
 static const zend_function_entry class_Beanstalk_Queue_methods[] = {
@@ -285,6 +298,8 @@ static const zend_function_entry class_Beanstalk_Worker_methods[] = {
 	ZEND_ME(Beanstalk_Worker, run, arginfo_class_Beanstalk_Worker_run, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Worker, stop, arginfo_class_Beanstalk_Worker_stop, ZEND_ACC_PUBLIC)
 	ZEND_ME(Beanstalk_Worker, stats, arginfo_class_Beanstalk_Worker_stats, ZEND_ACC_PUBLIC)
+	ZEND_ME(Beanstalk_Worker, fleet, arginfo_class_Beanstalk_Worker_fleet, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Beanstalk_Worker, restartAll, arginfo_class_Beanstalk_Worker_restartAll, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 

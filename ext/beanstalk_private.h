@@ -13,6 +13,7 @@
 #include "src/command.h"
 #include "src/conn.h"
 #include "src/pool.h"
+#include "src/redis.h"
 #include "src/stats.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
@@ -171,5 +172,13 @@ void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);
 void php_beanstalk_worker_mshutdown(void);
+/* A name for log lines, the process title and the status keys: printable,
+ * so that it cannot forge a log line or a terminal escape, and short. what
+ * is 'option "name"', or NULL for the argument itself. */
+bool php_beanstalk_printable(const zend_string *str, uint32_t arg_num, const char *what, size_t max);
+/* Redis's address, for the status or for fleet() and restartAll(); throws
+ * when it is not one, or when the build has no Redis support. The message
+ * never repeats the address: it may hold a password. */
+bool php_beanstalk_redis_address(const zend_string *str, uint32_t arg_num, const char *what, bsc_redis_address *out);
 
 #endif

@@ -13,9 +13,11 @@
 #endif
 
 #include "php.h"
+#include "SAPI.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
+#include "src/status.h"
 #include "src/worker.h"
 
 zend_class_entry *php_beanstalk_worker_ce;
@@ -36,12 +38,15 @@ _Static_assert(BSC_STOP_SIGNAL == 0 && BSC_STOP_RESTART == 10 && BSC_STOP_MAX_JO
 /* The longest server-side wait slice: a worker that never hears from the
  * server for an hour is as good as gone. */
 #define RESERVE_SLICE_MAX 3600
+/* A failed job's log line shows this many frames of its trace. */
+#define TRACE_FRAMES 3
 
 typedef struct {
 	bsc_worker *core;
 	zend_fcall_info fci;        /* the handler, while run() runs */
 	zend_fcall_info_cache fcc;
 	bool bailout;               /* a fatal error went through the handler */
+	zend_function *title_fn;    /* cli_set_process_title, while run() runs with process_title */
 	zend_object std;
 } php_beanstalk_worker;
 
@@ -114,26 +119,97 @@ static bool option_int(zval *value, const char *name, zend_long min, zend_long m
 	return true;
 }
 
-/* A name for log lines and the process title: printable, so that it cannot
- * forge a log line or a terminal escape, and short. */
-static bool option_name(zval *value, const char **out)
+bool php_beanstalk_printable(const zend_string *str, uint32_t arg_num, const char *what, size_t max)
 {
-	if (Z_TYPE_P(value) != IS_STRING) {
-		zend_argument_type_error(2, "option \"name\" must be of type string, %s given", zend_zval_type_name(value));
+	const char *sep = what ? " " : "";
+
+	if (ZSTR_LEN(str) > max) {
+		zend_argument_value_error(arg_num, "%s%smust be at most %zu bytes long", what ? what : "", sep, max);
 		return false;
 	}
-	if (Z_STRLEN_P(value) > 60) {
-		zend_argument_value_error(2, "option \"name\" must be at most 60 bytes long");
-		return false;
-	}
-	for (size_t i = 0; i < Z_STRLEN_P(value); i++) {
-		unsigned char ch = (unsigned char)Z_STRVAL_P(value)[i];
+	for (size_t i = 0; i < ZSTR_LEN(str); i++) {
+		unsigned char ch = (unsigned char)ZSTR_VAL(str)[i];
 		if (ch < 0x20 || ch == 0x7f) {
-			zend_argument_value_error(2, "option \"name\" must not contain control characters");
+			zend_argument_value_error(arg_num, "%s%smust not contain control characters", what ? what : "", sep);
 			return false;
 		}
 	}
+	return true;
+}
+
+static bool option_string(zval *value, const char *name, size_t max, const char **out)
+{
+	char what[64];
+
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"%s\" must be of type string, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	snprintf(what, sizeof(what), "option \"%s\"", name);
+	if (!php_beanstalk_printable(Z_STR_P(value), 2, what, max)) {
+		return false;
+	}
 	*out = Z_STRVAL_P(value);
+	return true;
+}
+
+static bool option_bool(zval *value, const char *name, bool *out)
+{
+	if (Z_TYPE_P(value) != IS_TRUE && Z_TYPE_P(value) != IS_FALSE) {
+		zend_argument_type_error(2, "option \"%s\" must be of type bool, %s given", name, zend_zval_type_name(value));
+		return false;
+	}
+	*out = Z_TYPE_P(value) == IS_TRUE;
+	return true;
+}
+
+bool php_beanstalk_redis_address(const zend_string *str, uint32_t arg_num, const char *what, bsc_redis_address *out)
+{
+	char errbuf[BSC_ERRSTR_LEN];
+
+	if (!bsc_redis_address_parse(out, ZSTR_VAL(str), ZSTR_LEN(str), errbuf)) {
+		zend_argument_value_error(arg_num, "%s: %s", what, errbuf);
+		return false;
+	}
+	if (!bsc_redis_available()) {
+		zend_throw_exception(php_beanstalk_exception_ce, BSC_REDIS_MISSING, 0);
+		return false;
+	}
+	return true;
+}
+
+static bool option_status(zval *value, bsc_redis_address *address, const bsc_redis_address **out)
+{
+	if (Z_TYPE_P(value) == IS_NULL) {
+		*out = NULL;
+		return true;
+	}
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"status\" must be of type ?string, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (!php_beanstalk_redis_address(Z_STR_P(value), 2, "option \"status\"", address)) {
+		return false;
+	}
+	*out = address;
+	return true;
+}
+
+/* PHP's own way to set the process title, where the SAPI has it. */
+static zend_function *title_function(void)
+{
+	return zend_hash_str_find_ptr(EG(function_table), "cli_set_process_title", sizeof("cli_set_process_title") - 1);
+}
+
+static bool option_process_title(zval *value, bool *out)
+{
+	if (!option_bool(value, "process_title", out)) {
+		return false;
+	}
+	if (*out && !title_function()) {
+		zend_argument_value_error(2, "option \"process_title\" needs cli_set_process_title(), which the %s SAPI does not have", sapi_module.name);
+		return false;
+	}
 	return true;
 }
 
@@ -183,20 +259,60 @@ static bool option_backoff(zval *value, uint32_t **list, size_t *len)
 	return true;
 }
 
-/* Fills opt from the array; the backoff list is emalloc'ed (free it). */
-static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff)
+/* The options of the status and the reports. */
+static bool parse_report_option(zend_string *key, zval *value, bsc_worker_options *opt, bsc_redis_address *status, bool *known)
 {
-	static const uint32_t default_backoff[] = { 1, 5, 30 };
-	zend_string *key;
-	zval *value;
-	zend_long n;
+	*known = true;
+	if (zend_string_equals_literal(key, "status")) {
+		return option_status(value, status, &opt->status);
+	}
+	if (zend_string_equals_literal(key, "status_interval")) {
+		if (!php_beanstalk_option_seconds(value, 2, "status_interval", true, &opt->status_interval)) {
+			return false;
+		}
+		if (opt->status_interval < BSC_STATUS_INTERVAL_MIN || opt->status_interval > BSC_STATUS_INTERVAL_MAX) {
+			zend_argument_value_error(2, "option \"status_interval\" must be from %.1f to %.0f seconds", BSC_STATUS_INTERVAL_MIN, BSC_STATUS_INTERVAL_MAX);
+			return false;
+		}
+		return true;
+	}
+	if (zend_string_equals_literal(key, "status_prefix")) {
+		return option_string(value, "status_prefix", BSC_STATUS_PREFIX_MAX, &opt->status_prefix);
+	}
+	if (zend_string_equals_literal(key, "process_title")) {
+		return option_process_title(value, &opt->process_title);
+	}
+	if (zend_string_equals_literal(key, "log_jobs")) {
+		return option_bool(value, "log_jobs", &opt->log_jobs);
+	}
+	*known = false;
+	return true;
+}
 
+static void option_defaults(bsc_worker_options *opt)
+{
 	memset(opt, 0, sizeof(*opt));
 	opt->retry.max_attempts = DEFAULT_MAX_ATTEMPTS;
 	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
 	opt->ttr_margin = DEFAULT_TTR_MARGIN;
 	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
 	opt->name = "";
+	opt->status_interval = BSC_STATUS_INTERVAL;
+	opt->status_prefix = BSC_STATUS_PREFIX;
+	/* The title by default where PHP can set it: the CLI. */
+	opt->process_title = strcmp(sapi_module.name, "cli") == 0 && title_function() != NULL;
+}
+
+/* Fills opt from the array; the backoff list is emalloc'ed (free it). The
+ * status address goes to *status. */
+static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff, bsc_redis_address *status)
+{
+	static const uint32_t default_backoff[] = { 1, 5, 30 };
+	zend_string *key;
+	zval *value;
+	zend_long n;
+
+	option_defaults(opt);
 	*backoff = NULL;
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
 		bool ok;
@@ -235,10 +351,14 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 		} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
 			ok = php_beanstalk_option_seconds(value, 2, "reconnect_timeout", false, &opt->reconnect_timeout);
 		} else if (zend_string_equals_literal(key, "name")) {
-			ok = option_name(value, &opt->name);
+			ok = option_string(value, "name", 60, &opt->name);
 		} else {
-			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
-			ok = false;
+			bool known;
+			ok = parse_report_option(key, value, opt, status, &known);
+			if (ok && !known) {
+				zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
+				ok = false;
+			}
 		}
 		if (!ok) {
 			if (*backoff) {
@@ -264,6 +384,7 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 	zend_object *queue;
 	HashTable *options = NULL;
 	bsc_worker_options opt;
+	bsc_redis_address status;
 	uint32_t *backoff;
 	php_beanstalk_worker *w = worker_from_obj(Z_OBJ_P(ZEND_THIS));
 
@@ -280,10 +401,12 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 	if (!php_beanstalk_queue_conn(queue)) {
 		RETURN_THROWS();
 	}
-	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff)) {
+	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff, &status)) {
+		ZEND_SECURE_ZERO(&status, sizeof(status));
 		RETURN_THROWS();
 	}
 	w->core = bsc_worker_new(&opt);
+	ZEND_SECURE_ZERO(&status, sizeof(status));
 	efree(backoff);
 	if (!w->core) {
 		zend_throw_error(NULL, "Out of memory");
@@ -294,19 +417,86 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 /* }}} */
 
 /* {{{ the host side of the loop */
-/* "Class: message in file:line" of a throwable. */
+static const char *frame_string(HashTable *frame, const char *key, size_t len)
+{
+	zval *v = zend_hash_str_find(frame, key, len);
+
+	return v && Z_TYPE_P(v) == IS_STRING ? Z_STRVAL_P(v) : NULL;
+}
+
+/* Whether a frame of the trace is Worker::run(): where the handler was
+ * called from. */
+static bool frame_is_run(HashTable *frame)
+{
+	const char *class = frame_string(frame, "class", sizeof("class") - 1);
+	const char *function = frame_string(frame, "function", sizeof("function") - 1);
+
+	return class && function && strcmp(class, "Beanstalk\\Worker") == 0 && strcmp(function, "run") == 0;
+}
+
+/* " (#0 file(line): Class->function(), ...)": the first frames of the trace
+ * that lie inside the handler (not the handler's own call, nor run() and
+ * what called it). Arguments are left out: they may hold secrets. */
+static void describe_frames(zval *trace, char *out, size_t size)
+{
+	zval *frame;
+	uint32_t inside = 0, shown = 0;
+	size_t at = 0;
+
+	out[0] = '\0';
+	if (Z_TYPE_P(trace) != IS_ARRAY) {
+		return;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(trace), frame) {
+		if (Z_TYPE_P(frame) != IS_ARRAY || frame_is_run(Z_ARRVAL_P(frame))) {
+			break;
+		}
+		inside++;
+	} ZEND_HASH_FOREACH_END();
+	/* The last of them is the handler's own call. */
+	uint32_t wanted = inside > 1 ? MIN(inside - 1, TRACE_FRAMES) : 0;
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(trace), frame) {
+		if (shown == wanted || at >= size) {
+			break;
+		}
+		HashTable *f = Z_ARRVAL_P(frame);
+		const char *file = frame_string(f, "file", sizeof("file") - 1);
+		const char *class = frame_string(f, "class", sizeof("class") - 1);
+		const char *type = frame_string(f, "type", sizeof("type") - 1);
+		const char *function = frame_string(f, "function", sizeof("function") - 1);
+		zval *line = zend_hash_str_find(f, "line", sizeof("line") - 1);
+		char where[320];
+		if (file) {
+			snprintf(where, sizeof(where), "%.250s(" ZEND_LONG_FMT ")", file, line && Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0);
+		} else {
+			snprintf(where, sizeof(where), "[internal function]");
+		}
+		at += (size_t)snprintf(out + at, size - at, "%s#%u %s: %s%s%s()", shown ? ", " : " (", shown, where,
+			class ? class : "", class && type ? type : "", function ? function : "?");
+		shown++;
+	} ZEND_HASH_FOREACH_END();
+	if (shown && at + 1 < size) {
+		out[at] = ')';
+		out[at + 1] = '\0';
+	}
+}
+
+/* "Class: message in file:line (#0 frame, ...)" of a throwable. */
 static void describe(zend_object *ex, char *out, size_t size)
 {
 	zend_class_entry *base = zend_get_exception_base(ex);
-	zval rv_msg, rv_file, rv_line;
+	zval rv_msg, rv_file, rv_line, rv_trace;
 	zval *msg = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_MESSAGE), 1, &rv_msg);
 	zval *file = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_FILE), 1, &rv_file);
 	zval *line = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_LINE), 1, &rv_line);
+	zval *trace = zend_read_property_ex(base, ex, ZSTR_KNOWN(ZEND_STR_TRACE), 1, &rv_trace);
+	char frames[640];
 
-	snprintf(out, size, "%s: %s in %s:" ZEND_LONG_FMT, ZSTR_VAL(ex->ce->name),
+	describe_frames(trace, frames, sizeof(frames));
+	snprintf(out, size, "%s: %s in %s:" ZEND_LONG_FMT "%s", ZSTR_VAL(ex->ce->name),
 		Z_TYPE_P(msg) == IS_STRING ? Z_STRVAL_P(msg) : "",
 		Z_TYPE_P(file) == IS_STRING ? Z_STRVAL_P(file) : "?",
-		Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0);
+		Z_TYPE_P(line) == IS_LONG ? Z_LVAL_P(line) : 0, frames);
 }
 
 static bsc_job_result run_handler(void *ctx, const bsc_job *job, char *why, size_t why_size)
@@ -376,6 +566,25 @@ static void log_line(void *ctx, const char *line)
 	php_log_err((char *)line);
 }
 
+/* Through PHP's cli_set_process_title(), never with an exception pending. */
+static void set_title(void *ctx, const char *title)
+{
+	php_beanstalk_worker *w = ctx;
+	zval arg, retval;
+
+	if (!w->title_fn || EG(exception)) {
+		return;
+	}
+	ZVAL_STRING(&arg, title);
+	ZVAL_UNDEF(&retval);
+	zend_call_known_function(w->title_fn, NULL, NULL, &retval, 1, &arg, NULL);
+	if (Z_TYPE(retval) == IS_FALSE) {
+		w->title_fn = NULL;   /* it warned once: no title for this run */
+	}
+	zval_ptr_dtor(&arg);
+	zval_ptr_dtor(&retval);
+}
+
 /* From the watchdog's thread. */
 static void poke_engine(void *flag)
 {
@@ -388,6 +597,9 @@ static void worker_interrupt(zend_execute_data *execute_data)
 {
 	char msg[256];
 
+	if (running) {
+		bsc_worker_interrupted(running->core);
+	}
 	if (running && bsc_worker_take_interrupt(running->core, msg, sizeof(msg)) && !EG(exception)) {
 		zend_throw_exception(php_beanstalk_ttr_exceeded_exception_ce, msg, 0);
 	}
@@ -439,7 +651,9 @@ PHP_METHOD(Beanstalk_Worker, run)
 		.log = log_line,
 		.poke = poke_engine,
 		.poke_ctx = (void *)&EG(vm_interrupt),
+		.title = set_title,
 	};
+	w->title_fn = title_function();
 	w->fci = fci;
 	w->fcc = fcc;
 	w->bailout = false;
@@ -527,5 +741,10 @@ PHP_METHOD(Beanstalk_Worker, stats)
 		add_assoc_long(return_value, "stop_reason", f.stop_reason == BSC_STOP_ABORT ? BSC_STOP_REQUESTED : f.stop_reason);
 	}
 	add_assoc_long(return_value, "stop_signal", f.stop_signal);
+	add_assoc_long(return_value, "status_beats", (zend_long)f.status_beats);
+	add_assoc_long(return_value, "status_errors", (zend_long)f.status_errors);
+	add_assoc_string(return_value, "status_last_error", f.status_last_error);
+	add_assoc_bool(return_value, "restart_requested", f.restart_requested);
 }
 /* }}} */
+

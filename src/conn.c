@@ -278,6 +278,11 @@ bool bsc_conn_owes_only_async(const bsc_conn *c)
 		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
 }
 
+size_t bsc_conn_buffered(const bsc_conn *c)
+{
+	return bsc_parser_pending(&c->parser);
+}
+
 void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
 {
 	c->event = fn;

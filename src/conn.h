@@ -126,6 +126,9 @@ bool bsc_conn_is_idle(const bsc_conn *c);
 /* Only replies to puts that did not wait are owed, and no job is held: the
  * connection can be handed on with them, to be read at its next use. */
 bool bsc_conn_owes_only_async(const bsc_conn *c);
+/* Bytes read from the server and not yet taken as replies: a reply may be
+ * there already, without a wait (nor a system call to find out). */
+size_t bsc_conn_buffered(const bsc_conn *c);
 
 /* What happens to the jobs and the socket of a connection, for a caller
  * that keeps an eye on them (the worker's watchdog): job events come after

@@ -69,6 +69,7 @@ bsc_stop_reason bsc_worker_reconnect(bsc_worker *w)
 
 	w->phase = PHASE_RECONNECT;
 	w->f.state = BSC_WORKER_WAITING;
+	bsc_worker_title_waiting(w);
 	if (w->fail_since == 0) {
 		w->fail_since = bsc_now();
 		/* A connection lost soon after it came back (a proxy that drops it
@@ -231,6 +232,9 @@ static bsc_stop_reason wait_for_job(bsc_worker *w, bsc_job *job, bool *got)
 	/* The stop signals are blocked here: one that came since is seen now,
 	 * one that comes later ends the wait. */
 	w->phase = PHASE_WAIT;
+	if (bsc_conn_buffered(c) == 0) {
+		bsc_worker_title_waiting(w);
+	}
 	if (bsc_stop_signals_arrived()) {
 		bsc_conn_close(c);  /* a job the server hands out now goes back */
 		return bsc_worker_arrived_reason(w);

@@ -29,8 +29,6 @@
 
 #include "command.h"
 
-/* How often the thread looks for a new job when nothing else is due (s). */
-#define TICK 0.1
 /* The local clock's view of a job's deadline is taken to be this much late:
  * the server reserved the job a little before its answer reached us. */
 #define START_SLACK 0.05
@@ -61,6 +59,8 @@ struct bsc_watchdog {
 	double job_start;            /* monotonic s */
 	double job_renewed;          /* the start, or the last touch */
 	char job_address[BSC_ERRSTR_LEN * 3];  /* the server the job came from */
+	uint64_t tube_seq;           /* the job whose tube a look learnt */
+	char job_tube[BSC_TUBE_MAX + 1];
 
 	/* watchdog -> handler's thread */
 	_Atomic uint32_t requests;
@@ -162,6 +162,19 @@ bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size)
 uint64_t bsc_watchdog_exceeded(const bsc_watchdog *wd)
 {
 	return atomic_load(&((bsc_watchdog *)wd)->exceeded);
+}
+
+bool bsc_watchdog_job_tube(bsc_watchdog *wd, uint64_t id, char *buf, size_t size)
+{
+	bool known;
+
+	pthread_mutex_lock(&wd->lock);
+	known = id != 0 && wd->job_id == id && wd->tube_seq == wd->job_seq && wd->job_tube[0];
+	if (known) {
+		snprintf(buf, size, "%s", wd->job_tube);
+	}
+	pthread_mutex_unlock(&wd->lock);
+	return known;
 }
 /* }}} */
 
@@ -332,6 +345,12 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 	}
 	if (ws->reserves < 0) {
 		ws->reserves = js.reserves;
+		pthread_mutex_lock(&wd->lock);
+		if (wd->job_seq == ws->seq) {
+			wd->tube_seq = ws->seq;
+			snprintf(wd->job_tube, sizeof(wd->job_tube), "%s", js.tube);
+		}
+		pthread_mutex_unlock(&wd->lock);
 	}
 	uint64_t seq, id;
 	double started, renewed;
@@ -355,12 +374,36 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 	ws->next_check = now + BSC_WATCHDOG_REPEAT;
 }
 
-/* Sleeps until deadline or a byte on the wake pipe. */
-static void sleep_until(bsc_watchdog *wd, double deadline)
+/* Sleeps until deadline, a byte on the wake pipe, or the task's socket. */
+static void sleep_until(bsc_watchdog *wd, double deadline, int task_fd, short task_events)
 {
-	struct pollfd pfd = { .fd = wd->wake[0], .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = wd->wake[0], .events = POLLIN }, { .fd = task_fd, .events = task_events } };
 
-	poll(&pfd, 1, bsc_poll_ms(deadline));
+	poll(pfd, task_fd >= 0 ? 2 : 1, bsc_poll_ms(deadline));
+}
+
+/* The TTR's part of a pass: a new job starts its watch, a due look is
+ * taken. */
+static void watch_pass(bsc_watchdog *wd, watch_state *ws, double first_check)
+{
+	uint64_t seq, id;
+	double started, renewed;
+
+	watched_job(wd, &seq, &id, &started, &renewed);
+	if (id == 0) {
+		*ws = (watch_state){ .seq = seq };
+		return;
+	}
+	if (seq != ws->seq || ws->id == 0) {
+		*ws = (watch_state){ .seq = seq, .id = id, .started = started, .next_check = started + first_check, .reserves = -1 };
+		return;
+	}
+	double now = bsc_now();
+	if (ws->kill_at && now >= ws->kill_at) {
+		check_job(wd, ws, true);
+	} else if (now >= ws->next_check) {
+		check_job(wd, ws, false);
+	}
 }
 
 static void *watchdog_main(void *arg)
@@ -368,36 +411,35 @@ static void *watchdog_main(void *arg)
 	bsc_watchdog *wd = arg;
 	double first_check = wd->cfg.first_check > 0 ? wd->cfg.first_check : BSC_WATCHDOG_FIRST_CHECK;
 	watch_state ws = { 0 };
+	double task_next = INFINITY;
+	int task_fd = -1;
+	short task_events = 0;
 
+	if (wd->cfg.task_run) {
+		task_next = wd->cfg.task_run(wd->cfg.task_ctx, wd, bsc_now(), &task_fd, &task_events);
+	}
 	while (!atomic_load(&wd->stop)) {
-		double until = bsc_now() + TICK;
+		double until = bsc_now() + BSC_WATCHDOG_TICK;
 		if (ws.id && ws.next_check < until) {
 			until = ws.next_check;
 		}
 		if (ws.id && ws.kill_at && ws.kill_at < until) {
 			until = ws.kill_at;
 		}
-		sleep_until(wd, until);
+		if (task_next < until) {
+			until = task_next;
+		}
+		sleep_until(wd, until, task_fd, task_events);
 		if (atomic_load(&wd->stop)) {
 			break;
 		}
-		uint64_t seq, id;
-		double started, renewed;
-		watched_job(wd, &seq, &id, &started, &renewed);
-		if (id == 0) {
-			ws = (watch_state){ .seq = seq };
-			continue;
+		watch_pass(wd, &ws, first_check);
+		if (wd->cfg.task_run) {
+			task_next = wd->cfg.task_run(wd->cfg.task_ctx, wd, bsc_now(), &task_fd, &task_events);
 		}
-		if (seq != ws.seq || ws.id == 0) {
-			ws = (watch_state){ .seq = seq, .id = id, .started = started, .next_check = started + first_check, .reserves = -1 };
-			continue;
-		}
-		double now = bsc_now();
-		if (ws.kill_at && now >= ws.kill_at) {
-			check_job(wd, &ws, true);
-		} else if (now >= ws.next_check) {
-			check_job(wd, &ws, false);
-		}
+	}
+	if (wd->cfg.task_finish) {
+		wd->cfg.task_finish(wd->cfg.task_ctx);
 	}
 	bsc_conn_free(wd->conn);
 	wd->conn = NULL;

@@ -25,6 +25,10 @@
  * first, and the worker tells the watchdog of the touches it sees, since
  * the server counts time-left in whole seconds.
  *
+ * The thread has a second duty, beside the TTR: a task (the status beats)
+ * that it runs at every pass, which never blocks it, and whose socket it
+ * waits on together with its own wake-up.
+ *
  * The job running is published under a lock, and the watchdog holds that
  * lock from its last look to the end of the process: a job cannot end, and
  * the next one cannot begin, in between, so the process is only ever ended
@@ -52,6 +56,10 @@
  * limit is reached (seconds). */
 #define BSC_WATCHDOG_FIRST_CHECK 0.5
 #define BSC_WATCHDOG_REPEAT 0.25
+/* The longest the thread sleeps when nothing is due (s). */
+#define BSC_WATCHDOG_TICK 0.1
+
+struct bsc_watchdog;
 
 typedef struct {
 	const char *address;        /* the server, for the watchdog's own connection */
@@ -63,6 +71,15 @@ typedef struct {
 	void *poke_ctx;
 	int interrupt_signal;       /* sent to the handler's thread; 0: none */
 	const char *log_prefix;     /* "beanstalk worker" */
+
+	/* The task, NULL for none. run: called at every pass (at least every
+	 * BSC_WATCHDOG_TICK) with the monotonic time, never blocking; it sets
+	 * a socket to wait on and its poll() events (fd -1: none) and returns
+	 * when it wants the next pass. finish: called once as the thread
+	 * stops; it may block, for a bounded time. */
+	double (*task_run)(void *ctx, struct bsc_watchdog *wd, double now, int *fd, short *events);
+	void (*task_finish)(void *ctx);
+	void *task_ctx;
 
 	/* Seams for the tests; zero in production. first_check replaces
 	 * BSC_WATCHDOG_FIRST_CHECK; job_stats replaces the question to the
@@ -98,6 +115,9 @@ void bsc_watchdog_socket_gone(bsc_watchdog *wd);
 bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size);
 /* How many times a job reached its limit. */
 uint64_t bsc_watchdog_exceeded(const bsc_watchdog *wd);
+/* The tube of job id, when it is the job running and a look at it learnt
+ * its tube (jobs that run half a second or more); false otherwise. */
+bool bsc_watchdog_job_tube(bsc_watchdog *wd, uint64_t id, char *buf, size_t size);
 
 /* The pure part: how long the server still gives the job, at the least,
  * from its answer (time-left is in whole seconds, rounded down) and from the

@@ -32,9 +32,10 @@ bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 		return NULL;
 	}
 	w->opt = *opt;
+	bool reports = bsc_worker_report_init(w, opt);
 	w->backoff = malloc(opt->retry.backoff_len * sizeof(uint32_t));
 	w->name = strdup(opt->name ? opt->name : "");
-	if (!w->backoff || !w->name) {
+	if (!reports || !w->backoff || !w->name) {
 		bsc_worker_free(w);
 		return NULL;
 	}
@@ -53,6 +54,7 @@ bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 void bsc_worker_free(bsc_worker *w)
 {
 	if (w) {
+		bsc_worker_report_free(w);
 		free(w->backoff);
 		free(w->name);
 		free(w);
@@ -246,11 +248,17 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	w->f.state = BSC_WORKER_WORKING;
 	bsc_conn_set_interrupt(c, NULL, NULL);
 	bsc_conn_set_wait_mask(c, NULL);
-	double start = bsc_now();
+	double start = w->job_start = bsc_now();
 	if (w->wd) {
 		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c), bsc_conn_name(c));
 	}
+	bsc_worker_publish(w);
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
+	/* Learnt by the watchdog while the job ran: gone once it ends. */
+	char tube[BSC_TUBE_MAX + 1] = "";
+	if (w->opt.log_jobs && w->wd && !w->single_tube[0]) {
+		bsc_watchdog_job_tube(w->wd, id, tube, sizeof(tube));
+	}
 	if (w->wd) {
 		bsc_watchdog_end(w->wd);
 	}
@@ -272,17 +280,26 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	 * over was lost (and with it the job). */
 	bool same = bsc_conn_is_connected(c) && bsc_conn_generation(c) == gen;
 	bool held = same && bsc_conn_holds(c, id);
+	const char *outcome = "done";
 	if (result == BSC_JOB_THREW) {
 		w->f.failed++;
 		job_failed(w, id, gen, held, same, why);
+		outcome = "failed";
 	} else if (held) {
 		w->done_id = id;
 		w->done_gen = gen;
 	} else if (!same) {
 		w->f.lost++;
 		bsc_worker_log(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
+		outcome = "lost with the connection";
+	} else {
+		outcome = "settled by the handler";
 	}
 	w->phase = PHASE_NONE;
+	bsc_worker_publish(w);
+	if (w->opt.log_jobs) {
+		bsc_worker_log_job(w, id, tube, outcome, took);
+	}
 	return BSC_STOP_NONE;
 }
 /* }}} */
@@ -327,9 +344,11 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 		.interrupt_signal = INTERRUPT_SIGNAL,
 		.log_prefix = w->prefix,
 	};
+	bsc_worker_report_begin(w, &wc);
 	w->wd = bsc_watchdog_start(&wc, errbuf);
+	bsc_worker_report_started(w);
 	if (!w->wd) {
-		bsc_worker_log(w, "%s: jobs are not held to their time-to-run", errbuf);
+		bsc_worker_log(w, "%s: jobs are not held to their time-to-run%s", errbuf, w->publishing ? ", and no heartbeats are written" : "");
 	}
 	bsc_conn_set_event_hook(c, on_conn_event, w);
 	bsc_conn_set_auto_replace(c, false);
@@ -366,6 +385,7 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	}
 	bsc_conn_set_event_hook(c, NULL, NULL);
 	bsc_conn_set_auto_replace(c, true);
+	bsc_worker_report_stopping(w, reason);
 	if (w->wd) {
 		w->f.ttr_exceeded = bsc_watchdog_exceeded(w->wd);
 		bsc_watchdog_stop(w->wd);
@@ -380,20 +400,24 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	int signals = bsc_stop_signals_arrived();
 	bsc_stop_signals_restore(&w->signals);
 	w->f.stop_signal = (reason == BSC_STOP_SIGNAL || reason == BSC_STOP_RESTART) ? bsc_stop_signal_number(signals) : 0;
+	if (reason == BSC_STOP_RESTART && atomic_load(&w->restart_requested)) {
+		w->f.stop_signal = 0;   /* its own SIGHUP, sent to end a wait */
+	}
 	w->f.stop_reason = reason;
 	w->f.state = BSC_WORKER_IDLE;
 	w->f.reconnect_backoff = 0;
 	w->end = bsc_now();
+	bsc_worker_report_end(w, reason);
 	w->running = false;
 	w->phase = PHASE_NONE;
 }
 
-static const char *reason_name(bsc_stop_reason reason, int signo)
+static const char *reason_name(bsc_stop_reason reason, int signo, bool restart_requested)
 {
 	switch (reason) {
 	case BSC_STOP_SIGNAL:
 		return signo == SIGTERM ? "SIGTERM" : signo == SIGINT ? "SIGINT" : "SIGQUIT";
-	case BSC_STOP_RESTART: return "SIGHUP (restart)";
+	case BSC_STOP_RESTART: return restart_requested ? "restartAll (restart)" : "SIGHUP (restart)";
 	case BSC_STOP_MAX_JOBS: return "max_jobs";
 	case BSC_STOP_MAX_RUNTIME: return "max_runtime";
 	case BSC_STOP_MEMORY: return "a memory cap";
@@ -409,6 +433,7 @@ static bsc_stop_reason stop_now(bsc_worker *w)
 	if (!w->host->idle(w->ctx)) {
 		return BSC_STOP_ABORT;
 	}
+	bsc_worker_drain_mail(w);
 	if (w->statm >= 0) {
 		w->f.rss = bsc_rss_read(w->statm);   /* one pread per job */
 	}
@@ -421,7 +446,11 @@ static bsc_stop_reason stop_now(bsc_worker *w)
 		.heap = w->opt.caps.memory_limit ? w->host->heap(w->ctx) : 0,
 		.rss = w->f.rss,
 	};
-	return bsc_worker_decide(&w->opt.caps, &g);
+	bsc_stop_reason reason = bsc_worker_decide(&w->opt.caps, &g);
+	if (reason == BSC_STOP_NONE && atomic_load_explicit(&w->restart_requested, memory_order_relaxed)) {
+		reason = BSC_STOP_RESTART;
+	}
+	return reason;
 }
 
 bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx)
@@ -446,8 +475,10 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host
 	run_end(w, reason);
 	bsc_stop_signals_release();
 	if (reason != BSC_STOP_ABORT) {
-		bsc_worker_log(w, "stopping on %s after %" PRIu64 " jobs in %.1f s (exit code %d)", reason_name(reason, w->f.stop_signal),
-			w->f.processed, w->end - w->start, (int)reason);
+		double took = w->end - w->start;
+		bsc_worker_log(w, "stopping on %s after %" PRIu64 " jobs (%" PRIu64 " failed, %" PRIu64 " buried) in %.1f s, %.1f jobs/s (exit code %d)",
+			reason_name(reason, w->f.stop_signal, atomic_load(&w->restart_requested)), w->f.processed, w->f.failed, w->f.buried,
+			took, took > 0 ? (double)w->f.processed / took : 0, (int)reason);
 	}
 	return reason;
 }
@@ -470,5 +501,11 @@ void bsc_worker_figures_get(const bsc_worker *w, size_t heap, bsc_worker_figures
 	if (w->running && w->wd) {
 		f->ttr_exceeded = bsc_watchdog_exceeded(w->wd);
 	}
+	bsc_status_counts sc;
+	bsc_worker_status_counts(w, &sc);
+	f->status_beats = sc.beats;
+	f->status_errors = sc.errors;
+	memcpy(f->status_last_error, sc.last_error, sizeof(f->status_last_error));
+	f->restart_requested = atomic_load(&((bsc_worker *)w)->restart_requested);
 }
 /* }}} */

@@ -14,6 +14,22 @@
  * keeps handlers within their jobs' time-to-run; it hears of the handler's
  * own delete, release, bury and touch through the connection's events.
  *
+ * The same thread writes the worker's status to Redis (status.h) when asked
+ * to: what the beats need from the loop (state, job, counters, heap, round
+ * trip, durations) is published by the loop under a lock at its state
+ * changes only (a job begins, a job ends), never with a system call per
+ * job. A restart asked for through Redis comes back as a flag the loop
+ * looks at between jobs, as it does stop(), and as a SIGHUP to the loop's
+ * thread, which ends a wait for a job at once (and waits, blocked, while
+ * the handler runs). Log lines of that thread are handed to the loop's
+ * thread, which writes them between jobs, after a wait, or at the
+ * handler's next interrupt check.
+ *
+ * The process title (host->title) says what the worker does, set when a
+ * job begins, when the worker may wait (no reply is in already: in a run of
+ * fast jobs the next one often is, and the title goes from job to job),
+ * and, for a job that runs on, once a second.
+ *
  * No Zend here: the handler, the heap figure, the log and the interrupt of
  * the host's VM are callbacks.
  *
@@ -29,6 +45,7 @@
 #include "caps.h"
 #include "command.h"
 #include "histogram.h"
+#include "redis.h"
 #include "watchdog.h"
 
 typedef struct {
@@ -38,6 +55,11 @@ typedef struct {
 	double ttr_margin;          /* s, > 0 */
 	double reconnect_timeout;   /* s of failed reconnects before BSC_STOP_CONNECTION */
 	const char *name;           /* in log lines; "" for none */
+	const bsc_redis_address *status;  /* heartbeats to Redis; NULL: none */
+	double status_interval;     /* s between beats */
+	const char *status_prefix;  /* of the keys */
+	bool process_title;         /* the host's title callback says what the worker does */
+	bool log_jobs;              /* a log line per job */
 } bsc_worker_options;
 
 typedef enum {
@@ -58,9 +80,12 @@ typedef struct {
 	/* One line for the log, without a newline. */
 	void (*log)(void *ctx, const char *line);
 	/* From the watchdog's thread: make the handler look (raise the VM's
-	 * interrupt flag). */
+	 * interrupt flag); the host then calls bsc_worker_interrupted(). */
 	void (*poke)(void *poke_ctx);
 	void *poke_ctx;
+	/* Sets the process title; NULL when the host has none. Called only
+	 * when the text changes. */
+	void (*title)(void *ctx, const char *title);
 } bsc_worker_host;
 
 typedef enum {
@@ -91,6 +116,10 @@ typedef struct {
 	double runtime_limit;       /* max_runtime plus the jitter drawn; 0: none */
 	int stop_reason;            /* BSC_STOP_NONE while running or before */
 	int stop_signal;            /* the signal that stopped it, or 0 */
+	uint64_t status_beats;      /* heartbeats written */
+	uint64_t status_errors;     /* heartbeats skipped: Redis away, slow or wrong */
+	char status_last_error[BSC_ERRSTR_LEN];
+	bool restart_requested;     /* through Redis (restartAll) */
 } bsc_worker_figures;
 
 typedef struct bsc_worker bsc_worker;
@@ -113,6 +142,15 @@ void bsc_worker_stop(bsc_worker *w);
 /* In the handler's thread, from the host's interrupt hook: true when the
  * handler must give its job up now (its TTR limit), with why in msg. */
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size);
+/* In the handler's thread, from the host's interrupt hook: writes the log
+ * lines of the monitor thread, brings the title up to date. */
+void bsc_worker_interrupted(bsc_worker *w);
+
+/* The process title for a state: "beanstalk-worker NAME: working job 42
+ * (mail, 3 s) 1204 done", "...: waiting (mail) 1204 done" (stopped when
+ * idle). Set once per job: without printf, as it is set at every job. */
+void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worker_state state, uint64_t job_id,
+	const char *job_tube, uint64_t job_seconds, const char *tubes, uint64_t done);
 
 /* The figures of the run going on, or of the last one; heap is the host's
  * heap now. */

@@ -8,11 +8,39 @@
 #ifndef BSC_WORKER_PRIVATE_H
 #define BSC_WORKER_PRIVATE_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#include "status.h"
 #include "stopsignals.h"
 #include "worker.h"
 
 /* The first reconnect waits this long (s). */
 #define BSC_BACKOFF_FIRST 0.1
+
+/* What the monitor thread reads of the loop (the beats, the title's
+ * refresh): published by the loop at its state changes. */
+typedef struct {
+	bsc_worker_state state;
+	uint64_t job_id;
+	double job_start;           /* monotonic */
+	uint64_t processed, failed, released, buried, deleted;
+	size_t memory;
+	double rtt, p50, p99;
+	int stop_reason;
+} worker_snapshot;
+
+/* What a title says: no new title unless it changed. */
+typedef struct {
+	bsc_worker_state state;
+	uint64_t job_id, done, seconds;
+	bool tube;
+} worker_title_key;
+
+/* Log lines of the monitor thread waiting for the loop's thread. */
+#define MAIL_LINES 4
+#define MAIL_LINE_MAX 512
 
 typedef enum {
 	PHASE_NONE,
@@ -49,6 +77,36 @@ struct bsc_worker {
 
 	bsc_worker_figures f;
 	bsc_histogram durations;    /* µs */
+
+	/* Status and title. */
+	bsc_redis_address *status_address;
+	char *status_prefix;
+	bool publishing;            /* a monitor reads the snapshot */
+	bool title_on;
+	pid_t pid;                  /* of the run: a forked child's copy does not beat */
+	pthread_t loop_thread;
+	char hostname[256];
+	char id[320];               /* host:pid:start ms */
+	char *tubes;                /* watched, comma-separated */
+	char single_tube[BSC_TUBE_MAX + 1];  /* the one watched tube; "" when several */
+	double job_start;           /* monotonic, of the job the handler runs */
+	char title[256];            /* the last one set */
+	worker_title_key title_key; /* what it says */
+	bsc_status_writer *status;  /* of the run */
+	bsc_status_counts status_counts;  /* of the last run, once it ended */
+
+	/* Shared with the monitor thread. */
+	pthread_mutex_t snap_lock;
+	worker_snapshot snap;
+	atomic_bool want_percentiles;
+	atomic_bool restart_requested;
+	pthread_mutex_t mail_lock;
+	char mail[MAIL_LINES][MAIL_LINE_MAX];
+	size_t mail_count;
+	atomic_bool mail_waiting;
+	/* The monitor thread's own. */
+	bsc_watchdog *monitor_wd;
+	double title_poked;
 };
 
 /* worker.c */
@@ -58,6 +116,27 @@ bsc_stop_reason bsc_worker_arrived_reason(bsc_worker *w);
 void bsc_worker_rtt_sample(bsc_worker *w, double seconds);
 /* Counts the connection's new generations after the first as reconnects. */
 void bsc_worker_note_generation(bsc_worker *w);
+
+/* worker_report.c */
+bool bsc_worker_report_init(bsc_worker *w, const bsc_worker_options *opt);
+void bsc_worker_report_free(bsc_worker *w);
+/* At the start of a run, before the watchdog starts: the identity, the
+ * status writer, the monitor's task in wc. */
+void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc);
+/* The start's log line. */
+void bsc_worker_report_started(bsc_worker *w);
+/* The loop's state changed: the snapshot and the title. */
+void bsc_worker_publish(bsc_worker *w);
+/* The loop may wait now: the title says so. */
+void bsc_worker_title_waiting(bsc_worker *w);
+/* Before the watchdog stops (its thread writes the last beat), and after. */
+void bsc_worker_report_stopping(bsc_worker *w, bsc_stop_reason reason);
+void bsc_worker_report_end(bsc_worker *w, bsc_stop_reason reason);
+/* Writes the monitor thread's log lines (in the loop's thread). */
+void bsc_worker_drain_mail(bsc_worker *w);
+/* The log_jobs line; learnt: the job's tube as the watchdog learnt it, or "". */
+void bsc_worker_log_job(bsc_worker *w, uint64_t id, const char *learnt, const char *outcome, double took);
+void bsc_worker_status_counts(const bsc_worker *w, bsc_status_counts *out);
 
 /* fetch.c */
 /* Sends the finished job's delete (if any) with the next reserve and waits

@@ -62,11 +62,13 @@ always: buried, pri 77, releases 2, buries 1
 string(11) "NOT_FOUND
 "
 processed 5, failed 4, released 3, buried 1, deleted 1
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes worker_failure-%s; caps: max_jobs 5; max_attempts 3, backoff 1,2 s; status: off
 beanstalk worker: job %d (tube worker_failure-%s) failed on attempt 1 of 3: RuntimeException: the mail server said no in %sworker_failure.php:%d; released with delay 1 s
-beanstalk worker: job %d (tube worker_failure-%s) failed on attempt 1 of 3: ArgumentCountError: strlen() expects exactly 1 argument, 0 given in %sworker_failure.php:%d; released with delay 1 s
+beanstalk worker: job %d (tube worker_failure-%s) failed on attempt 1 of 3: ArgumentCountError: strlen() expects exactly 1 argument, 0 given in %sworker_failure.php:%d (#0 %sworker_failure.php(%d): strlen()); released with delay 1 s
 beanstalk worker: job %d (tube worker_failure-%s) failed on attempt 2 of 3: RuntimeException: the mail server said no in %sworker_failure.php:%d; released with delay 2 s
 beanstalk worker: job %d (tube worker_failure-%s) failed on attempt 3 of 3: RuntimeException: the mail server said no in %sworker_failure.php:%d; buried
-beanstalk worker: stopping on max_jobs after 5 jobs in %f s (exit code 11)
+beanstalk worker: stopping on max_jobs after 5 jobs (4 failed, 1 buried) in %f s, %f jobs/s (exit code 11)
 buried
+beanstalk worker strict: running, pid %d, server 127.0.0.1:%d, tubes worker_failure-%s; caps: max_jobs 1; max_attempts 1, backoff 0 s; status: off
 beanstalk worker strict: job %d (tube worker_failure-%s) failed on attempt 1 of 1: LogicException: bad payload in %sworker_failure.php:%d; buried
-beanstalk worker strict: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+beanstalk worker strict: stopping on max_jobs after 1 jobs (1 failed, 1 buried) in %f s, %f jobs/s (exit code 11)

@@ -67,11 +67,12 @@ $q->put('three');
 echo $child->line(), "\n";
 $child->signal(SIGTERM);
 echo "exit ", $child->wait(), "\n";
-// The first outage, as logged; then the job done while the server went
-// away: lost whether the worker saw the server back already or not.
+// The start and the first outage, as logged; then the job done while the
+// server went away: lost whether the worker saw the server back already or
+// not.
 $log = preg_replace(['/\d+\.\d s/', '/job \d+/', '/(while the handler ran|before its delete went out)/'], ['… s', 'job …', '…'], $child->log());
 $lines = explode("\n", trim($log));
-echo implode("\n", array_slice($lines, 0, 2)), "\n";
+echo implode("\n", array_slice($lines, 0, 3)), "\n";
 echo implode("\n", preg_grep('/was done, but|stopping on/', $lines)), "\n";
 ?>
 --EXPECTF--
@@ -84,7 +85,8 @@ slow job started
 job slow: reconnects 1, lost 0
 job three: reconnects %d, lost 1
 exit 0
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
 beanstalk worker: lost 127.0.0.1:%d (%s); reconnecting
 beanstalk worker: reconnected to 127.0.0.1:%d after … s
 beanstalk worker: job … was done, but the connection was lost …: the server gives the job back and it may run again
-beanstalk worker: stopping on SIGTERM after 4 jobs in … s (exit code 0)
+beanstalk worker: stopping on SIGTERM after 4 jobs (%d failed, %d buried) in … s, %f jobs/s (exit code 0)

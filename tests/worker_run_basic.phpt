@@ -94,7 +94,8 @@ bool(true)
 bool(true)
 bool(true)
 bool(true)
-beanstalk worker basic: stopping on max_jobs after 6 jobs in %f s (exit code 11)
+beanstalk worker basic: running, pid %d, server 127.0.0.1:%d, tubes worker_run_basic-%s; caps: max_jobs 6; max_attempts 3, backoff 1,5,30 s; status: off
+beanstalk worker basic: stopping on max_jobs after 6 jobs (0 failed, 0 buried) in %f s, %f jobs/s (exit code 11)
 bool(true)
 string(5) "after"
 int(11)

@@ -47,11 +47,15 @@ var_dump($q->reserve(0)?->id === $id);
 ?>
 --EXPECTF--
 TERM reason 0, signal right, exit 0, at once
-beanstalk worker: stopping on SIGTERM after 0 jobs in %f s (exit code 0)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on SIGTERM after 0 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 0)
 INT  reason 0, signal right, exit 0, at once
-beanstalk worker: stopping on SIGINT after 0 jobs in %f s (exit code 0)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on SIGINT after 0 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 0)
 QUIT reason 0, signal right, exit 0, at once
-beanstalk worker: stopping on SIGQUIT after 0 jobs in %f s (exit code 0)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on SIGQUIT after 0 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 0)
 HUP  reason 10, signal right, exit 10, at once
-beanstalk worker: stopping on SIGHUP (restart) after 0 jobs in %f s (exit code 10)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on SIGHUP (restart) after 0 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 10)
 bool(true)

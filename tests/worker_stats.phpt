@@ -94,4 +94,8 @@ reconnect_backoff: float
 runtime_limit: float
 stop_reason: int
 stop_signal: int
+status_beats: int
+status_errors: int
+status_last_error: string
+restart_requested: bool
 idle wait: all of it, rtt samples 1

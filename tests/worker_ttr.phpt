@@ -69,8 +69,9 @@ unlink($log);
 caught after about 1 s: job %d has %f s left of its 2 s time-to-run: give it up, or touch() it for more time
 state delayed, delay 3, pri 50, releases 1, timeouts 0
 failed 1, released 1, ttr_exceeded 1
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
 beanstalk worker: job %d (tube worker_ttr-%s) failed on attempt 1 of 3: Beanstalk\TtrExceededException: job %d has %f s left of its 2 s time-to-run: give it up, or touch() it for more time in …; released with delay 3 s
-beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+beanstalk worker: stopping on max_jobs after 1 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 11)
 -- touch() gives the job more time
 done after more than 3.2 s with ttr 2
 string(11) "NOT_FOUND
@@ -78,4 +79,5 @@ string(11) "NOT_FOUND
 int(0)
 -- a handler that deletes its job first is not held to the TTR
 done
-beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on max_jobs after 1 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 11)

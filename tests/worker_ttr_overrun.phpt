@@ -75,13 +75,16 @@ busy: exit 11
 started
 caught after about half the TTR
 deleted
-beanstalk worker: stopping on max_jobs after 1 jobs in %f s (exit code 11)
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
+beanstalk worker: stopping on max_jobs after 1 jobs (%d failed, %d buried) in %f s, %f jobs/s (exit code 11)
 swallow: exit 16, before the TTR ran out
 started
 swallowed, again and again
 state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
 beanstalk worker: job %d (tube worker_ttr_overrun-%s) was still running … before its time-to-run of TTR s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16
 stuck: exit 16, before the TTR ran out
 started
 state delayed, delay 4, releases 1, timeouts 0
+beanstalk worker: running, pid %d, server 127.0.0.1:%d, tubes %s; caps: %s; max_attempts %d, backoff %s s; status: off
 beanstalk worker: job %d (tube worker_ttr_overrun-%s) was still running … before its time-to-run of TTR s ran out (stuck in a call that does not return, or ignoring TtrExceededException): released it and ended the process with exit code 16

@@ -250,7 +250,7 @@ static void no_log(void *ctx, const char *line)
 	(void)line;
 }
 
-static const bsc_worker_host counting_host = { count_job, no_heap, always_idle, no_log, no_poke, NULL };
+static const bsc_worker_host counting_host = { count_job, no_heap, always_idle, no_log, no_poke, NULL, NULL };
 
 static void test_busy_while_another_run_has_the_signals(void)
 {

@@ -273,7 +273,7 @@ static void fake_poke(void *ctx)
 	(void)ctx;
 }
 
-static const bsc_worker_host fake_host = { fake_run, fake_heap, fake_idle, fake_log, fake_poke, NULL };
+static const bsc_worker_host fake_host = { fake_run, fake_heap, fake_idle, fake_log, fake_poke, NULL, NULL };
 
 static bsc_worker *test_worker(uint64_t max_jobs, uint32_t max_attempts)
 {
@@ -331,7 +331,8 @@ static void test_loop_one_write_per_job(void)
 	CHECK(f.rtt_samples == 4 && f.rtt > 0 && f.rtt_min <= f.rtt);
 	CHECK(f.state == BSC_WORKER_IDLE);
 	CHECK_U64(bsc_conn_held(c), 0);
-	CHECK(hs.lines == 1 && strstr(hs.log[0], "beanstalk worker unit: stopping on max_jobs after 3 jobs"));
+	CHECK(hs.lines == 2 && strstr(hs.log[0], "beanstalk worker unit: running, pid ")
+		&& strstr(hs.log[1], "beanstalk worker unit: stopping on max_jobs after 3 jobs (0 failed, 0 buried) in "));
 	bsc_worker_free(w);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -374,9 +375,9 @@ static void test_loop_failed_job_released_then_buried(void)
 	CHECK_U64(f.released, 1);
 	CHECK_U64(f.buried, 1);
 	CHECK_U64(f.deleted, 0);
-	CHECK(hs.lines == 3);
-	CHECK_STR(hs.log[0], "beanstalk worker unit: job 7 (tube mail) failed on attempt 2 of 3: RuntimeException: boom; released with delay 5 s");
-	CHECK_STR(hs.log[1], "beanstalk worker unit: job 7 (tube mail) failed on attempt 3 of 3: RuntimeException: boom; buried");
+	CHECK(hs.lines == 4);
+	CHECK_STR(hs.log[1], "beanstalk worker unit: job 7 (tube mail) failed on attempt 2 of 3: RuntimeException: boom; released with delay 5 s");
+	CHECK_STR(hs.log[2], "beanstalk worker unit: job 7 (tube mail) failed on attempt 3 of 3: RuntimeException: boom; buried");
 	bsc_worker_free(w);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -495,7 +496,7 @@ static void test_loop_gives_up_without_server(void)
 		double took = now_ms() - start;
 		/* Back-offs of 0.1, 0.2 and the rest of the half second. */
 		CHECK_MSG(took >= 450 && took < 1500, "gave up after %.0f ms", took);
-		CHECK(hs.lines >= 2 && strstr(hs.log[0], "reconnecting") && strstr(hs.log[1], "giving up"));
+		CHECK(hs.lines >= 3 && strstr(hs.log[1], "reconnecting") && strstr(hs.log[2], "giving up"));
 	}
 	bsc_worker_free(w);
 	bsc_conn_free(c);
