@@ -38,6 +38,9 @@ _Static_assert(BSC_STOP_SIGNAL == 0 && BSC_STOP_RESTART == 10 && BSC_STOP_MAX_JO
 /* The longest server-side wait slice: a worker that never hears from the
  * server for an hour is as good as gone. */
 #define RESERVE_SLICE_MAX 3600
+/* Jobs a worker may hold at a time: each reserved ahead is one the others
+ * cannot have. */
+#define PREFETCH_MAX 1000
 /* A failed job's log line shows this many frames of its trace. */
 #define TRACE_FRAMES 3
 
@@ -294,6 +297,7 @@ static void option_defaults(bsc_worker_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->retry.max_attempts = DEFAULT_MAX_ATTEMPTS;
 	opt->reserve_timeout = DEFAULT_RESERVE_TIMEOUT;
+	opt->prefetch = 1;
 	opt->ttr_margin = DEFAULT_TTR_MARGIN;
 	opt->reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT;
 	opt->name = "";
@@ -343,6 +347,9 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 				*backoff = NULL;
 			}
 			ok = option_backoff(value, backoff, &opt->retry.backoff_len);
+		} else if (zend_string_equals_literal(key, "prefetch")) {
+			ok = option_int(value, "prefetch", 1, PREFETCH_MAX, &n);
+			opt->prefetch = (uint32_t)n;
 		} else if (zend_string_equals_literal(key, "reserve_timeout")) {
 			ok = option_int(value, "reserve_timeout", 1, RESERVE_SLICE_MAX, &n);
 			opt->reserve_timeout = (uint32_t)n;
@@ -398,7 +405,7 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 		zend_throw_error(NULL, "Beanstalk\\Worker::__construct() cannot be called twice");
 		RETURN_THROWS();
 	}
-	if (!php_beanstalk_queue_conn(queue)) {
+	if (php_beanstalk_queue_servers(queue) == 0) {
 		RETURN_THROWS();
 	}
 	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff, &status)) {
@@ -505,7 +512,8 @@ static bsc_job_result run_handler(void *ctx, const bsc_job *job, char *why, size
 	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
 	zval args[2], retval;
 
-	php_beanstalk_job_create(&args[0], queue, 0, php_beanstalk_queue_conn(queue), job->id, job->body, job->body_len);
+	size_t server = bsc_worker_server(w->core);
+	php_beanstalk_job_create(&args[0], queue, server, php_beanstalk_queue_server(queue, server), job->id, job->body, job->body_len);
 	ZVAL_OBJ(&args[1], &w->std);
 	ZVAL_UNDEF(&retval);
 	w->fci.params = args;
@@ -640,9 +648,15 @@ PHP_METHOD(Beanstalk_Worker, run)
 		RETURN_THROWS();
 	}
 	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
-	bsc_conn *conn = php_beanstalk_queue_conn(queue);
-	if (!conn) {
+	size_t n = php_beanstalk_queue_servers(queue);
+	if (n == 0) {
 		RETURN_THROWS();
+	}
+	/* Each ready for the worker's commands (on several servers, a reserve
+	 * of Queue::reserve() still out is answered first). */
+	bsc_conn **conns = safe_emalloc(n, sizeof(*conns), 0);
+	for (size_t i = 0; i < n; i++) {
+		conns[i] = php_beanstalk_queue_server(queue, i);
 	}
 	bsc_worker_host host = {
 		.run = run_handler,
@@ -661,7 +675,8 @@ PHP_METHOD(Beanstalk_Worker, run)
 	/* A worker runs for hours: max_execution_time does not apply. */
 	zend_unset_timeout();
 
-	bsc_stop_reason reason = bsc_worker_run(w->core, conn, &host, w);
+	bsc_stop_reason reason = bsc_worker_run(w->core, conns, n, &host, w);
+	efree(conns);
 
 	running = NULL;
 	if (reason == BSC_STOP_BUSY) {
@@ -733,6 +748,8 @@ PHP_METHOD(Beanstalk_Worker, stats)
 	add_assoc_double(return_value, "rtt_min", f.rtt_min);
 	add_assoc_long(return_value, "rtt_samples", (zend_long)f.rtt_samples);
 	add_assoc_long(return_value, "reconnects", (zend_long)f.reconnects);
+	add_assoc_long(return_value, "prefetched", (zend_long)f.prefetched);
+	add_assoc_long(return_value, "prefetch_released", (zend_long)f.prefetch_released);
 	add_assoc_double(return_value, "reconnect_backoff", f.reconnect_backoff);
 	add_assoc_double(return_value, "runtime_limit", f.runtime_limit);
 	if (f.stop_reason == BSC_STOP_NONE) {

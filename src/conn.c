@@ -574,6 +574,11 @@ size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting)
 	return c->ahead.asked_len;
 }
 
+double bsc_conn_ahead_since(const bsc_conn *c)
+{
+	return c->ahead.asked_len ? c->ahead.asked[0] : 0;
+}
+
 bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
 {
 	return bsc_ahead_take(&c->ahead, job);

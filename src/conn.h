@@ -226,6 +226,8 @@ bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit);
 size_t bsc_conn_ahead_jobs(const bsc_conn *c);
 /* Reserves out, and whether the oldest of them may wait for a job. */
 size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting);
+/* When the oldest reserve out was sent (monotonic); 0 when none is. */
+double bsc_conn_ahead_since(const bsc_conn *c);
 /* The oldest job brought (the caller frees its body); false when none. */
 bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job);
 /* Jobs reserves sent ahead have brought since this connection was made. */

@@ -32,6 +32,9 @@ bsc_worker *bsc_worker_new(const bsc_worker_options *opt)
 		return NULL;
 	}
 	w->opt = *opt;
+	if (w->opt.prefetch == 0) {
+		w->opt.prefetch = 1;
+	}
 	bool reports = bsc_worker_report_init(w, opt);
 	w->backoff = malloc(opt->retry.backoff_len * sizeof(uint32_t));
 	w->name = strdup(opt->name ? opt->name : "");
@@ -61,6 +64,11 @@ void bsc_worker_free(bsc_worker *w)
 	}
 }
 
+size_t bsc_worker_server(const bsc_worker *w)
+{
+	return w->cur;
+}
+
 const char *bsc_worker_name(const bsc_worker *w)
 {
 	return w->name;
@@ -82,9 +90,11 @@ bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size)
  * another file's. */
 static void on_conn_event(void *ctx, bsc_conn_event event, uint64_t id)
 {
-	bsc_worker *w = ctx;
+	worker_server *sv = ctx;
+	bsc_worker *w = sv->w;
 
-	if (!w->wd) {
+	/* Ids are per server: only the running job's server speaks of it. */
+	if (!w->wd || sv != &w->servers[w->cur]) {
 		return;
 	}
 	switch (event) {
@@ -147,15 +157,16 @@ void bsc_worker_rtt_sample(bsc_worker *w, double seconds)
 }
 
 /* Counts the connection's new generations after the first as reconnects. */
-void bsc_worker_note_generation(bsc_worker *w)
+void bsc_worker_note_generation(bsc_worker *w, size_t s)
 {
-	uint64_t gen = bsc_conn_generation(w->conn);
+	worker_server *sv = &w->servers[s];
+	uint64_t gen = bsc_conn_generation(sv->conn);
 
-	if (w->last_gen && gen > w->last_gen) {
-		w->f.reconnects += gen - w->last_gen;
+	if (sv->last_gen && gen > sv->last_gen) {
+		w->f.reconnects += gen - sv->last_gen;
 	}
 	if (gen) {
-		w->last_gen = gen;
+		sv->last_gen = gen;
 	}
 }
 
@@ -235,6 +246,16 @@ static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool
 	report_failure(w, head, &plan, st, gen);
 }
 
+/* Whether the waits on the servers' connections let the stop signals in
+ * and end on them: between jobs, not while the handler runs. */
+static void waits_let_in_signals(bsc_worker *w, bool on)
+{
+	for (size_t s = 0; s < w->n; s++) {
+		bsc_conn_set_interrupt(w->servers[s].conn, on ? wait_interrupted : NULL, w);
+		bsc_conn_set_wait_mask(w->servers[s].conn, on ? &w->signals.wait_mask : NULL);
+	}
+}
+
 /* Runs the handler on the job. The stop signals stay blocked meanwhile:
  * one that comes is acted on once the handler has returned. */
 static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
@@ -246,9 +267,8 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	w->job_id = id;
 	w->job_gen = gen;
 	w->f.state = BSC_WORKER_WORKING;
-	bsc_conn_set_interrupt(c, NULL, NULL);
-	bsc_conn_set_wait_mask(c, NULL);
-	double start = w->job_start = bsc_now();
+	waits_let_in_signals(w, false);
+	double start = w->job_start = w->last_job_start = bsc_now();
 	if (w->wd) {
 		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c), bsc_conn_name(c));
 	}
@@ -266,8 +286,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	 * signal in: one that came during the handler is taken in here. */
 	bsc_stop_signals_take_pending(&w->signals);
 	double took = bsc_now() - start;
-	bsc_conn_set_interrupt(c, wait_interrupted, w);
-	bsc_conn_set_wait_mask(c, &w->signals.wait_mask);
+	waits_let_in_signals(w, true);
 	w->job_id = 0;
 	w->f.state = BSC_WORKER_WAITING;
 	if (result == BSC_JOB_ABORTED) {
@@ -288,6 +307,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	} else if (held) {
 		w->done_id = id;
 		w->done_gen = gen;
+		w->done_server = w->cur;
 	} else if (!same) {
 		w->f.lost++;
 		bsc_worker_log(w, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
@@ -305,23 +325,56 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 /* }}} */
 
 /* {{{ run */
-static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx)
+/* The servers of a run, and the names they go by in log lines. False when
+ * memory runs out. */
+static bool servers_begin(bsc_worker *w, bsc_conn *const *conns, size_t n)
+{
+	size_t len = 1;
+
+	w->servers = calloc(n, sizeof(*w->servers));
+	for (size_t s = 0; s < n; s++) {
+		len += strlen(bsc_conn_name(conns[s])) + 2;
+	}
+	w->server_names = malloc(len);
+	if (!w->servers || !w->server_names) {
+		free(w->servers);
+		free(w->server_names);
+		w->servers = NULL;
+		w->server_names = NULL;
+		return false;
+	}
+	w->n = n;
+	w->server_names[0] = '\0';
+	for (size_t s = 0; s < n; s++) {
+		worker_server *sv = &w->servers[s];
+		sv->conn = conns[s];
+		sv->w = w;
+		sv->backoff_next = BSC_BACKOFF_FIRST;
+		sv->up_since = bsc_now();
+		sv->last_gen = bsc_conn_generation(sv->conn);
+		strcat(w->server_names, s ? ", " : "");
+		strcat(w->server_names, bsc_conn_name(sv->conn));
+	}
+	w->cur = w->next_pick = 0;
+	w->conn = conns[0];
+	return true;
+}
+
+static void run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 {
 	char errbuf[BSC_ERRSTR_LEN];
 	struct timeval tv;
 
-	w->conn = c;
 	w->host = host;
 	w->ctx = ctx;
 	w->running = true;
 	w->stop_requested = false;
 	w->phase = PHASE_NONE;
 	w->job_id = w->done_id = 0;
-	w->fail_since = 0;
+	w->job_body = NULL;
+	w->last_job_start = 0;
 	w->last_rtt_at = 0;
-	w->backoff_next = BSC_BACKOFF_FIRST;
 	w->statm = w->opt.caps.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
-	w->last_gen = bsc_conn_generation(c);
 	memset(&w->f, 0, sizeof(w->f));
 	bsc_hist_reset(&w->durations);
 	w->f.stop_reason = BSC_STOP_NONE;
@@ -330,13 +383,13 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	w->f.started_at = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 	w->f.memory_start = host->heap(ctx);
 	w->f.rss_start = bsc_rss_bytes();
-	w->start = w->up_since = bsc_now();
+	w->start = bsc_now();
 	w->f.runtime_limit = w->opt.caps.max_runtime > 0 ? w->opt.caps.max_runtime + bsc_jitter(w->opt.caps.runtime_jitter) : 0;
 	w->deadline = w->f.runtime_limit > 0 ? w->start + w->f.runtime_limit : 0;
 
 	bsc_stop_signals_install(&w->signals, INTERRUPT_SIGNAL);
 	bsc_watchdog_config wc = {
-		.address = bsc_conn_name(c),
+		.address = bsc_conn_name(w->conn),
 		.ttr_margin = w->opt.ttr_margin,
 		.retry = w->opt.retry,
 		.poke = host->poke,
@@ -350,16 +403,17 @@ static void run_begin(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, v
 	if (!w->wd) {
 		bsc_worker_log(w, "%s: jobs are not held to their time-to-run%s", errbuf, w->publishing ? ", and no heartbeats are written" : "");
 	}
-	bsc_conn_set_event_hook(c, on_conn_event, w);
-	bsc_conn_set_auto_replace(c, false);
-	bsc_conn_set_interrupt(c, wait_interrupted, w);
-	bsc_conn_set_wait_mask(c, &w->signals.wait_mask);
+	for (size_t s = 0; s < w->n; s++) {
+		bsc_conn_set_event_hook(w->servers[s].conn, on_conn_event, &w->servers[s]);
+		bsc_conn_set_auto_replace(w->servers[s].conn, false);
+	}
+	waits_let_in_signals(w, true);
 }
 
 /* Never leaves a finished job undeleted: it would run again. */
 static void delete_last_job(bsc_worker *w)
 {
-	bsc_conn *c = w->conn;
+	bsc_conn *c = w->servers[w->done_server].conn;
 
 	w->phase = PHASE_SETTLE;
 	double sent = bsc_now();
@@ -376,15 +430,40 @@ static void delete_last_job(bsc_worker *w)
 	w->done_id = 0;
 }
 
+/* Jobs reserved ahead and not started go back to the server at once, with
+ * their priority: their connections close (the server puts back every job
+ * a closed connection held), and so do those with a reserve out, whose job
+ * would otherwise be held by a connection nobody reads. */
+static void hand_back(bsc_worker *w)
+{
+	uint64_t jobs = 0;
+
+	for (size_t s = 0; s < w->n; s++) {
+		bsc_conn *c = w->servers[s].conn;
+		size_t have = bsc_conn_ahead_jobs(c);
+		if (have > 0 || bsc_conn_ahead_out(c, NULL) > 0) {
+			jobs += have;
+			bsc_conn_close(c);
+		}
+	}
+	if (jobs > 0) {
+		w->f.prefetch_released += jobs;
+		bsc_worker_log(w, "handed back %" PRIu64 " job%s reserved ahead", jobs, jobs == 1 ? "" : "s");
+	}
+}
+
 static void run_end(bsc_worker *w, bsc_stop_reason reason)
 {
-	bsc_conn *c = w->conn;
-
 	if (w->done_id) {
 		delete_last_job(w);
 	}
-	bsc_conn_set_event_hook(c, NULL, NULL);
-	bsc_conn_set_auto_replace(c, true);
+	hand_back(w);
+	free(w->job_body);
+	w->job_body = NULL;
+	for (size_t s = 0; s < w->n; s++) {
+		bsc_conn_set_event_hook(w->servers[s].conn, NULL, NULL);
+		bsc_conn_set_auto_replace(w->servers[s].conn, true);
+	}
 	bsc_worker_report_stopping(w, reason);
 	if (w->wd) {
 		w->f.ttr_exceeded = bsc_watchdog_exceeded(w->wd);
@@ -395,8 +474,7 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 		close(w->statm);
 		w->statm = -1;
 	}
-	bsc_conn_set_interrupt(c, NULL, NULL);
-	bsc_conn_set_wait_mask(c, NULL);
+	waits_let_in_signals(w, false);
 	int signals = bsc_stop_signals_arrived();
 	bsc_stop_signals_restore(&w->signals);
 	w->f.stop_signal = (reason == BSC_STOP_SIGNAL || reason == BSC_STOP_RESTART) ? bsc_stop_signal_number(signals) : 0;
@@ -453,14 +531,18 @@ static bsc_stop_reason stop_now(bsc_worker *w)
 	return reason;
 }
 
-bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx)
+bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *const *conns, size_t n, const bsc_worker_host *host, void *ctx)
 {
 	bsc_stop_reason reason = BSC_STOP_NONE;
 
 	if (!bsc_stop_signals_claim()) {
 		return BSC_STOP_BUSY;
 	}
-	run_begin(w, c, host, ctx);
+	if (!servers_begin(w, conns, n)) {
+		bsc_stop_signals_release();
+		return BSC_STOP_ABORT;
+	}
+	run_begin(w, host, ctx);
 	while ((reason = stop_now(w)) == BSC_STOP_NONE) {
 		bsc_job job;
 		bool got;
@@ -480,6 +562,12 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host
 			reason_name(reason, w->f.stop_signal, atomic_load(&w->restart_requested)), w->f.processed, w->f.failed, w->f.buried,
 			took, took > 0 ? (double)w->f.processed / took : 0, (int)reason);
 	}
+	free(w->servers);
+	free(w->server_names);
+	w->servers = NULL;
+	w->server_names = NULL;
+	w->conn = NULL;
+	w->n = 0;
 	return reason;
 }
 

@@ -52,6 +52,7 @@ typedef struct {
 	bsc_caps caps;
 	bsc_retry_policy retry;
 	uint32_t reserve_timeout;   /* s, >= 1: the server-side wait slice */
+	uint32_t prefetch;          /* >= 1: jobs reserved at a time, the running one included */
 	double ttr_margin;          /* s, > 0 */
 	double reconnect_timeout;   /* s of failed reconnects before BSC_STOP_CONNECTION */
 	const char *name;           /* in log lines; "" for none */
@@ -104,6 +105,8 @@ typedef struct {
 	uint64_t lost;              /* jobs no longer ours when the handler ended */
 	uint64_t ttr_exceeded;      /* jobs that reached their TTR limit */
 	uint64_t reconnects;
+	uint64_t prefetched;        /* jobs reserved ahead of their turn, while another ran */
+	uint64_t prefetch_released; /* jobs reserved ahead and given back unstarted */
 	double started_at;          /* Unix time */
 	double uptime;
 	double jobs_per_sec;
@@ -128,11 +131,14 @@ typedef struct bsc_worker bsc_worker;
 bsc_worker *bsc_worker_new(const bsc_worker_options *opt);
 void bsc_worker_free(bsc_worker *w);
 
-/* The loop, on connection c (which the caller keeps). Blocks the stop
- * signals and installs handlers for them for the duration, then puts back
- * what was there. BSC_STOP_BUSY, at once, when another run in the process
- * has the signals. */
-bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx);
+/* The loop, on the connections to n servers (which the caller keeps; the
+ * same tubes on each). Blocks the stop signals and installs handlers for
+ * them for the duration, then puts back what was there. BSC_STOP_BUSY, at
+ * once, when another run in the process has the signals; BSC_STOP_ABORT
+ * when memory runs out. */
+bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *const *conns, size_t n, const bsc_worker_host *host, void *ctx);
+/* The server of the job the handler runs: an index into run()'s conns. */
+size_t bsc_worker_server(const bsc_worker *w);
 /* The name option ("" when none). */
 const char *bsc_worker_name(const bsc_worker *w);
 /* Ends run() once the job that runs now is done (BSC_STOP_REQUESTED). Called

@@ -49,6 +49,17 @@ typedef enum {
 	PHASE_RECONNECT
 } wait_phase;
 
+/* A server the worker takes jobs from. */
+typedef struct {
+	bsc_conn *conn;
+	struct bsc_worker *w;
+	double fail_since;          /* away since; 0: it is not */
+	double up_since;            /* its connection has been up since */
+	double backoff_next;        /* the next pause before a connect */
+	double retry_at;            /* away: the next connect is due then (monotonic) */
+	uint64_t last_gen;
+} worker_server;
+
 struct bsc_worker {
 	bsc_worker_options opt;
 	uint32_t *backoff;
@@ -56,7 +67,14 @@ struct bsc_worker {
 	char prefix[96];           /* "beanstalk worker[ name]" */
 
 	/* One run. */
-	bsc_conn *conn;
+	worker_server *servers;
+	size_t n;
+	size_t cur;                 /* the server of the job the handler runs, or ran last */
+	bsc_conn *conn;             /* servers[cur].conn */
+	size_t next_pick;           /* the server whose jobs reserved ahead are taken first */
+	char *job_body;             /* the body of the job handed out last, owned */
+	double last_job_start;      /* monotonic */
+	char *server_names;         /* "host:port[, ...]", for log lines and the status */
 	const bsc_worker_host *host;
 	void *ctx;
 	bool running;
@@ -66,14 +84,11 @@ struct bsc_worker {
 	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
 	uint64_t done_id, done_gen; /* finished: deleted with the next reserve */
+	size_t done_server;
 	double start, end;          /* monotonic */
 	double deadline;            /* max_runtime plus jitter; 0: none */
-	double fail_since;          /* the server has been away since; 0: it is not */
-	double up_since;            /* the connection has been up since */
-	double backoff_next;
 	double last_rtt_at;
 	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
-	uint64_t last_gen;
 
 	bsc_worker_figures f;
 	bsc_histogram durations;    /* µs */
@@ -115,7 +130,7 @@ void bsc_worker_log(bsc_worker *w, const char *fmt, ...) __attribute__((format(p
 bsc_stop_reason bsc_worker_arrived_reason(bsc_worker *w);
 void bsc_worker_rtt_sample(bsc_worker *w, double seconds);
 /* Counts the connection's new generations after the first as reconnects. */
-void bsc_worker_note_generation(bsc_worker *w);
+void bsc_worker_note_generation(bsc_worker *w, size_t server);
 
 /* worker_report.c */
 bool bsc_worker_report_init(bsc_worker *w, const bsc_worker_options *opt);
@@ -139,12 +154,11 @@ void bsc_worker_log_job(bsc_worker *w, uint64_t id, const char *learnt, const ch
 void bsc_worker_status_counts(const bsc_worker *w, bsc_status_counts *out);
 
 /* fetch.c */
-/* Sends the finished job's delete (if any) with the next reserve and waits
- * for a job: BSC_STOP_NONE with *got telling whether one came, or why to
- * stop. */
+/* Sends the finished job's delete (if any) with the next reserves and
+ * takes the next job, waiting for one when none has come: BSC_STOP_NONE
+ * with *got telling whether one came (its body is the worker's until the
+ * next call), or why to stop. */
 bsc_stop_reason bsc_worker_next_job(bsc_worker *w, bsc_job *job, bool *got);
-/* The server is away: reconnects with a back-off; BSC_STOP_NONE once back. */
-bsc_stop_reason bsc_worker_reconnect(bsc_worker *w);
 /* The finished job could not be deleted: the connection was lost (it runs
  * again), or the server no longer had it (its TTR ran out). */
 void bsc_worker_lost_before_delete(bsc_worker *w, const char *when);

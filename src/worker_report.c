@@ -342,7 +342,7 @@ static void monitor_finish(void *ctx)
 /* The identity of the run: host, id, tubes. */
 static void identify(bsc_worker *w)
 {
-	bsc_tubes *t = bsc_conn_tubes(w->conn);
+	bsc_tubes *t = bsc_conn_tubes(w->servers[0].conn);  /* every server's are the same */
 	size_t n = bsc_tubes_watch_count(t), len, size = 1;
 
 	if (gethostname(w->hostname, sizeof(w->hostname)) != 0) {
@@ -384,7 +384,7 @@ static void start_writer(bsc_worker *w)
 			.name = w->name,
 			.host = w->hostname,
 			.pid = (long)w->pid,
-			.server = bsc_conn_name(w->conn),
+			.server = w->server_names,
 			.tubes = w->tubes ? w->tubes : "",
 			.started_at = w->f.started_at,
 			.interval = w->opt.status_interval,
@@ -467,7 +467,7 @@ void bsc_worker_report_started(bsc_worker *w)
 		snprintf(status, sizeof(status), "%s every %g s", w->status_address->name, w->opt.status_interval);
 	}
 	bsc_worker_log(w, "running, pid %ld, server %s, tubes %s; caps: %s; max_attempts %" PRIu32 ", backoff %s s; status: %s",
-		(long)w->pid, bsc_conn_name(w->conn), w->tubes ? w->tubes : "?", capbuf[0] ? capbuf + 2 : "none",
+		(long)w->pid, w->server_names, w->tubes ? w->tubes : "?", capbuf[0] ? capbuf + 2 : "none",
 		w->opt.retry.max_attempts, backoff, status);
 }
 

@@ -90,6 +90,8 @@ rtt: float
 rtt_min: float
 rtt_samples: int
 reconnects: int
+prefetched: int
+prefetch_released: int
 reconnect_backoff: float
 runtime_limit: float
 stop_reason: int
