@@ -360,8 +360,11 @@ static bool still_in_time(bsc_worker *w, bsc_conn *c, const bsc_ahead_job *job)
 	if (st != BSC_OK) {
 		return true;   /* the connection is lost: the next step finds out */
 	}
+	/* Released only for the time it lost waiting: a job whose whole
+	 * time-to-run is short of a run is the watchdog's, or it would be
+	 * reserved and released for ever. */
 	double margin = bsc_watchdog_margin(w->opt.ttr_margin, js.ttr);
-	if ((double)js.time_left >= expected + margin) {
+	if ((double)js.time_left >= expected + margin || js.ttr - js.time_left <= 1) {
 		return true;
 	}
 	st = bsc_release(c, job->id, (uint32_t)js.pri, 0);
