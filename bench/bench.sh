@@ -1,7 +1,7 @@
 # ./dev bench: sourced by ./dev, whose ROOT, WORK, BENCH_PACKAGES, say,
 # setup, free_port, start_beanstalkd and stop_beanstalkd it uses.
 #
-#   ./dev bench [--quick] [--sections=put,putmany,worker,status,web,rss,bridges,profile] [--ext=PATH/beanstalk.so]
+#   ./dev bench [--quick] [--sections=put,putmany,worker,status,pool,web,rss,bridges,profile] [--ext=PATH/beanstalk.so]
 #
 # --ext benchmarks another build of the extension than modules/ (say, one
 # built from another commit).
@@ -25,7 +25,7 @@ bench_main() {
 			[[ ",${arg#--sections=}," == *,web,* ]] || web=0
 			;;
 		--ext=*) ext=$(realpath "${arg#--ext=}") ;;
-		*) echo "usage: ./dev bench [--quick] [--sections=put,putmany,worker,status,web,rss,bridges,profile] [--ext=PATH/beanstalk.so]" >&2; exit 2 ;;
+		*) echo "usage: ./dev bench [--quick] [--sections=put,putmany,worker,status,pool,web,rss,bridges,profile] [--ext=PATH/beanstalk.so]" >&2; exit 2 ;;
 		esac
 	done
 

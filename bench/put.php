@@ -19,6 +19,8 @@ if ($argc !== 7) {
 }
 [, $client, $server, $tube, $size, $n, $warmup] = $argv;
 [$host, $port] = explode(':', $server, 2);
+// The ext clients take a comma-separated list: a Queue over several servers.
+$servers = str_contains($server, ',') ? explode(',', $server) : $server;
 $port = (int)$port;
 $n = (int)$n;
 $warmup = (int)$warmup;
@@ -33,7 +35,7 @@ function cpu_seconds(): array
 
 switch ($client) {
 case 'ext':
-    $q = new Beanstalk\Queue($server, ['tube' => $tube]);
+    $q = new Beanstalk\Queue($servers, ['tube' => $tube]);
     for ($i = 0; $i < $warmup; $i++) {
         $q->put($body);
     }
@@ -48,7 +50,7 @@ case 'ext':
     break;
 
 case 'async':
-    $q = new Beanstalk\Queue($server, ['tube' => $tube]);
+    $q = new Beanstalk\Queue($servers, ['tube' => $tube]);
     for ($i = 0; $i < $warmup; $i++) {
         $q->putAsync($body);
     }

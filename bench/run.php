@@ -5,7 +5,7 @@
  *
  *   php -n bench/run.php --server HOST:PORT --server-pid PID --rawput PATH
  *       --ext PATH/beanstalk.so [--ext-from PATH] --out FILE [--web URL]
- *       [--quick] [--sections=put,putmany,worker,status,web,rss,bridges,profile]
+ *       [--quick] [--sections=put,putmany,worker,status,pool,web,rss,bridges,profile]
  *
  * A section is a function section_NAME(Bench): array in
  * bench/sections/NAME.inc; add one by adding the file and its name below.
@@ -16,7 +16,7 @@
 
 require __DIR__ . '/lib/harness.inc';
 
-const SECTIONS = ['put', 'putmany', 'worker', 'status', 'web', 'rss', 'bridges', 'profile'];
+const SECTIONS = ['put', 'putmany', 'worker', 'status', 'pool', 'web', 'rss', 'bridges', 'profile'];
 
 $opt = getopt('', ['server:', 'server-pid:', 'rawput:', 'ext:', 'ext-from:', 'out:', 'web:', 'quick', 'sections:']);
 foreach (['server', 'rawput', 'ext', 'out'] as $required) {

@@ -27,6 +27,8 @@ if ($argc !== 6 && $argc !== 7) {
 }
 [, $client, $server, $tube, $n, $warmup] = $argv;
 [$host, $port] = explode(':', $server, 2);
+// The ext clients take a comma-separated list: a Queue over several servers.
+$servers = str_contains($server, ',') ? explode(',', $server) : $server;
 $port = (int)$port;
 $n = (int)$n;
 $warmup = (int)$warmup;
@@ -62,7 +64,7 @@ function worker_run(Beanstalk\Queue $q, int $jobs, callable $handler, array $opt
 switch ($client) {
 case 'ext':
     $options = isset($argv[6]) ? json_decode($argv[6], true, 4, JSON_THROW_ON_ERROR) : [];
-    $q = new Beanstalk\Queue($server, ['watch' => [$tube]]);
+    $q = new Beanstalk\Queue($servers, ['watch' => [$tube]]);
     $noop = fn () => null;
     if ($warmup > 0) {
         worker_run($q, $warmup, $noop, $options);
@@ -118,7 +120,7 @@ case 'rss':
             $heap[intdiv($done, $every)] = memory_get_usage();
         }
     };
-    $q = new Beanstalk\Queue($server, ['watch' => [$tube]]);
+    $q = new Beanstalk\Queue($servers, ['watch' => [$tube]]);
     $t0 = hrtime(true);
     $stats = worker_run($q, $total, $handler);
     $t1 = hrtime(true);

@@ -518,6 +518,16 @@ static bsc_stop_reason wait_all(bsc_worker *w)
 	size_t which[w->n], k = 0;
 	double until = w->deadline;
 
+	/* A reply read in with another (the delete's) is in no socket: poll()
+	 * would not see it. */
+	for (size_t s = 0; s < w->n; s++) {
+		if (bsc_conn_buffered(w->servers[s].conn) > 0 && bsc_conn_ahead_out(w->servers[s].conn, NULL) > 0) {
+			collect(w, s);
+		}
+	}
+	if (job_ready(w)) {
+		return BSC_STOP_NONE;
+	}
 	for (size_t s = 0; s < w->n; s++) {
 		worker_server *sv = &w->servers[s];
 		if (is_away(sv)) {
