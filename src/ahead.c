@@ -53,11 +53,75 @@ bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
 	if (!body) {
 		return false;
 	}
-	memcpy(body, reply->body, reply->body_len);
+	if (reply->body_len > 0) {
+		memcpy(body, reply->body, reply->body_len);
+	}
 	a->jobs[a->len++] = (bsc_ahead_job){ reply->num, body, reply->body_len, asked_at };
 	a->brought++;
 	*brought = true;
 	return true;
+}
+
+/* Appends v to a growing array; false when memory runs out. */
+static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
+{
+	if (*len == *cap) {
+		size_t n = *cap ? *cap * 2 : 16;
+		uint64_t *grown = realloc(*arr, n * sizeof(**arr));
+		if (!grown) {
+			return false;
+		}
+		*arr = grown;
+		*cap = n;
+	}
+	(*arr)[(*len)++] = v;
+	return true;
+}
+
+bool bsc_ahead_delete_sent(bsc_ahead *a, uint64_t id)
+{
+	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
+}
+
+bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id, bool *let_go)
+{
+	if (a->deleting_len == 0) {
+		return false;
+	}
+	*id = a->deleting[0];
+	memmove(a->deleting, a->deleting + 1, (a->deleting_len - 1) * sizeof(*a->deleting));
+	a->deleting_len--;
+	*let_go = true;
+	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
+		a->deleted++;
+		return true;
+	}
+	if (reply->kind == BSC_REPLY_NOT_FOUND) {
+		/* Dropped when memory runs out: the count of lost jobs is then short by one. */
+		push_u64(&a->gone, &a->gone_len, &a->gone_cap, *id);
+		return true;
+	}
+	if (bsc_reply_is_error(reply->kind)) {
+		/* INTERNAL_ERROR: the binlog could not record it. The job stays
+		 * reserved and comes back when its time-to-run runs out. */
+		a->refused++;
+		*let_go = false;
+		return true;
+	}
+	return false;
+}
+
+size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max)
+{
+	size_t n = a->gone_len < max ? a->gone_len : max;
+
+	if (n == 0) {
+		return 0;
+	}
+	memcpy(out, a->gone, n * sizeof(*out));
+	memmove(a->gone, a->gone + n, (a->gone_len - n) * sizeof(*a->gone));
+	a->gone_len -= n;
+	return n;
 }
 
 bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out)
@@ -81,6 +145,8 @@ size_t bsc_ahead_drop(bsc_ahead *a)
 	a->len = 0;
 	a->asked_len = 0;
 	a->waiting = false;
+	a->unconfirmed += a->deleting_len;
+	a->deleting_len = 0;
 	return n;
 }
 
@@ -89,5 +155,7 @@ void bsc_ahead_free(bsc_ahead *a)
 	bsc_ahead_drop(a);
 	free(a->jobs);
 	free(a->asked);
+	free(a->deleting);
+	free(a->gone);
 	memset(a, 0, sizeof(*a));
 }

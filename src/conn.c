@@ -478,10 +478,12 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 		}
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
 		bsc_request_for reply_for = reqs[i].reply_for;
-		if (reply_for != BSC_FOR_CALLER && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
+		bool reserve = reply_for == BSC_FOR_AHEAD || reply_for == BSC_FOR_AHEAD_WAITS;
+		if (reserve && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
-		if (!bsc_expect_push(&c->expect, reply_for != BSC_FOR_CALLER ? BSC_EXPECT_AHEAD : tag, body_max)) {
+		bsc_expect_tag t = reserve ? BSC_EXPECT_AHEAD : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;
+		if (!bsc_expect_push(&c->expect, t, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -587,6 +589,27 @@ bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
 uint64_t bsc_conn_ahead_brought(const bsc_conn *c)
 {
 	return c->ahead.brought;
+}
+
+bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id)
+{
+	if (!bsc_ahead_delete_sent(&c->ahead, id)) {
+		bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed)
+{
+	*deleted = c->ahead.deleted;
+	*refused = c->ahead.refused;
+	*unconfirmed = c->ahead.unconfirmed;
+}
+
+size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max)
+{
+	return bsc_ahead_take_gone(&c->ahead, out, max);
 }
 /* }}} */
 

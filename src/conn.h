@@ -172,7 +172,8 @@ bsc_tubes *bsc_conn_tubes(bsc_conn *c);
 typedef enum {
 	BSC_FOR_CALLER = 0,         /* the caller's, to receive */
 	BSC_FOR_AHEAD,              /* a reserve sent ahead (ahead.h) that answers at once */
-	BSC_FOR_AHEAD_WAITS         /* one that may wait on the server for a job */
+	BSC_FOR_AHEAD_WAITS,        /* one that may wait on the server for a job */
+	BSC_FOR_DELETE              /* a delete whose answer the connection takes (bsc_conn_delete_sent) */
 } bsc_request_for;
 
 /* One request: a complete command line (with CRLF) and, for put, a body
@@ -232,6 +233,17 @@ double bsc_conn_ahead_since(const bsc_conn *c);
 bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job);
 /* Jobs reserves sent ahead have brought since this connection was made. */
 uint64_t bsc_conn_ahead_brought(const bsc_conn *c);
+/* The delete of job id just sent for BSC_FOR_DELETE: the connection takes
+ * its answer, lets the job go, and counts the outcome (false, after
+ * closing, when memory runs out). */
+bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id);
+/* Reads, within timeout s, until the answers of every such delete are in. */
+bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout);
+/* Such deletes since this connection was made: done, refused by the
+ * server, and out when the connection was lost (the job may run again). */
+void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed);
+/* Jobs such a delete found gone (their time-to-run had run out), taken. */
+size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max);
 
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it

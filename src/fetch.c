@@ -274,11 +274,14 @@ static void ask(bsc_worker *w, size_t s)
 	size_t want = reserves_wanted(w, s, &first_waits);
 	bsc_reply reply;
 
+	/* With more than one job at a time, no reply is waited for just to know
+	 * the delete went through: the connection takes its answer in later. */
+	bool delete_later = deleting && (w->opt.prefetch > 1 || w->n > 1);
 	if (deleting) {
 		bsc_line_start(&del, "delete");
 		bsc_line_u64(&del, w->done_id);
 		bsc_line_end(&del);
-		reqs[n++] = line_request(&del, 0, BSC_FOR_CALLER);
+		reqs[n++] = line_request(&del, 0, delete_later ? BSC_FOR_DELETE : BSC_FOR_CALLER);
 		/* Found dead on sending, the connection is replaced: the job went
 		 * back with the old one and this delete must not go out. */
 		bsc_conn_pin(c, w->done_gen);
@@ -319,6 +322,16 @@ static void ask(bsc_worker *w, size_t s)
 		server_lost(w, s);
 		return;
 	}
+	if (delete_later) {
+		uint64_t id = w->done_id;
+		w->done_id = 0;
+		if (!bsc_conn_delete_sent(c, id)) {
+			bsc_worker_log(w, "job %" PRIu64 ": out of memory to follow its delete: the server gives the job back and it may run again", id);
+			w->f.lost++;
+			server_lost(w, s);
+		}
+		return;
+	}
 	if (deleting || probing) {
 		st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
 		if (st != BSC_OK) {
@@ -336,6 +349,36 @@ static void ask(bsc_worker *w, size_t s)
 	}
 }
 /* }}} */
+
+void bsc_worker_sweep_deletes(bsc_worker *w)
+{
+	uint64_t gone[16];
+
+	for (size_t s = 0; s < w->n; s++) {
+		worker_server *sv = &w->servers[s];
+		uint64_t now[3];
+		bsc_conn_delete_counts(sv->conn, &now[0], &now[1], &now[2]);
+		w->f.deleted += now[0] - sv->deletes_seen[0];
+		if (now[1] > sv->deletes_seen[1]) {
+			bsc_worker_log(w, "%s refused %" PRIu64 " delete%s (INTERNAL_ERROR: its binlog): those jobs come back when their time-to-run runs out",
+				bsc_conn_name(sv->conn), now[1] - sv->deletes_seen[1], now[1] - sv->deletes_seen[1] == 1 ? "" : "s");
+		}
+		if (now[2] > sv->deletes_seen[2]) {
+			uint64_t lost = now[2] - sv->deletes_seen[2];
+			w->f.lost += lost;
+			bsc_worker_log(w, "%" PRIu64 " job%s done, but the connection to %s was lost before the server confirmed %s delete: the server gives %s back and %s may run again",
+				lost, lost == 1 ? " was" : "s were", bsc_conn_name(sv->conn), lost == 1 ? "its" : "their", lost == 1 ? "it" : "them",
+				lost == 1 ? "it" : "they");
+		}
+		memcpy(sv->deletes_seen, now, sizeof(now));
+		size_t k;
+		while ((k = bsc_conn_take_gone(sv->conn, gone, 16)) > 0) {
+			for (size_t i = 0; i < k; i++) {
+				bsc_worker_gone_before_delete(w, gone[i]);
+			}
+		}
+	}
+}
 
 /* {{{ a job reserved ahead, when its turn comes */
 /* Whether the job may still run within its time-to-run. Asks the server
@@ -574,6 +617,7 @@ bsc_stop_reason bsc_worker_next_job(bsc_worker *w, bsc_job *job, bool *got)
 	if (w->done_id) {
 		ask(w, w->done_server);
 	}
+	bsc_worker_sweep_deletes(w);
 	if (take_job(w, job)) {
 		*got = true;
 		return BSC_STOP_NONE;

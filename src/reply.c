@@ -118,6 +118,18 @@ static bsc_status read_some(bsc_conn *c, double deadline)
  * reserve sent ahead. It must be what that request answers. */
 static bool own_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *reply)
 {
+	if (tag == BSC_EXPECT_DELETE) {
+		uint64_t id;
+		bool let_go;
+		if (!bsc_ahead_delete_answer(&c->ahead, reply, &id, &let_go)) {
+			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered delete with %s", c->ep.name, bsc_reply_name(reply->kind));
+			return false;
+		}
+		if (let_go) {
+			bsc_conn_let_go(c, id);
+		}
+		return true;
+	}
 	if (tag == BSC_EXPECT_AHEAD) {
 		bool brought;
 		if (!bsc_ahead_answer(&c->ahead, reply, &brought)) {
@@ -195,7 +207,8 @@ typedef enum {
 	TAKE_CALLERS,    /* up to and with the caller's next reply */
 	TAKE_OWN,        /* the connection's own, until a caller's is next or none is owed */
 	TAKE_ARRIVED,    /* as TAKE_OWN, but only what has arrived: never waits */
-	TAKE_AHEAD       /* as TAKE_OWN, until a reserve sent ahead has brought a job */
+	TAKE_AHEAD,      /* as TAKE_OWN, until a reserve sent ahead has brought a job */
+	TAKE_DELETES     /* as TAKE_OWN, until no delete sent without a wait is out */
 } take_mode;
 
 /* One recv() of what has arrived, never waiting; *got: bytes came. */
@@ -227,7 +240,7 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 		if (own_only && (c->expect.len == 0 || bsc_expect_front(&c->expect)->tag == BSC_EXPECT_CALLER)) {
 			return c->expect.len == 0 ? caller_reply_taken(c) : BSC_OK;
 		}
-		if (mode == TAKE_AHEAD && c->ahead.len > 0) {
+		if ((mode == TAKE_AHEAD && c->ahead.len > 0) || (mode == TAKE_DELETES && c->ahead.deleting_len == 0)) {
 			return BSC_OK;
 		}
 		if (c->expect.len == 0) {
@@ -290,6 +303,13 @@ bsc_status bsc_conn_collect(bsc_conn *c)
 	bsc_reply reply;
 
 	return take_replies(c, &reply, 0, 0, TAKE_ARRIVED);
+}
+
+bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_DELETES);
 }
 
 bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit)

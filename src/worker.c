@@ -438,14 +438,18 @@ static void hand_back(bsc_worker *w)
 {
 	uint64_t jobs = 0;
 
+	w->phase = PHASE_SETTLE;
 	for (size_t s = 0; s < w->n; s++) {
 		bsc_conn *c = w->servers[s].conn;
+		/* Its deletes first: they come before any reserve that may wait. */
+		bsc_conn_settle_deletes(c, bsc_conn_timeout(c));
 		size_t have = bsc_conn_ahead_jobs(c);
 		if (have > 0 || bsc_conn_ahead_out(c, NULL) > 0) {
 			jobs += have;
 			bsc_conn_close(c);
 		}
 	}
+	bsc_worker_sweep_deletes(w);
 	if (jobs > 0) {
 		w->f.prefetch_released += jobs;
 		bsc_worker_log(w, "handed back %" PRIu64 " job%s reserved ahead", jobs, jobs == 1 ? "" : "s");

@@ -58,6 +58,7 @@ typedef struct {
 	double backoff_next;        /* the next pause before a connect */
 	double retry_at;            /* away: the next connect is due then (monotonic) */
 	uint64_t last_gen;
+	uint64_t deletes_seen[3];   /* its deletes' outcomes counted so far: done, refused, unconfirmed */
 } worker_server;
 
 struct bsc_worker {
@@ -159,6 +160,8 @@ void bsc_worker_status_counts(const bsc_worker *w, bsc_status_counts *out);
  * with *got telling whether one came (its body is the worker's until the
  * next call), or why to stop. */
 bsc_stop_reason bsc_worker_next_job(bsc_worker *w, bsc_job *job, bool *got);
+/* Counts and logs what became of the deletes sent without a wait. */
+void bsc_worker_sweep_deletes(bsc_worker *w);
 /* The finished job could not be deleted: the connection was lost (it runs
  * again), or the server no longer had it (its TTR ran out). */
 void bsc_worker_lost_before_delete(bsc_worker *w, const char *when);

@@ -158,10 +158,58 @@ static void test_close_and_nonsense(void)
 	CHECK_PEER(&p);
 }
 
+/* Deletes whose answers the connection takes: done, gone, refused, and
+ * out when the connection closes. */
+static void test_deletes_answered_later(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT("delete 5\r\ndelete 6\r\ndelete 7\r\n"),
+		P_SEND("DELETED\r\nNOT_FOUND\r\nINTERNAL_ERROR\r\n"),
+		P_EXPECT("delete 8\r\n"),
+		P_EXPECT_EOF,
+		P_END,
+	};
+	peer p;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+	uint64_t deleted, refused, unconfirmed, gone[4];
+
+	if (!c) {
+		return;
+	}
+	for (uint64_t id = 5; id <= 8; id++) {
+		bsc_conn_hold(c, id);
+	}
+	bsc_request reqs[] = {
+		ahead_request("delete 5\r\n", BSC_FOR_DELETE),
+		ahead_request("delete 6\r\n", BSC_FOR_DELETE),
+		ahead_request("delete 7\r\n", BSC_FOR_DELETE),
+	};
+	CHECK_STATUS(c, bsc_conn_send(c, reqs, 3), BSC_OK);
+	for (uint64_t id = 5; id <= 7; id++) {
+		CHECK(bsc_conn_delete_sent(c, id));
+	}
+	CHECK_STATUS(c, bsc_conn_settle_deletes(c, TEST_TIMEOUT), BSC_OK);
+	bsc_conn_delete_counts(c, &deleted, &refused, &unconfirmed);
+	CHECK(deleted == 1 && refused == 1 && unconfirmed == 0);
+	CHECK(bsc_conn_take_gone(c, gone, 4) == 1 && gone[0] == 6);
+	CHECK(!bsc_conn_holds(c, 5) && !bsc_conn_holds(c, 6) && bsc_conn_holds(c, 7));
+
+	bsc_request last = ahead_request("delete 8\r\n", BSC_FOR_DELETE);
+	CHECK_STATUS(c, bsc_conn_send(c, &last, 1), BSC_OK);
+	CHECK(bsc_conn_delete_sent(c, 8));
+	bsc_conn_close(c);
+	bsc_conn_delete_counts(c, &deleted, &refused, &unconfirmed);
+	CHECK_U64(unconfirmed, 1);
+	bsc_conn_free(c);
+	CHECK_PEER(&p);
+}
+
 static const unit_test tests[] = {
 	UNIT_TEST(test_one_write_and_the_jobs_in_order),
 	UNIT_TEST(test_a_command_after_them),
 	UNIT_TEST(test_close_and_nonsense),
+	UNIT_TEST(test_deletes_answered_later),
 };
 
 const unit_suite ahead_suite = UNIT_SUITE("ahead", tests);
