@@ -352,6 +352,8 @@ static bool servers_begin(bsc_worker *w, bsc_conn *const *conns, size_t n)
 		sv->backoff_next = BSC_BACKOFF_FIRST;
 		sv->up_since = bsc_now();
 		sv->last_gen = bsc_conn_generation(sv->conn);
+		/* The connection counts from its start: this run from here. */
+		bsc_conn_delete_counts(sv->conn, &sv->deletes_seen[0], &sv->deletes_seen[1], &sv->deletes_seen[2]);
 		strcat(w->server_names, s ? ", " : "");
 		strcat(w->server_names, bsc_conn_name(sv->conn));
 	}
