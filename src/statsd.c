@@ -38,6 +38,9 @@ bool bsc_statsd_address_parse(bsc_statsd_address *a, const char *s, size_t len, 
 	memset(a, 0, sizeof(*a));
 	if (len >= 6 && strncasecmp(s, "udp://", 6) == 0) {
 		s += 6;
+	} else if (memmem(s, len, "://", 3)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "%s: StatsD is spoken over UDP only", usage);
+		return false;
 	}
 	if (s < end && *s == '[') {
 		const char *close = memchr(s, ']', (size_t)(end - s));
@@ -516,6 +519,11 @@ void bsc_statsd_send(bsc_statsd *s, const bsc_statsd_gauges *g)
 	}
 	atomic_store(&s->sent, s->packer.sent);
 	atomic_store(&s->errors, s->packer.errors);
+}
+
+double bsc_statsd_due(const bsc_statsd *s, double now)
+{
+	return s->next == 0 ? now + s->interval : s->next;
 }
 
 double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g)

@@ -155,8 +155,11 @@ typedef struct {
 	uint64_t memory, rss;       /* bytes; 0: not sent */
 } bsc_statsd_gauges;
 
+/* When the next send is due (monotonic s). */
+double bsc_statsd_due(const bsc_statsd *s, double now);
 /* Sends what was recorded when an interval has passed since the last
- * send (never blocks). Returns when the next send is due (monotonic s). */
+ * send (never blocks); the first call starts the first interval. Returns
+ * when the next send is due. */
 double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g);
 /* Sends whatever was recorded since the last send, at once. */
 void bsc_statsd_send(bsc_statsd *s, const bsc_statsd_gauges *g);

@@ -133,7 +133,7 @@ static void test_address_forms(void)
 		{ "[::1]", "::1", "8125", "[::1]:8125" },
 	};
 	static const char *const bad[] = { "", ":8125", "h:", "h:0", "h:65536", "h:12a", "::1", "[::1", "[::1]x", "h o:1", "udp://",
-		"h:123456" };
+		"h:123456", "tcp://h:1" };
 	bsc_statsd_address a;
 	char errbuf[BSC_ERRSTR_LEN];
 
