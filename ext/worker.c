@@ -17,6 +17,7 @@
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
+#include "src/statsd.h"
 #include "src/status.h"
 #include "src/worker.h"
 
@@ -198,6 +199,38 @@ static bool option_status(zval *value, bsc_redis_address *address, const bsc_red
 	return true;
 }
 
+static bool option_statsd(zval *value, bsc_statsd_address *address, const bsc_statsd_address **out)
+{
+	char errbuf[BSC_ERRSTR_LEN];
+
+	if (Z_TYPE_P(value) == IS_NULL) {
+		*out = NULL;
+		return true;
+	}
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"statsd\" must be of type ?string, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (!bsc_statsd_address_parse(address, Z_STRVAL_P(value), Z_STRLEN_P(value), errbuf)) {
+		zend_argument_value_error(2, "option \"statsd\" %s", errbuf);
+		return false;
+	}
+	*out = address;
+	return true;
+}
+
+static bool option_statsd_prefix(zval *value, const char **out)
+{
+	if (!option_string(value, "statsd_prefix", BSC_STATSD_PREFIX_MAX, out)) {
+		return false;
+	}
+	if (!bsc_statsd_prefix_valid(Z_STRVAL_P(value), Z_STRLEN_P(value))) {
+		zend_argument_value_error(2, "option \"statsd_prefix\" may hold only letters, digits, '_', '-' and '.'");
+		return false;
+	}
+	return true;
+}
+
 /* PHP's own way to set the process title, where the SAPI has it. */
 static zend_function *title_function(void)
 {
@@ -263,7 +296,8 @@ static bool option_backoff(zval *value, uint32_t **list, size_t *len)
 }
 
 /* The options of the status and the reports. */
-static bool parse_report_option(zend_string *key, zval *value, bsc_worker_options *opt, bsc_redis_address *status, bool *known)
+static bool parse_report_option(zend_string *key, zval *value, bsc_worker_options *opt, bsc_redis_address *status,
+	bsc_statsd_address *statsd, bool *known)
 {
 	*known = true;
 	if (zend_string_equals_literal(key, "status")) {
@@ -281,6 +315,22 @@ static bool parse_report_option(zend_string *key, zval *value, bsc_worker_option
 	}
 	if (zend_string_equals_literal(key, "status_prefix")) {
 		return option_string(value, "status_prefix", BSC_STATUS_PREFIX_MAX, &opt->status_prefix);
+	}
+	if (zend_string_equals_literal(key, "statsd")) {
+		return option_statsd(value, statsd, &opt->statsd);
+	}
+	if (zend_string_equals_literal(key, "statsd_prefix")) {
+		return option_statsd_prefix(value, &opt->statsd_prefix);
+	}
+	if (zend_string_equals_literal(key, "statsd_interval")) {
+		if (!php_beanstalk_option_seconds(value, 2, "statsd_interval", true, &opt->statsd_interval)) {
+			return false;
+		}
+		if (opt->statsd_interval < BSC_STATSD_INTERVAL_MIN || opt->statsd_interval > BSC_STATSD_INTERVAL_MAX) {
+			zend_argument_value_error(2, "option \"statsd_interval\" must be from %.1f to %.0f seconds", BSC_STATSD_INTERVAL_MIN, BSC_STATSD_INTERVAL_MAX);
+			return false;
+		}
+		return true;
 	}
 	if (zend_string_equals_literal(key, "process_title")) {
 		return option_process_title(value, &opt->process_title);
@@ -303,13 +353,16 @@ static void option_defaults(bsc_worker_options *opt)
 	opt->name = "";
 	opt->status_interval = BSC_STATUS_INTERVAL;
 	opt->status_prefix = BSC_STATUS_PREFIX;
+	opt->statsd_interval = BSC_STATSD_INTERVAL;
+	opt->statsd_prefix = BSC_STATSD_PREFIX;
 	/* The title by default where PHP can set it: the CLI. */
 	opt->process_title = strcmp(sapi_module.name, "cli") == 0 && title_function() != NULL;
 }
 
 /* Fills opt from the array; the backoff list is emalloc'ed (free it). The
- * status address goes to *status. */
-static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff, bsc_redis_address *status)
+ * status address goes to *status, StatsD's to *statsd. */
+static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff, bsc_redis_address *status,
+	bsc_statsd_address *statsd)
 {
 	static const uint32_t default_backoff[] = { 1, 5, 30 };
 	zend_string *key;
@@ -361,7 +414,7 @@ static bool parse_options(HashTable *options, bsc_worker_options *opt, uint32_t 
 			ok = option_string(value, "name", 60, &opt->name);
 		} else {
 			bool known;
-			ok = parse_report_option(key, value, opt, status, &known);
+			ok = parse_report_option(key, value, opt, status, statsd, &known);
 			if (ok && !known) {
 				zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
 				ok = false;
@@ -392,6 +445,7 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 	HashTable *options = NULL;
 	bsc_worker_options opt;
 	bsc_redis_address status;
+	bsc_statsd_address statsd;
 	uint32_t *backoff;
 	php_beanstalk_worker *w = worker_from_obj(Z_OBJ_P(ZEND_THIS));
 
@@ -408,7 +462,7 @@ PHP_METHOD(Beanstalk_Worker, __construct)
 	if (php_beanstalk_queue_servers(queue) == 0) {
 		RETURN_THROWS();
 	}
-	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff, &status)) {
+	if (!parse_options(options ? options : (HashTable *)&zend_empty_array, &opt, &backoff, &status, &statsd)) {
 		ZEND_SECURE_ZERO(&status, sizeof(status));
 		RETURN_THROWS();
 	}
@@ -762,6 +816,9 @@ PHP_METHOD(Beanstalk_Worker, stats)
 	add_assoc_long(return_value, "status_errors", (zend_long)f.status_errors);
 	add_assoc_string(return_value, "status_last_error", f.status_last_error);
 	add_assoc_bool(return_value, "restart_requested", f.restart_requested);
+	add_assoc_long(return_value, "statsd_sent", (zend_long)f.statsd_sent);
+	add_assoc_long(return_value, "statsd_errors", (zend_long)f.statsd_errors);
+	add_assoc_string(return_value, "statsd_last_error", f.statsd_last_error);
 }
 /* }}} */
 

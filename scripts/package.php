@@ -26,7 +26,9 @@ function role(string $path): ?string
     if (preg_match('#^tests/fuzz/([^/]+\.(c|h|dict)|Makefile|corpus/.+)$#', $path)) {
         return 'test';
     }
-    if (in_array($path, ['README.md', 'CHANGELOG.md', 'LICENSE'], true) || preg_match('#^examples/#', $path)) {
+    /* The status page ships beside the examples; docs/ holds the README's
+     * pictures, which a PECL tarball has no use for. */
+    if (in_array($path, ['README.md', 'CHANGELOG.md', 'LICENSE'], true) || preg_match('#^(examples|tools)/#', $path)) {
         return 'doc';
     }
     return null;

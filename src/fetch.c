@@ -216,6 +216,7 @@ static bool delete_answered(bsc_worker *w, bsc_conn *c, const bsc_reply *reply)
 	w->done_id = 0;
 	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
 		w->f.deleted++;
+		bsc_worker_report_deleted(w);
 		bsc_conn_let_go(c, id);
 		return true;
 	}

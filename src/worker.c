@@ -199,8 +199,9 @@ static void report_failure(bsc_worker *w, const char *head, const bsc_failure_pl
 }
 
 /* The handler threw: release the job with the back-off and its priority,
- * or bury it once it has had max_attempts tries (caps.h). */
-static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool same, const char *why)
+ * or bury it once it has had max_attempts tries (caps.h). The job's tube,
+ * when the server told it, goes into tube if that is still "". */
+static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool same, const char *why, char *tube, size_t tube_size)
 {
 	bsc_conn *c = w->conn;
 	bsc_job_stats js;
@@ -237,6 +238,9 @@ static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool
 		bsc_worker_log(w, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
 			id, why, bsc_conn_errstr(c));
 		return;
+	}
+	if (!tube[0]) {
+		snprintf(tube, tube_size, "%s", js.tube);
 	}
 	bsc_failure_plan_make(&w->opt.retry, &js, &plan);
 	snprintf(head, sizeof(head), "job %" PRIu64 " (tube %s) failed on attempt %" PRIu32 " of %" PRIu32 ": %s",
@@ -276,7 +280,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
 	/* Learnt by the watchdog while the job ran: gone once it ends. */
 	char tube[BSC_TUBE_MAX + 1] = "";
-	if (w->opt.log_jobs && w->wd && !w->single_tube[0]) {
+	if ((w->opt.log_jobs || w->statsd) && w->wd && !w->single_tube[0]) {
 		bsc_watchdog_job_tube(w->wd, id, tube, sizeof(tube));
 	}
 	if (w->wd) {
@@ -300,9 +304,10 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	bool same = bsc_conn_is_connected(c) && bsc_conn_generation(c) == gen;
 	bool held = same && bsc_conn_holds(c, id);
 	const char *outcome = "done";
+	uint64_t released = w->f.released, buried = w->f.buried;
 	if (result == BSC_JOB_THREW) {
 		w->f.failed++;
-		job_failed(w, id, gen, held, same, why);
+		job_failed(w, id, gen, held, same, why, tube, sizeof(tube));
 		outcome = "failed";
 	} else if (held) {
 		w->done_id = id;
@@ -316,6 +321,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 		outcome = "settled by the handler";
 	}
 	w->phase = PHASE_NONE;
+	bsc_worker_report_job(w, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
 	bsc_worker_publish(w);
 	if (w->opt.log_jobs) {
 		bsc_worker_log_job(w, id, tube, outcome, took);
@@ -424,6 +430,7 @@ static void delete_last_job(bsc_worker *w)
 	if (st == BSC_OK) {
 		bsc_worker_rtt_sample(w, bsc_now() - sent);
 		w->f.deleted++;
+		bsc_worker_report_deleted(w);
 	} else if (st == BSC_NOT_FOUND) {
 		bsc_worker_gone_before_delete(w, w->done_id);
 	} else {
@@ -601,5 +608,10 @@ void bsc_worker_figures_get(const bsc_worker *w, size_t heap, bsc_worker_figures
 	f->status_errors = sc.errors;
 	memcpy(f->status_last_error, sc.last_error, sizeof(f->status_last_error));
 	f->restart_requested = atomic_load(&((bsc_worker *)w)->restart_requested);
+	bsc_statsd_counts stc;
+	bsc_worker_statsd_counts(w, &stc);
+	f->statsd_sent = stc.sent;
+	f->statsd_errors = stc.errors;
+	memcpy(f->statsd_last_error, stc.last_error, sizeof(f->statsd_last_error));
 }
 /* }}} */

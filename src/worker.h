@@ -14,16 +14,17 @@
  * keeps handlers within their jobs' time-to-run; it hears of the handler's
  * own delete, release, bury and touch through the connection's events.
  *
- * The same thread writes the worker's status to Redis (status.h) when asked
- * to: what the beats need from the loop (state, job, counters, heap, round
- * trip, durations) is published by the loop under a lock at its state
- * changes only (a job begins, a job ends), never with a system call per
- * job. A restart asked for through Redis comes back as a flag the loop
- * looks at between jobs, as it does stop(), and as a SIGHUP to the loop's
- * thread, which ends a wait for a job at once (and waits, blocked, while
- * the handler runs). Log lines of that thread are handed to the loop's
- * thread, which writes them between jobs, after a wait, or at the
- * handler's next interrupt check.
+ * The same thread writes the worker's status to Redis (status.h) and sends
+ * its metrics to StatsD (statsd.h) when asked to: what the beats need from
+ * the loop (state, job, counters, heap, round trip, durations) is
+ * published by the loop under a lock at its state changes only (a job
+ * begins, a job ends), never with a system call per job; a job's end adds
+ * to StatsD's figures under a lock of their own. A restart asked for
+ * through Redis comes back as a flag the loop looks at between jobs, as it
+ * does stop(), and as a SIGHUP to the loop's thread, which ends a wait for
+ * a job at once (and waits, blocked, while the handler runs). Log lines of
+ * that thread are handed to the loop's thread, which writes them between
+ * jobs, after a wait, or at the handler's next interrupt check.
  *
  * The process title (host->title) says what the worker does, set when a
  * job begins, when the worker may wait (no reply is in already: in a run of
@@ -46,6 +47,7 @@
 #include "command.h"
 #include "histogram.h"
 #include "redis.h"
+#include "statsd.h"
 #include "watchdog.h"
 
 typedef struct {
@@ -59,6 +61,9 @@ typedef struct {
 	const bsc_redis_address *status;  /* heartbeats to Redis; NULL: none */
 	double status_interval;     /* s between beats */
 	const char *status_prefix;  /* of the keys */
+	const bsc_statsd_address *statsd;  /* metrics to StatsD; NULL: none */
+	const char *statsd_prefix;  /* of the names */
+	double statsd_interval;     /* s between sends */
 	bool process_title;         /* the host's title callback says what the worker does */
 	bool log_jobs;              /* a log line per job */
 } bsc_worker_options;
@@ -123,6 +128,9 @@ typedef struct {
 	uint64_t status_errors;     /* heartbeats skipped: Redis away, slow or wrong */
 	char status_last_error[BSC_ERRSTR_LEN];
 	bool restart_requested;     /* through Redis (restartAll) */
+	uint64_t statsd_sent;       /* StatsD datagrams sent */
+	uint64_t statsd_errors;     /* StatsD datagrams dropped */
+	char statsd_last_error[BSC_ERRSTR_LEN];
 } bsc_worker_figures;
 
 typedef struct bsc_worker bsc_worker;

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <sys/types.h>
 
+#include "statsd.h"
 #include "status.h"
 #include "stopsignals.h"
 #include "worker.h"
@@ -110,6 +111,13 @@ struct bsc_worker {
 	worker_title_key title_key; /* what it says */
 	bsc_status_writer *status;  /* of the run */
 	bsc_status_counts status_counts;  /* of the last run, once it ended */
+	bsc_statsd_address *statsd_address;
+	char *statsd_prefix;
+	bsc_statsd *statsd;         /* of the run */
+	bsc_statsd_counts statsd_counts;  /* of the last run, once it ended */
+	bool statsd_finished;       /* the monitor thread sent the last */
+	double idle_since;          /* monotonic: the last job ended, or the run began */
+	size_t done_slot;           /* StatsD's slot of the finished job's tube */
 
 	/* Shared with the monitor thread. */
 	pthread_mutex_t snap_lock;
@@ -153,6 +161,12 @@ void bsc_worker_drain_mail(bsc_worker *w);
 /* The log_jobs line; learnt: the job's tube as the watchdog learnt it, or "". */
 void bsc_worker_log_job(bsc_worker *w, uint64_t id, const char *learnt, const char *outcome, double took);
 void bsc_worker_status_counts(const bsc_worker *w, bsc_status_counts *out);
+void bsc_worker_statsd_counts(const bsc_worker *w, bsc_statsd_counts *out);
+/* A job ended (StatsD): its tube ("" when not known), what became of it,
+ * how long it ran. */
+void bsc_worker_report_job(bsc_worker *w, const char *tube, bool failed, bool released, bool buried, double took);
+/* The finished job's delete was confirmed (StatsD). */
+void bsc_worker_report_deleted(bsc_worker *w);
 
 /* fetch.c */
 /* Sends the finished job's delete (if any) with the next reserves and

@@ -1,8 +1,8 @@
 /*
  * What the worker tells of itself while it runs: the snapshot of the loop
  * that the monitor thread reads, the monitor's task (the status beats, the
- * title's refresh during a long job), the process title, and the log lines
- * of the start and of each job. See worker.h.
+ * StatsD sends, the title's refresh during a long job), the process title,
+ * and the log lines of the start and of each job. See worker.h.
  *
  * The loop publishes at its state changes only: a lock, a copy of a few
  * counters, the host's heap figure; the durations' percentiles only when
@@ -49,6 +49,22 @@ bool bsc_worker_report_init(bsc_worker *w, const bsc_worker_options *opt)
 		*w->status_address = *opt->status;
 	}
 	w->opt.status = w->status_address;
+	if (w->opt.statsd_interval <= 0) {
+		w->opt.statsd_interval = BSC_STATSD_INTERVAL;
+	}
+	w->statsd_prefix = strdup(opt->statsd_prefix ? opt->statsd_prefix : BSC_STATSD_PREFIX);
+	if (!w->statsd_prefix) {
+		return false;
+	}
+	w->opt.statsd_prefix = w->statsd_prefix;
+	if (opt->statsd) {
+		w->statsd_address = malloc(sizeof(*w->statsd_address));
+		if (!w->statsd_address) {
+			return false;
+		}
+		*w->statsd_address = *opt->statsd;
+	}
+	w->opt.statsd = w->statsd_address;
 	return true;
 }
 
@@ -61,6 +77,8 @@ void bsc_worker_report_free(bsc_worker *w)
 		explicit_bzero(w->status_address, sizeof(*w->status_address));
 		free(w->status_address);
 	}
+	free(w->statsd_prefix);
+	free(w->statsd_address);
 	free(w->tubes);
 }
 /* }}} */
@@ -203,6 +221,28 @@ void bsc_worker_publish(bsc_worker *w)
 	}
 }
 
+void bsc_worker_report_job(bsc_worker *w, const char *tube, bool failed, bool released, bool buried, double took)
+{
+	if (w->statsd) {
+		bsc_statsd_job_end e = {
+			.failed = failed,
+			.released = released,
+			.buried = buried,
+			.duration = took,
+			.wait = w->job_start - w->idle_since,
+		};
+		w->done_slot = bsc_statsd_job(w->statsd, w->single_tube[0] ? w->single_tube : tube, &e);
+	}
+	w->idle_since = w->job_start + took;
+}
+
+void bsc_worker_report_deleted(bsc_worker *w)
+{
+	if (w->statsd) {
+		bsc_statsd_deleted(w->statsd, w->done_slot);
+	}
+}
+
 void bsc_worker_drain_mail(bsc_worker *w)
 {
 	char lines[MAIL_LINES][MAIL_LINE_MAX];
@@ -311,6 +351,15 @@ static void title_refresh(bsc_worker *w, double now)
 	}
 }
 
+/* The gauges StatsD gets: the heap as the loop last published it. */
+static void statsd_gauges(bsc_worker *w, bsc_statsd_gauges *g)
+{
+	pthread_mutex_lock(&w->snap_lock);
+	g->memory = w->snap.memory;
+	pthread_mutex_unlock(&w->snap_lock);
+	g->rss = bsc_rss_bytes();
+}
+
 static double monitor_task(void *ctx, bsc_watchdog *wd, double now, int *fd, short *events)
 {
 	bsc_worker *w = ctx;
@@ -321,6 +370,14 @@ static double monitor_task(void *ctx, bsc_watchdog *wd, double now, int *fd, sho
 	*events = 0;
 	if (w->status) {
 		next = bsc_status_writer_run(w->status, now, fd, events);
+	}
+	if (w->statsd) {
+		bsc_statsd_gauges g = { 0 };
+		/* The RSS is read only when a send is due. */
+		if (bsc_statsd_due(w->statsd, now) <= now) {
+			statsd_gauges(w, &g);
+		}
+		next = fmin(next, bsc_statsd_run(w->statsd, now, &g));
 	}
 	if (w->title_on) {
 		title_refresh(w, now);
@@ -334,6 +391,12 @@ static void monitor_finish(void *ctx)
 
 	if (w->status) {
 		bsc_status_writer_finish(w->status);
+	}
+	if (w->statsd) {
+		bsc_statsd_gauges g;
+		statsd_gauges(w, &g);
+		bsc_statsd_send(w->statsd, &g);
+		w->statsd_finished = true;
 	}
 }
 /* }}} */
@@ -401,6 +464,46 @@ static void start_writer(bsc_worker *w)
 	}
 }
 
+/* The tubes StatsD names, as watched now, and the worker's part of the
+ * gauges' names: its name, or its host and pid. */
+static void start_statsd(bsc_worker *w)
+{
+	bsc_tubes *t = bsc_conn_tubes(w->conn);
+	size_t n = bsc_tubes_watch_count(t), len;
+	char **tubes = calloc(n ? n : 1, sizeof(char *));
+	char worker[sizeof(w->hostname) + 24], errbuf[BSC_ERRSTR_LEN];
+	bool ok = tubes != NULL;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		const char *name = bsc_tubes_watched(t, i, &len);
+		tubes[i] = strndup(name, len);
+		ok = tubes[i] != NULL;
+	}
+	if (w->name[0]) {
+		snprintf(worker, sizeof(worker), "%s", w->name);
+	} else {
+		snprintf(worker, sizeof(worker), "%s_%ld", w->hostname, (long)w->pid);
+	}
+	bsc_statsd_config sc = {
+		.address = w->statsd_address,
+		.prefix = w->statsd_prefix,
+		.interval = w->opt.statsd_interval,
+		.worker = worker,
+		.tubes = (const char *const *)tubes,
+		.tube_count = n,
+	};
+	w->statsd = ok ? bsc_statsd_new(&sc, errbuf) : NULL;
+	if (!w->statsd) {
+		bsc_worker_log(w, "statsd: out of memory: no metrics");
+	} else if (errbuf[0]) {
+		bsc_worker_log(w, "statsd: %s: its metrics are lost", errbuf);
+	}
+	for (size_t i = 0; tubes && i < n; i++) {
+		free(tubes[i]);
+	}
+	free(tubes);
+}
+
 void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc)
 {
 	identify(w);
@@ -421,7 +524,15 @@ void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc)
 	if (w->status_address) {
 		start_writer(w);
 	}
-	w->publishing = w->status != NULL || w->title_on;
+	memset(&w->statsd_counts, 0, sizeof(w->statsd_counts));
+	w->statsd = NULL;
+	w->statsd_finished = false;
+	w->idle_since = w->start;
+	w->done_slot = 0;
+	if (w->statsd_address) {
+		start_statsd(w);
+	}
+	w->publishing = w->status != NULL || w->statsd != NULL || w->title_on;
 	bsc_worker_publish(w);
 	if (w->publishing) {
 		wc->task_run = monitor_task;
@@ -466,9 +577,13 @@ void bsc_worker_report_started(bsc_worker *w)
 	if (w->status_address) {
 		snprintf(status, sizeof(status), "%s every %g s", w->status_address->name, w->opt.status_interval);
 	}
-	bsc_worker_log(w, "running, pid %ld, server %s, tubes %s; caps: %s; max_attempts %" PRIu32 ", backoff %s s; status: %s",
+	char statsd[sizeof(w->statsd_address->name) + 40] = "";
+	if (w->statsd_address) {
+		snprintf(statsd, sizeof(statsd), "; statsd: %s every %g s", w->statsd_address->name, w->opt.statsd_interval);
+	}
+	bsc_worker_log(w, "running, pid %ld, server %s, tubes %s; caps: %s; max_attempts %" PRIu32 ", backoff %s s; status: %s%s",
 		(long)w->pid, w->server_names, w->tubes ? w->tubes : "?", capbuf[0] ? capbuf + 2 : "none",
-		w->opt.retry.max_attempts, backoff, status);
+		w->opt.retry.max_attempts, backoff, status, statsd);
 }
 
 /* A child the handler forked (and ended with exit()) ends its copy of the
@@ -505,12 +620,31 @@ void bsc_worker_report_end(bsc_worker *w, bsc_stop_reason reason)
 	}
 	/* The child leaves the parent's writer alone: it is about to exit. */
 	w->status = NULL;
+	if (w->statsd && !child) {
+		/* No monitor thread ran (the watchdog could not start): what
+		 * was recorded goes now, without waiting either. */
+		if (!w->statsd_finished) {
+			bsc_statsd_send(w->statsd, NULL);
+		}
+		bsc_statsd_counts_get(w->statsd, &w->statsd_counts);
+		bsc_statsd_free(w->statsd);
+	}
+	w->statsd = NULL;
 	if (!child) {
 		bsc_worker_drain_mail(w);
 	}
 	w->publishing = false;
 	if (w->title_on && reason != BSC_STOP_ABORT) {
 		title_update(w);
+	}
+}
+
+void bsc_worker_statsd_counts(const bsc_worker *w, bsc_statsd_counts *out)
+{
+	if (w->statsd) {
+		bsc_statsd_counts_get(w->statsd, out);
+	} else {
+		*out = w->statsd_counts;
 	}
 }
 

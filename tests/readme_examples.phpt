@@ -102,5 +102,8 @@ server: put 7, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
 0 workers asked to restart
 server: put 7, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
 -- README.md line %d: exit 0 --
+0 datagrams sent, 0 dropped
+server: put 7, delete commands 4, ready 3, reserved 0, delayed 0, buried 0
+-- README.md line %d: exit 0 --
 job 8: not found
 server: put 8, delete commands 6, ready 3, reserved 0, delayed 0, buried 0

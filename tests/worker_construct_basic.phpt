@@ -72,7 +72,7 @@ int(0)
 NULL
 float(0)
 bool(true)
-name pid state started_at uptime processed failed released buried deleted lost ttr_exceeded jobs_per_sec job_duration_p50 job_duration_p95 job_duration_p99 job_duration_max job_duration_mean wait_time memory memory_start rss rss_start rtt rtt_min rtt_samples reconnects prefetched prefetch_released reconnect_backoff runtime_limit stop_reason stop_signal status_beats status_errors status_last_error restart_requested
+name pid state started_at uptime processed failed released buried deleted lost ttr_exceeded jobs_per_sec job_duration_p50 job_duration_p95 job_duration_p99 job_duration_max job_duration_mean wait_time memory memory_start rss rss_start rtt rtt_min rtt_samples reconnects prefetched prefetch_released reconnect_backoff runtime_limit stop_reason stop_signal status_beats status_errors status_last_error restart_requested statsd_sent statsd_errors statsd_last_error
 Error: Cannot modify readonly property Beanstalk\Worker::$queue
 Error: Trying to clone an uncloneable object of class Beanstalk\Worker
 Exception: Serialization of 'Beanstalk\Worker' is not allowed

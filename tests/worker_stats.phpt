@@ -100,4 +100,7 @@ status_beats: int
 status_errors: int
 status_last_error: string
 restart_requested: bool
+statsd_sent: int
+statsd_errors: int
+statsd_last_error: string
 idle wait: all of it, rtt samples 1
