@@ -127,19 +127,21 @@ char *bsc_parser_space(bsc_parser *p, size_t min, size_t *avail)
 		return NULL;
 	}
 	size_t want = used + min;
-	if (p->need > want) {
-		/* Toward the body the reply announced, but no faster than its bytes
-		 * come (doubling): a server's word alone never sizes a buffer. */
-		size_t grown = p->cap > SIZE_MAX / 2 ? SIZE_MAX : p->cap * 2;
-		want = p->need < grown ? p->need : grown > want ? grown : want;
-	}
 	/* No buffer yet (new, or let go after a big body): one is made even for
 	 * min 0, so the area returned is never NULL + 0 (NULL means no memory). */
 	if (p->buf == NULL || p->cap - p->start < want) {
 		if (p->buf != NULL && p->cap >= want) {
 			memmove(p->buf, p->buf + p->start, used);
 		} else {
-			size_t cap = parser_capacity_for(want);
+			/* Toward the body the reply announced, but no faster than its
+			 * bytes come (doubling): a server's word alone never sizes a
+			 * buffer. */
+			size_t size = want;
+			if (p->need > size) {
+				size_t grown = p->cap > SIZE_MAX / 2 ? SIZE_MAX : p->cap * 2;
+				size = p->need < grown ? p->need : grown > size ? grown : size;
+			}
+			size_t cap = parser_capacity_for(size);
 			char *buf = malloc(cap);
 			if (!buf) {
 				return NULL;
