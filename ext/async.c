@@ -105,6 +105,15 @@ static void tally_take(failure_tally *t, bsc_conn *conn, size_t n)
 }
 /* }}} */
 
+/* Server i's connection as it is: looking at its puts must not wait for a
+ * reserve of the pool's still out there (php_beanstalk_queue_server does). */
+static bsc_conn *conn_of(zend_object *queue, size_t i)
+{
+	bsc_pool *pool = php_beanstalk_queue_pool(queue);
+
+	return pool ? bsc_pool_conn(pool, i) : php_beanstalk_queue_server(queue, 0);
+}
+
 void php_beanstalk_async_adopt(zend_object *queue)
 {
 	php_beanstalk_async *a = php_beanstalk_queue_async(queue);
@@ -113,7 +122,7 @@ void php_beanstalk_async_adopt(zend_object *queue)
 	a->inherited = ecalloc(n, sizeof(*a->inherited));
 	for (size_t i = 0; i < n; i++) {
 		if (php_beanstalk_queue_is_persistent(queue, i)) {
-			bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+			bsc_conn *conn = conn_of(queue, i);
 			a->inherited[i] = bsc_conn_async_outcomes(conn) + bsc_conn_async_pending(conn);
 		}
 	}
@@ -122,7 +131,7 @@ void php_beanstalk_async_adopt(zend_object *queue)
 /* Reports the earlier request's outcomes on server i that have come. */
 static void report_inherited(php_beanstalk_async *a, zend_object *queue, size_t i)
 {
-	bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+	bsc_conn *conn = conn_of(queue, i);
 	size_t n = MIN(a->inherited[i], bsc_conn_async_outcomes(conn));
 	failure_tally t = { 0 };
 
@@ -135,11 +144,10 @@ static void report_inherited(php_beanstalk_async *a, zend_object *queue, size_t 
 
 void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 {
-	bsc_conn *conn = php_beanstalk_queue_server(queue, i);
-
-	if (bsc_conn_async_pending(conn) == 0) {
+	if (bsc_conn_async_pending(conn_of(queue, i)) == 0) {
 		return;
 	}
+	bsc_conn *conn = php_beanstalk_queue_server(queue, i);
 	/* A failure here closes the connection: the puts still owed are then
 	 * unconfirmed, and reported as such. */
 	if (may_keep && bsc_conn_owes_only_async(conn)) {
@@ -155,7 +163,7 @@ void php_beanstalk_async_settle(zend_object *queue)
 	size_t n = php_beanstalk_queue_servers(queue);
 
 	for (size_t i = 0; i < n; i++) {
-		bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+		bsc_conn *conn = conn_of(queue, i);
 		bool persistent = php_beanstalk_queue_is_persistent(queue, i);
 		php_beanstalk_async_read(queue, i, persistent);
 		report_inherited(a, queue, i);
@@ -289,7 +297,7 @@ PHP_METHOD(Beanstalk_Queue, flush)
 	size_t total = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+		bsc_conn *conn = conn_of(queue, i);
 		php_beanstalk_async_read(queue, i, false);
 		report_inherited(a, queue, i);
 		own[i].len = own[i].next = 0;
@@ -358,13 +366,13 @@ PHP_METHOD(Beanstalk_Queue, clientStats)
 	zend_object *queue = Z_OBJ_P(ZEND_THIS);
 
 	if (!php_beanstalk_queue_pool(queue)) {
-		client_stats(return_value, php_beanstalk_queue_server(queue, 0));
+		client_stats(return_value, conn_of(queue, 0));
 		return;
 	}
 	array_init_size(return_value, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
 		zval one;
-		bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+		bsc_conn *conn = conn_of(queue, i);
 		client_stats(&one, conn);
 		add_assoc_zval(return_value, bsc_conn_name(conn), &one);
 	}
