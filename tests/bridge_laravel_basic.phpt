@@ -47,8 +47,9 @@ for ($i = 1; $i <= 10; $i++) {
     laravel_dispatch($app, new RecordJob("job-$i"));
 }
 $queue->bulk(array_map(fn ($i) => new RecordJob("bulk-$i"), range(1, 5)));
-laravel_dispatch($app, (new RecordJob('late'))->delay(1));
+// Noted before: the delay runs from the server's receipt of the job.
 BridgeNotes::add('dispatched late');
+laravel_dispatch($app, (new RecordJob('late'))->delay(1));
 laravel_dispatch($app, new FailingJob('failing'));
 laravel_dispatch($app, new ReleasingJob('releasing'));
 // A job another producer put at priority 10 (Laravel puts every job at 1024).

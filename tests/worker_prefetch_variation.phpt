@@ -14,7 +14,6 @@ require __DIR__ . '/worker.inc';
 $srv = new BsServer();
 $tube = bs_tube('prefetch_two');
 $jobs = bs_count(1000, 100);
-bs_fill($srv->address, $tube, $jobs, fn ($i) => "j$i");
 $dir = sys_get_temp_dir() . '/bs-prefetch-two-' . getmypid();
 @mkdir($dir);
 
@@ -30,6 +29,12 @@ $code = <<<'PHP'
     echo "reason $reason processed {$s['processed']} prefetched {$s['prefetched']} handed back {$s['prefetch_released']}\n";
     PHP;
 $children = [new BsChild($code, [$srv->address, $tube, "$dir/0.done"]), new BsChild($code, [$srv->address, $tube, "$dir/1.done"])];
+// Both waiting before the jobs come, so that each gets its share (a worker
+// starts in seconds under valgrind).
+if (!bs_wait_waiting($srv->address, $tube, 2)) {
+    echo "the workers did not both come to wait\n";
+}
+bs_fill($srv->address, $tube, $jobs, fn ($i) => "j$i");
 $seen = [];
 $until = microtime(true) + bs_seconds(30);
 do {
