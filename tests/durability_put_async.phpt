@@ -129,9 +129,11 @@ echo "not sent, yet stored: ", implode(' ', $notSentStored) ?: 'none', "\n";
 echo "some were acknowledged: ", $count['ack'] > $n / 4 ? 'yes' : 'no', "\n";
 echo "the kill cost some: ", $count['failed'] + $count['threw'] > 0 ? 'yes' : 'no', "\n";
 echo "reasons for the failed: ", implode(', ', array_keys($failedWhy)) ?: 'none', "\n";
-printf("figures: %d tried, %d acked, %d failed in flush (%s), %d threw; of those not acked, %d stored\n",
+$figures = sprintf("durability_put_async: %d tried, %d acked, %d failed in flush (%s), %d threw; of those not acked, %d stored\n",
     $done, $count['ack'], $count['failed'], json_encode($failedWhy), $count['threw'],
     count(array_diff_key($stored, array_filter($outcome, fn ($o) => $o[0] === 'ack'))));
+file_put_contents(getenv('BS_FIGURES') ?: '/dev/null', $figures, FILE_APPEND);
+echo "figures: ", $figures;
 ?>
 --EXPECTF--
 producer exit 0
