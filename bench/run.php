@@ -37,7 +37,7 @@ foreach ($wanted as $name) {
 $begun = microtime(true);
 $b = new Bench(dirname(__DIR__), $opt['server'], $opt['rawput'], $opt['ext'], $opt['web'] ?? null,
     isset($opt['server-pid']) ? (int)$opt['server-pid'] : null, $quick,
-    $quick ? 50.0 : 420.0);
+    $quick ? 50.0 : 540.0);
 
 $result = [
     'generated_at' => gmdate('c'),
