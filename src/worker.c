@@ -385,6 +385,8 @@ static void run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 	w->statm = w->opt.caps.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
 	memset(&w->f, 0, sizeof(w->f));
 	bsc_hist_reset(&w->durations);
+	w->p95 = 0;
+	w->p95_count = 0;
 	w->f.stop_reason = BSC_STOP_NONE;
 	w->f.state = BSC_WORKER_WAITING;
 	gettimeofday(&tv, NULL);

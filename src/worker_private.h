@@ -94,6 +94,10 @@ struct bsc_worker {
 
 	bsc_worker_figures f;
 	bsc_histogram durations;    /* µs */
+	/* Their p95 in seconds, as of durations.count == p95_count: read
+	 * for every job reserved ahead, worked out again only as jobs add up. */
+	double p95;
+	uint64_t p95_count;
 
 	/* Status and title. */
 	bsc_redis_address *status_address;
