@@ -60,7 +60,7 @@ if test "$PHP_BEANSTALK" != "no"; then
   BEANSTALK_SOURCES="ext/beanstalk.c ext/exceptions.c ext/queue.c ext/queue_inspect.c ext/batch.c ext/async.c ext/job.c ext/stats.c ext/persistent.c src/proto.c src/net.c src/tubes.c src/jobset.c src/expect.c src/asyncput.c src/ahead.c src/conn.c src/reply.c src/command.c src/pool.c src/stats.c"
 
   dnl The worker loop and its monitor thread.
-  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c ext/worker_status.c src/worker.c src/fetch.c src/worker_report.c src/stopsignals.c src/caps.c src/watchdog.c src/histogram.c src/statsd.c"
+  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c ext/worker_options.c ext/worker_status.c src/worker.c src/fetch.c src/worker_report.c src/stopsignals.c src/caps.c src/watchdog.c src/histogram.c src/statsd.c"
 
   dnl The Worker's status in Redis: libhiredis's reply parser. Without it
   dnl the extension builds all the same, and the status option says how to

@@ -15,6 +15,8 @@
 #include "src/pool.h"
 #include "src/redis.h"
 #include "src/stats.h"
+#include "src/statsd.h"
+#include "src/worker.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
 	double connect_timeout;   /* beanstalk.connect_timeout */
@@ -172,6 +174,14 @@ void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);
 void php_beanstalk_worker_mshutdown(void);
+
+/* ext/worker_options.c */
+/* Worker::__construct()'s options array into *opt (the backoff list is
+ * emalloc'ed: free it); false with a ValueError or TypeError thrown. */
+bool php_beanstalk_worker_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff,
+	bsc_redis_address *status, bsc_statsd_address *statsd);
+/* PHP's own way to set the process title, where the SAPI has it. */
+zend_function *php_beanstalk_title_function(void);
 /* A name for log lines, the process title and the status keys: printable,
  * so that it cannot forge a log line or a terminal escape, and short. what
  * is 'option "name"', or NULL for the argument itself. */
