@@ -15,8 +15,8 @@
  * and the writer remain, and a connection fails with a message that says
  * how to get Redis support.
  *
- * A password never leaves this file: not in the address's name, not in an
- * error message.
+ * A password never leaves redis.c and redis_address.c (the address
+ * forms): not in the address's name, not in an error message.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
