@@ -199,5 +199,8 @@ zend_module_entry beanstalk_module_entry = {
 };
 
 #ifdef COMPILE_DL_BEANSTALK
+# ifdef ZTS
+ZEND_TSRMLS_CACHE_DEFINE()
+# endif
 ZEND_GET_MODULE(beanstalk)
 #endif
