@@ -22,7 +22,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "beanstalk_private.h"
-#include "src/pool.h"
+#include "src/client/pool.h"
 
 /* {{{ failures reported apart from flush(): tallied by tube and reason */
 typedef struct {

@@ -11,7 +11,7 @@
 #include "ext/standard/info.h"
 #include "ext/spl/spl_exceptions.h"
 #include "beanstalk_private.h"
-#include "src/proto.h"
+#include "src/proto/proto.h"
 #include "beanstalk_arginfo.h"
 
 /* The re2c that generated src/proto.c (configure says; a tarball build

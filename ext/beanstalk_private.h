@@ -10,13 +10,13 @@
 
 #include "php.h"
 #include "php_beanstalk.h"
-#include "src/command.h"
-#include "src/conn.h"
-#include "src/pool.h"
-#include "src/redis.h"
-#include "src/stats.h"
-#include "src/statsd.h"
-#include "src/worker.h"
+#include "src/client/command.h"
+#include "src/client/conn.h"
+#include "src/client/pool.h"
+#include "src/monitor/redis.h"
+#include "src/proto/stats.h"
+#include "src/monitor/statsd.h"
+#include "src/worker/worker.h"
 
 ZEND_BEGIN_MODULE_GLOBALS(beanstalk)
 	double connect_timeout;   /* beanstalk.connect_timeout */

@@ -11,7 +11,7 @@
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
-#include "src/pool.h"
+#include "src/client/pool.h"
 
 #define DEFAULT_SERVER "127.0.0.1:11300"
 /* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */

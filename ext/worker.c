@@ -16,9 +16,9 @@
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
-#include "src/statsd.h"
-#include "src/status.h"
-#include "src/worker.h"
+#include "src/monitor/statsd.h"
+#include "src/monitor/status.h"
+#include "src/worker/worker.h"
 
 zend_class_entry *php_beanstalk_worker_ce;
 zend_class_entry *php_beanstalk_ttr_exceeded_exception_ce;

@@ -13,9 +13,9 @@
 #include "SAPI.h"
 #include "zend_exceptions.h"
 #include "beanstalk_private.h"
-#include "src/statsd.h"
-#include "src/status.h"
-#include "src/worker.h"
+#include "src/monitor/statsd.h"
+#include "src/monitor/status.h"
+#include "src/worker/worker.h"
 
 #define DEFAULT_MAX_ATTEMPTS 3
 #define DEFAULT_RESERVE_TIMEOUT 5

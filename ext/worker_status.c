@@ -12,7 +12,7 @@
 #include "php.h"
 #include "zend_exceptions.h"
 #include "beanstalk_private.h"
-#include "src/status.h"
+#include "src/monitor/status.h"
 
 /* The wait for Redis, per round trip (s). */
 #define STATUS_CALL_TIMEOUT 2.0

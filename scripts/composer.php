@@ -66,7 +66,7 @@ if ($flags !== $options) {
     $errors[] = 'php-ext.configure-options names ' . (implode(', ', $options) ?: 'nothing') . '; config.m4 has ' . implode(', ', $flags);
 }
 
-// The release asset first: the repository's own archive has no src/proto.c.
+// The release asset first: the repository's own archive has no src/proto/proto.c.
 $methods = (array)($ext['download-url-method'] ?? 'composer-default');
 foreach ($methods as $method) {
     if (!in_array($method, ['composer-default', 'pre-packaged-source', 'pre-packaged-binary'], true)) {

@@ -6,7 +6,7 @@
 #ifndef _GNU_SOURCE
 # define _GNU_SOURCE
 #endif
-#include "net.h"
+#include "src/net.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -15,9 +15,9 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
+#include "src/client/command.h"
 #include "peer.h"
-#include "stats.h"
+#include "src/proto/stats.h"
 
 #include <signal.h>
 #include <stdio.h>

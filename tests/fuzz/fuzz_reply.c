@@ -18,7 +18,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "proto.h"
+#include "src/proto/proto.h"
 
 #include <stdio.h>
 #include <stdlib.h>

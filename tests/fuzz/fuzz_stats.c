@@ -9,7 +9,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "stats.h"
+#include "src/proto/stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conn.h"
+#include "src/client/conn.h"
 #include "peer.h"
 #include "unit.h"
 

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
+#include "src/client/command.h"
 #include "helpers.h"
 #include "peer.h"
 #include "unit.h"

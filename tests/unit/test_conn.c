@@ -5,8 +5,8 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
-#include "conn.h"
+#include "src/client/command.h"
+#include "src/client/conn.h"
 #include "helpers.h"
 #include "peer.h"
 #include "unit.h"

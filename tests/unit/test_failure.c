@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "conn.h"
+#include "src/client/conn.h"
 #include "helpers.h"
 #include "peer.h"
 #include "unit.h"

@@ -8,10 +8,10 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
+#include "src/client/command.h"
 #include "helpers.h"
 #include "peer.h"
-#include "stats.h"
+#include "src/proto/stats.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -6,10 +6,10 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
+#include "src/client/command.h"
 #include "helpers.h"
 #include "peer.h"
-#include "pool.h"
+#include "src/client/pool.h"
 #include "server.h"
 #include "unit.h"
 

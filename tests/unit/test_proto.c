@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "proto.h"
+#include "src/proto/proto.h"
 #include "unit.h"
 
 #include <stdio.h>

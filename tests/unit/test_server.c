@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "command.h"
+#include "src/client/command.h"
 #include "helpers.h"
 #include "server.h"
 #include "unit.h"

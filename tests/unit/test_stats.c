@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "stats.h"
+#include "src/proto/stats.h"
 #include "unit.h"
 
 #include <stdio.h>

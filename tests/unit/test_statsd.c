@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "helpers.h"
-#include "statsd.h"
+#include "src/monitor/statsd.h"
 #include "unit.h"
 
 #include <arpa/inet.h>

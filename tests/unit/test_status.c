@@ -11,9 +11,9 @@
  */
 #include "helpers.h"
 #include "peer.h"
-#include "status.h"
+#include "src/monitor/status.h"
 #include "unit.h"
-#include "worker.h"
+#include "src/worker/worker.h"
 
 #include <poll.h>
 #include <stdio.h>

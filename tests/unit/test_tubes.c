@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "tubes.h"
+#include "src/client/tubes.h"
 #include "unit.h"
 
 #include <stdio.h>

@@ -7,13 +7,13 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include "caps.h"
+#include "src/worker/policy.h"
 #include "helpers.h"
 #include "peer.h"
-#include "stopsignals.h"
+#include "src/worker/stopsignals.h"
 #include "unit.h"
-#include "watchdog.h"
-#include "worker.h"
+#include "src/worker/monitor.h"
+#include "src/worker/worker.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -8,10 +8,10 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "helpers.h"
-#include "histogram.h"
+#include "src/worker/histogram.h"
 #include "peer.h"
 #include "unit.h"
-#include "worker.h"
+#include "src/worker/worker.h"
 
 #include <math.h>
 #include <pthread.h>

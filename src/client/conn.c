@@ -1,0 +1,616 @@
+/*
+ * A connection to one beanstalkd server. See conn.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+#include "src/client/conn_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define IOV_BATCH 1024
+
+
+static const char crlf[2] = { '\r', '\n' };
+
+/* {{{ errors */
+static bsc_status conn_failv(bsc_conn *c, bsc_status status, const char *fmt, va_list ap)
+{
+	/* Message first: an argument may be state that closing clears (the
+	 * parser's errstr). */
+	vsnprintf(c->errstr, sizeof(c->errstr), fmt, ap);
+	c->err_sent = c->request_out;
+	bsc_conn_close(c);
+	c->err = status;
+	return status;
+}
+
+bsc_status bsc_conn_fail(bsc_conn *c, bsc_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conn_failv(c, status, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+bsc_status bsc_conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum)
+{
+	return bsc_conn_fail(c, status, "%s %s: %s", what, c->ep.name, strerror(errnum));
+}
+/* }}} */
+
+/* {{{ lifecycle */
+bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *opt, char errbuf[BSC_ERRSTR_LEN])
+{
+	bsc_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
+		return NULL;
+	}
+	c->fd = -1;
+	if (!bsc_endpoint_parse(&c->ep, address, len, errbuf)) {
+		free(c);
+		return NULL;
+	}
+	c->opt = *opt;
+	bsc_parser_init(&c->parser, 0);
+	if (!bsc_tubes_init(&c->tubes)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
+		bsc_conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void bsc_conn_free(bsc_conn *c)
+{
+	if (!c) {
+		return;
+	}
+	bsc_conn_close(c);
+	bsc_parser_free(&c->parser);
+	bsc_tubes_free(&c->tubes);
+	bsc_expect_free(&c->expect);
+	bsc_async_free(&c->async);
+	bsc_ahead_free(&c->ahead);
+	bsc_jobset_free(&c->held);
+	free(c->sync);
+	free(c->iov);
+	free(c);
+}
+
+void bsc_conn_close(bsc_conn *c)
+{
+	if (c->fd >= 0) {
+		if (c->event) {
+			c->event(c->event_ctx, BSC_EVENT_CLOSING, 0);
+		}
+		close(c->fd);
+		c->fd = -1;
+	}
+	bsc_parser_reset(&c->parser);
+	c->expect.head = c->expect.len = 0;
+	bsc_async_lose_pending(&c->async);  /* their replies are gone with the socket */
+	bsc_ahead_drop(&c->ahead);          /* the server puts those jobs back */
+	c->request_out = false;
+	c->held.count = 0;        /* the server gives them all back on close */
+	/* The next command reconnects, maybe to another server or to this one
+	 * restarted with another -z: a put must not be refused before that on
+	 * what the old one said. */
+	c->max_job_size = 0;
+	/* A new connection starts from the server's defaults. */
+	bsc_tubes_server_reset(&c->tubes);
+}
+
+bsc_status bsc_conn_connect(bsc_conn *c)
+{
+	char why[BSC_ERRSTR_LEN] = "";
+	int fd = -1;
+
+	if (c->fd >= 0) {
+		return BSC_OK;
+	}
+	c->err = BSC_OK;
+	c->err_sent = false;
+	c->errstr[0] = '\0';
+	int rc = bsc_net_connect(&c->ep, bsc_deadline_after(c->opt.connect_timeout), c->interrupt, c->interrupt_ctx, &fd, why);
+	if (rc == ETIMEDOUT) {
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "connect to %s timed out after %.3f s", c->ep.name, c->opt.connect_timeout);
+	}
+	if (rc == EINTR) {
+		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "connect to %s interrupted", c->ep.name);
+	}
+	if (rc && why[0]) {
+		return bsc_conn_fail(c, BSC_ERR_CONNECT, "%s", why);
+	}
+	if (rc) {
+		return bsc_conn_fail_errno(c, BSC_ERR_CONNECT, "cannot connect to", rc);
+	}
+	/* Blocking from now on: a reply with a deadline is then one recv()
+	 * under SO_RCVTIMEO, not a poll() and a recv(); writes and the other
+	 * waits pass MSG_DONTWAIT and poll themselves. */
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return bsc_conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
+	}
+	c->fd = fd;
+	c->rcvtimeo_ms = -1;
+	c->generation++;
+	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
+	return BSC_OK;
+}
+/* }}} */
+
+/* {{{ accessors */
+bool bsc_conn_is_connected(const bsc_conn *c)
+{
+	return c->fd >= 0;
+}
+
+bsc_status bsc_conn_err(const bsc_conn *c)
+{
+	return c->err;
+}
+
+const char *bsc_conn_errstr(const bsc_conn *c)
+{
+	return c->errstr;
+}
+
+bool bsc_conn_err_sent(const bsc_conn *c)
+{
+	return c->err_sent;
+}
+
+bsc_reply_kind bsc_conn_server_error(const bsc_conn *c)
+{
+	return c->server_error;
+}
+
+const char *bsc_conn_name(const bsc_conn *c)
+{
+	return c->ep.name;
+}
+
+uint64_t bsc_conn_generation(const bsc_conn *c)
+{
+	return c->generation;
+}
+
+size_t bsc_conn_max_job_size(const bsc_conn *c)
+{
+	return c->max_job_size;
+}
+
+void bsc_conn_set_max_job_size(bsc_conn *c, size_t size)
+{
+	c->max_job_size = size;
+}
+
+size_t bsc_conn_job_body_max(const bsc_conn *c)
+{
+	if (c->max_job_size > 0) {
+		return c->max_job_size;
+	}
+	return c->opt.job_size_max > 0 ? c->opt.job_size_max : BSC_JOB_BODY_MAX_DEFAULT;
+}
+
+int bsc_conn_fd(const bsc_conn *c)
+{
+	return c->fd;
+}
+
+bsc_status bsc_conn_refused(bsc_conn *c, bsc_reply_kind kind)
+{
+	c->server_error = kind;
+	/* After these the server may have read our body as commands: the stream
+	 * can no longer be trusted. */
+	if (kind == BSC_REPLY_BAD_FORMAT || kind == BSC_REPLY_EXPECTED_CRLF) {
+		bsc_conn_close(c);
+	}
+	return BSC_SERVER_ERROR;
+}
+
+double bsc_conn_timeout(const bsc_conn *c)
+{
+	return c->opt.timeout;
+}
+
+void bsc_conn_hold(bsc_conn *c, uint64_t id)
+{
+	if (!bsc_jobset_add(&c->held, id)) {
+		/* Cannot remember it: forget the connection instead, the server
+		 * gives the job back. */
+		bsc_conn_close(c);
+	}
+}
+
+void bsc_conn_let_go(bsc_conn *c, uint64_t id)
+{
+	bsc_jobset_remove(&c->held, id);
+	if (c->event) {
+		c->event(c->event_ctx, BSC_EVENT_JOB_LET_GO, id);
+	}
+}
+
+void bsc_conn_touched(bsc_conn *c, uint64_t id)
+{
+	if (c->event) {
+		c->event(c->event_ctx, BSC_EVENT_JOB_TOUCHED, id);
+	}
+}
+
+size_t bsc_conn_held(const bsc_conn *c)
+{
+	return c->held.count;
+}
+
+bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
+{
+	return bsc_jobset_has(&c->held, id);
+}
+
+bool bsc_conn_is_idle(const bsc_conn *c)
+{
+	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
+}
+
+bool bsc_conn_owes_only_async(const bsc_conn *c)
+{
+	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async)
+		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
+}
+
+size_t bsc_conn_buffered(const bsc_conn *c)
+{
+	return bsc_parser_pending(&c->parser);
+}
+
+void bsc_conn_set_event_hook(bsc_conn *c, bsc_conn_event_fn fn, void *ctx)
+{
+	c->event = fn;
+	c->event_ctx = ctx;
+}
+
+void bsc_conn_set_timeouts(bsc_conn *c, double connect_timeout, double timeout)
+{
+	c->opt.connect_timeout = connect_timeout;
+	c->opt.timeout = timeout;
+}
+
+void bsc_conn_pin(bsc_conn *c, uint64_t generation)
+{
+	c->pinned = generation;
+}
+
+void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
+{
+	c->interrupt = fn;
+	c->interrupt_ctx = ctx;
+}
+
+void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask)
+{
+	c->has_wait_mask = mask != NULL;
+	if (mask) {
+		c->wait_mask = *mask;
+	}
+}
+
+void bsc_conn_set_auto_replace(bsc_conn *c, bool on)
+{
+	c->keep_dead = !on;
+}
+
+bsc_tubes *bsc_conn_tubes(bsc_conn *c)
+{
+	return &c->tubes;
+}
+
+/* poll() on the socket, or ppoll() with the caller's wait mask: a caller
+ * that blocks its signals outside waits gets them here, without the race of
+ * a signal landing between its check of a flag and the wait. */
+int bsc_conn_poll(bsc_conn *c, short events, double deadline)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = events };
+	int ms = bsc_poll_ms(deadline);
+
+	if (!c->has_wait_mask) {
+		return poll(&pfd, 1, ms);
+	}
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &c->wait_mask);
+}
+
+/* A reply wait was interrupted by a signal: whether to end it. Only when
+ * closing the connection loses nothing (conn.h). */
+bool bsc_conn_reply_wait_interrupted(bsc_conn *c)
+{
+	return c->interrupt && c->held.count == 0 && c->interrupt(c->interrupt_ctx);
+}
+
+size_t bsc_conn_pending(const bsc_conn *c)
+{
+	return bsc_expect_callers(&c->expect);
+}
+/* }}} */
+
+/* {{{ writing */
+/* Appends one tube command to the scratch of this write (tubes.h). */
+static bool sync_add(void *ctx, const char *verb, const bsc_tube_name *t)
+{
+	bsc_conn *c = ctx;
+	bsc_line line;
+
+	if (c->sync_cap - c->sync_len < BSC_LINE_MAX) {
+		size_t cap = c->sync_cap ? c->sync_cap * 2 : 1024;
+		char *buf = realloc(c->sync, cap);
+		if (!buf) {
+			return false;
+		}
+		c->sync = buf;
+		c->sync_cap = cap;
+	}
+	bsc_line_start(&line, verb);
+	bsc_line_word(&line, t->name, t->len);
+	bsc_line_end(&line);
+	memcpy(c->sync + c->sync_len, line.buf, line.len);
+	c->sync_len += line.len;
+	return bsc_expect_push(&c->expect, strcmp(verb, "use") == 0 ? BSC_EXPECT_USING : BSC_EXPECT_WATCHING, 0);
+}
+
+static bool iov_reserve(bsc_conn *c, size_t n)
+{
+	if (c->iov_cap >= n) {
+		return true;
+	}
+	struct iovec *iov = realloc(c->iov, n * sizeof(*iov));
+	if (!iov) {
+		return false;
+	}
+	c->iov = iov;
+	c->iov_cap = n;
+	return true;
+}
+
+/* Writes all of iov; *written counts the bytes that left. A signal does not
+ * end a write: a write cut short would leave half a command on the wire. */
+static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
+{
+	double deadline = bsc_deadline_after(c->opt.timeout);
+
+	*written = 0;
+	while (n > 0) {
+		struct msghdr msg;
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = iov;
+		msg.msg_iovlen = n > IOV_BATCH ? IOV_BATCH : n;
+		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				int p = bsc_conn_poll(c, POLLOUT, deadline);
+				if (p == 0) {
+					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
+				}
+				if (p < 0 && errno != EINTR) {
+					return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
+				}
+				continue;
+			}
+			return bsc_conn_fail_errno(c, errno == EPIPE ? BSC_ERR_EOF : BSC_ERR_IO, "cannot write to", errno);
+		}
+		size_t left = (size_t)w;
+		*written += left;
+		if (*written > c->sync_len) {
+			c->request_out = true;
+		}
+		while (n > 0 && left >= iov->iov_len) {
+			left -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + left;
+			iov->iov_len -= left;
+		}
+	}
+	return BSC_OK;
+}
+
+/* Whether a connection with no reply pending is of no more use: beanstalkd
+ * never speaks first, so anything to read now is EOF (the server closed it),
+ * an error, or bytes nobody asked for (the stream is out of step). One
+ * non-blocking peek per command: nothing of the command has been sent yet,
+ * so the connection can still be replaced. */
+static bool idle_connection_is_unusable(bsc_conn *c)
+{
+	char byte;
+
+	if (c->expect.len > 0) {
+		return false;  /* replies are owed: what comes is theirs */
+	}
+	if (bsc_parser_pending(&c->parser) > 0) {
+		return true;
+	}
+	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
+{
+	size_t niov = 0, i;
+
+	*written = 0;
+	c->sync_len = 0;
+	if (!bsc_tubes_sync(&c->tubes, sync_add, c) || !iov_reserve(c, 1 + 3 * n)) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	if (c->sync_len) {
+		c->iov[niov++] = (struct iovec){ .iov_base = c->sync, .iov_len = c->sync_len };
+	}
+	for (i = 0; i < n; i++) {
+		c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].line, .iov_len = reqs[i].line_len };
+		if (reqs[i].has_body) {
+			if (reqs[i].body_len) {
+				c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].body, .iov_len = reqs[i].body_len };
+			}
+			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
+		}
+		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
+		bsc_request_for reply_for = reqs[i].reply_for;
+		bool reserve = reply_for == BSC_FOR_AHEAD || reply_for == BSC_FOR_AHEAD_WAITS;
+		if (reserve && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		}
+		bsc_expect_tag t = reserve ? BSC_EXPECT_AHEAD : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;
+		if (!bsc_expect_push(&c->expect, t, body_max)) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		}
+	}
+	return write_all(c, c->iov, niov, written);
+}
+
+static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag)
+{
+	uint64_t pinned = c->pinned;
+
+	c->pinned = 0;
+	if (n == 0) {
+		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
+	}
+	for (int attempt = 0;; attempt++) {
+		bsc_status st;
+		size_t written;
+
+		if (c->fd >= 0 && idle_connection_is_unusable(c)) {
+			if (c->keep_dead) {
+				return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection, or sent what nobody asked for, while it was idle", c->ep.name);
+			}
+			bsc_conn_close(c);
+		}
+		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
+			return st;
+		}
+		if (pinned && pinned != c->generation) {
+			return BSC_NOT_FOUND;  /* the job went back to the server with the old connection */
+		}
+		st = send_once(c, reqs, n, tag, &written);
+		/* A connection that died unseen fails the first write; when not a
+		 * byte went out, the requests are safe to send on a fresh one. */
+		if (st == BSC_OK || written > 0 || attempt > 0 || c->keep_dead || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
+			return st;
+		}
+	}
+}
+bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
+{
+	return send_tagged(c, reqs, n, BSC_EXPECT_CALLER);
+}
+
+bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
+{
+	size_t len;
+	const char *tube = bsc_tubes_used(&c->tubes, &len);
+
+	/* Room first: once sent, its reply must find its entry. */
+	if (!bsc_async_prepare(&c->async, tube, len)) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
+	if (st == BSC_OK) {
+		bsc_async_add(&c->async);
+	}
+	return st;
+}
+
+size_t bsc_conn_async_pending(const bsc_conn *c)
+{
+	return bsc_async_pending(&c->async);
+}
+
+size_t bsc_conn_async_outcomes(const bsc_conn *c)
+{
+	return c->async.resolved;
+}
+
+void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx)
+{
+	bsc_async_take(&c->async, n, fn, ctx);
+}
+
+const uint64_t *bsc_conn_async_counts(const bsc_conn *c)
+{
+	return c->async.counts;
+}
+
+size_t bsc_conn_ahead_jobs(const bsc_conn *c)
+{
+	return c->ahead.len;
+}
+
+size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting)
+{
+	if (waiting) {
+		*waiting = c->ahead.waiting;
+	}
+	return c->ahead.asked_len;
+}
+
+double bsc_conn_ahead_since(const bsc_conn *c)
+{
+	return c->ahead.asked_len ? c->ahead.asked[0] : 0;
+}
+
+bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
+{
+	return bsc_ahead_take(&c->ahead, job);
+}
+
+uint64_t bsc_conn_ahead_brought(const bsc_conn *c)
+{
+	return c->ahead.brought;
+}
+
+bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id)
+{
+	if (!bsc_ahead_delete_sent(&c->ahead, id)) {
+		bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed)
+{
+	*deleted = c->ahead.deleted;
+	*refused = c->ahead.refused;
+	*unconfirmed = c->ahead.unconfirmed;
+}
+
+size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max)
+{
+	return bsc_ahead_take_gone(&c->ahead, out, max);
+}
+/* }}} */
+
+

@@ -1,0 +1,67 @@
+/*
+ * The state of a connection, shared by the files that make it: conn.c
+ * (life cycle, state, writing) and reply.c (reading the replies). Not for
+ * use outside them.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef BSC_CONN_PRIVATE_H
+#define BSC_CONN_PRIVATE_H
+
+#include <signal.h>
+#include <sys/uio.h>
+
+#include "src/client/asyncput.h"
+#include "src/client/conn.h"
+#include "src/client/expect.h"
+#include "src/client/jobset.h"
+
+struct bsc_conn {
+	int fd;
+	bsc_status err;
+	bool err_sent;            /* the failure came after a request had (partly) left */
+	bool request_out;         /* bytes of a caller's request left; replies not all taken */
+	bsc_reply_kind server_error;
+	char errstr[BSC_ERRSTR_LEN];
+
+	bsc_endpoint ep;
+
+	bsc_conn_options opt;
+	bsc_parser parser;
+	uint64_t generation;
+	size_t max_job_size;      /* the server's -z, once known; 0 until then */
+	uint64_t pinned;          /* the next send must go out under this generation (0: any) */
+
+	/* Jobs reserved over this connection and not yet given up: a connection
+	 * holding one must not be handed to someone else. */
+	bsc_jobset held;
+	bsc_interrupt_fn interrupt;
+	void *interrupt_ctx;
+	bsc_conn_event_fn event;
+	void *event_ctx;
+	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
+	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
+	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
+	sigset_t wait_mask;
+
+	bsc_tubes tubes;
+
+	bsc_expect expect;        /* replies owed, oldest first */
+	bsc_async_ledger async;   /* the puts that did not wait, and their outcomes */
+	bsc_ahead ahead;          /* reserves sent ahead, and the jobs they brought */
+
+	/* Scratch for one write: the tube commands, and the iovecs. */
+	char *sync;
+	size_t sync_len, sync_cap;
+	struct iovec *iov;
+	size_t iov_cap;
+};
+
+/* A transport failure with errno's message. */
+bsc_status bsc_conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum);
+/* poll() on the socket, or ppoll() with the caller's wait mask. */
+int bsc_conn_poll(bsc_conn *c, short events, double deadline);
+/* A reply wait was interrupted by a signal: whether to end it. */
+bool bsc_conn_reply_wait_interrupted(bsc_conn *c);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * Reserves sent ahead, and the jobs they brought. See ahead.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include "src/client/prefetch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits)
+{
+	if (a->asked_len == a->asked_cap) {
+		size_t cap = a->asked_cap ? a->asked_cap * 2 : 8;
+		double *asked = realloc(a->asked, cap * sizeof(*asked));
+		if (!asked) {
+			return false;
+		}
+		a->asked = asked;
+		a->asked_cap = cap;
+	}
+	if (a->asked_len == 0) {
+		a->waiting = waits;
+	}
+	a->asked[a->asked_len++] = now;
+	return true;
+}
+
+bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
+{
+	double asked_at = a->asked[0];
+
+	*brought = false;
+	memmove(a->asked, a->asked + 1, (a->asked_len - 1) * sizeof(*a->asked));
+	a->asked_len--;
+	a->waiting = false;   /* only the first of a write may wait */
+	if (reply->kind == BSC_REPLY_TIMED_OUT || reply->kind == BSC_REPLY_DEADLINE_SOON) {
+		return true;
+	}
+	if (reply->kind != BSC_REPLY_RESERVED || !reply->has_num) {
+		return false;
+	}
+	if (a->len == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+		bsc_ahead_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
+		if (!jobs) {
+			return false;
+		}
+		a->jobs = jobs;
+		a->cap = cap;
+	}
+	char *body = malloc(reply->body_len ? reply->body_len : 1);
+	if (!body) {
+		return false;
+	}
+	if (reply->body_len > 0) {
+		memcpy(body, reply->body, reply->body_len);
+	}
+	a->jobs[a->len++] = (bsc_ahead_job){ reply->num, body, reply->body_len, asked_at };
+	a->brought++;
+	*brought = true;
+	return true;
+}
+
+/* Appends v to a growing array; false when memory runs out. */
+static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
+{
+	if (*len == *cap) {
+		size_t n = *cap ? *cap * 2 : 16;
+		uint64_t *grown = realloc(*arr, n * sizeof(**arr));
+		if (!grown) {
+			return false;
+		}
+		*arr = grown;
+		*cap = n;
+	}
+	(*arr)[(*len)++] = v;
+	return true;
+}
+
+bool bsc_ahead_delete_sent(bsc_ahead *a, uint64_t id)
+{
+	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
+}
+
+bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id, bool *let_go)
+{
+	if (a->deleting_len == 0) {
+		return false;
+	}
+	*id = a->deleting[0];
+	memmove(a->deleting, a->deleting + 1, (a->deleting_len - 1) * sizeof(*a->deleting));
+	a->deleting_len--;
+	*let_go = true;
+	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
+		a->deleted++;
+		return true;
+	}
+	if (reply->kind == BSC_REPLY_NOT_FOUND) {
+		/* Dropped when memory runs out: the count of lost jobs is then short by one. */
+		push_u64(&a->gone, &a->gone_len, &a->gone_cap, *id);
+		return true;
+	}
+	if (bsc_reply_is_error(reply->kind)) {
+		/* INTERNAL_ERROR: the binlog could not record it. The job stays
+		 * reserved and comes back when its time-to-run runs out. */
+		a->refused++;
+		*let_go = false;
+		return true;
+	}
+	return false;
+}
+
+size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max)
+{
+	size_t n = a->gone_len < max ? a->gone_len : max;
+
+	if (n == 0) {
+		return 0;
+	}
+	memcpy(out, a->gone, n * sizeof(*out));
+	memmove(a->gone, a->gone + n, (a->gone_len - n) * sizeof(*a->gone));
+	a->gone_len -= n;
+	return n;
+}
+
+bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out)
+{
+	if (a->len == 0) {
+		return false;
+	}
+	*out = a->jobs[0];
+	memmove(a->jobs, a->jobs + 1, (a->len - 1) * sizeof(*a->jobs));
+	a->len--;
+	return true;
+}
+
+size_t bsc_ahead_drop(bsc_ahead *a)
+{
+	size_t n = a->len;
+
+	for (size_t i = 0; i < a->len; i++) {
+		free(a->jobs[i].body);
+	}
+	a->len = 0;
+	a->asked_len = 0;
+	a->waiting = false;
+	a->unconfirmed += a->deleting_len;
+	a->deleting_len = 0;
+	return n;
+}
+
+void bsc_ahead_free(bsc_ahead *a)
+{
+	bsc_ahead_drop(a);
+	free(a->jobs);
+	free(a->asked);
+	free(a->deleting);
+	free(a->gone);
+	memset(a, 0, sizeof(*a));
+}

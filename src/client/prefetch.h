@@ -1,0 +1,65 @@
+/*
+ * Reserves a connection sent ahead (a worker's prefetch), and the jobs they
+ * brought, oldest first, until the caller takes them; and deletes sent
+ * without a wait for their answers, with what became of them. The connection reads
+ * their replies itself, like those of the puts that did not wait, so a
+ * command sent after them gets its own reply; a job one of them brings is
+ * copied here and held by the connection (bsc_conn_hold). When the
+ * connection closes, the server puts those jobs back in the ready queue,
+ * and they are dropped here.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef BSC_AHEAD_H
+#define BSC_AHEAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "src/proto/proto.h"
+
+typedef struct {
+	uint64_t id;
+	char *body;                 /* malloc'ed; the taker frees it */
+	size_t len;
+	double asked_at;            /* when its reserve was sent (monotonic): its TTR ran from no earlier */
+} bsc_ahead_job;
+
+typedef struct {
+	double *asked;              /* the send time of each reserve out, oldest first */
+	size_t asked_len, asked_cap;
+	bool waiting;               /* the oldest reserve out may wait on the server for a job */
+	bsc_ahead_job *jobs;
+	size_t len, cap;
+	uint64_t brought;           /* jobs brought since the connection was made */
+
+	uint64_t *deleting;         /* the ids of the deletes out, oldest first */
+	size_t deleting_len, deleting_cap;
+	uint64_t *gone;             /* deleted jobs the server no longer had, until taken */
+	size_t gone_len, gone_cap;
+	uint64_t deleted, refused, unconfirmed;  /* outcomes of those deletes, counted */
+} bsc_ahead;
+
+/* A reserve about to be sent (waits: one that may wait on the server). False
+ * when memory runs out. */
+bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits);
+/* The reply to the oldest reserve out: a job is copied in (false when
+ * memory runs out, or when the reply answers no reserve). */
+bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought);
+/* A delete of job id was sent, its answer to be taken in. False when
+ * memory runs out. */
+bool bsc_ahead_delete_sent(bsc_ahead *a, uint64_t id);
+/* The answer to the oldest delete out: *id is its job, *let_go whether the
+ * connection holds it no more. False when it answers no delete. */
+bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id, bool *let_go);
+/* The ids of deleted jobs the server no longer had (up to max), taken. */
+size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max);
+/* The oldest job, moved out; false when there is none. */
+bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out);
+/* The connection is gone: its reserves out and its jobs with it, and the
+ * deletes out unconfirmed. Returns how many jobs were dropped. */
+size_t bsc_ahead_drop(bsc_ahead *a);
+void bsc_ahead_free(bsc_ahead *a);
+
+#endif

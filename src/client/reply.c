@@ -1,0 +1,325 @@
+/*
+ * Reading the replies of a connection: one recv() per reply where a
+ * deadline allows it, every reply matched to the request it answers, the
+ * tube commands' and the waitless puts' replies taken in on the way, and
+ * the limits on a reply that stops half-way or says more than it was asked.
+ * See conn.h.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE
+#endif
+#include "src/client/conn_private.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define READ_CHUNK 16384
+
+/* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
+static bsc_status absorb_recv(bsc_conn *c, ssize_t r)
+{
+	if (r > 0) {
+		bsc_parser_commit(&c->parser, (size_t)r);
+		return BSC_OK;
+	}
+	if (r == 0) {
+		return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection", c->ep.name);
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		return BSC_OK;
+	}
+	return bsc_conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
+}
+
+/* One recv() that blocks until bytes come or the deadline passes: the
+ * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
+ * ordinary reply costs one system call. Such a recv() is never restarted
+ * after a signal handler (signal(7)), so interrupts are seen. BSC_ERR_TIMEOUT
+ * is returned with the connection still open: the caller says why. */
+static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_t avail, bool *got)
+{
+	int ms = bsc_poll_ms(deadline);
+
+	*got = false;
+	if (ms == 0) {
+		return BSC_ERR_TIMEOUT;
+	}
+	if (ms != c->rcvtimeo_ms) {
+		struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+			return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot set the reply timeout for", errno);
+		}
+		c->rcvtimeo_ms = ms;
+	}
+	ssize_t r = recv(c->fd, space, avail, 0);
+	int e = errno;
+	bsc_status st = absorb_recv(c, r);
+	*got = r > 0;
+	if (st == BSC_OK && r < 0 && e == EINTR && bsc_conn_reply_wait_interrupted(c)) {
+		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+	}
+	return st;
+}
+
+/* Reads what comes by the deadline into the parser. BSC_ERR_TIMEOUT leaves
+ * the connection open for the caller to fail with its own message. */
+static bsc_status read_some(bsc_conn *c, double deadline)
+{
+	for (;;) {
+		/* A signal that came before this wait (between two reads of a
+		 * reply, or before the first) interrupted no system call: its flag
+		 * is looked at before blocking. The worker needs no such look: its
+		 * signals are blocked but in ppoll(). */
+		if (!c->has_wait_mask && bsc_conn_reply_wait_interrupted(c)) {
+			return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+		}
+		size_t avail;
+		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
+		if (!space) {
+			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
+		}
+		/* No deadline, or signals to be let in only while waiting (the
+		 * worker): poll(), which a signal always interrupts. */
+		if (deadline > 0 && !c->has_wait_mask) {
+			bool got;
+			bsc_status st = read_blocking(c, deadline, space, avail, &got);
+			if (st != BSC_OK || got) {
+				return st;
+			}
+			continue;
+		}
+		int p = bsc_conn_poll(c, POLLIN, deadline);
+		if (p == 0) {
+			return BSC_ERR_TIMEOUT;
+		}
+		if (p < 0) {
+			if (errno != EINTR) {
+				return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot wait for", errno);
+			}
+			if (bsc_conn_reply_wait_interrupted(c)) {
+				return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
+			}
+			continue;
+		}
+		ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
+		bsc_status st = absorb_recv(c, r);
+		if (st != BSC_OK || r > 0) {
+			return st;
+		}
+	}
+}
+
+/* A reply was taken for a request the connection answers itself: a tube
+ * command sent before the caller's requests, a put that did not wait, a
+ * reserve sent ahead. It must be what that request answers. */
+static bool own_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *reply)
+{
+	if (tag == BSC_EXPECT_DELETE) {
+		uint64_t id;
+		bool let_go;
+		if (!bsc_ahead_delete_answer(&c->ahead, reply, &id, &let_go)) {
+			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered delete with %s", c->ep.name, bsc_reply_name(reply->kind));
+			return false;
+		}
+		if (let_go) {
+			bsc_conn_let_go(c, id);
+		}
+		return true;
+	}
+	if (tag == BSC_EXPECT_AHEAD) {
+		bool brought;
+		if (!bsc_ahead_answer(&c->ahead, reply, &brought)) {
+			bsc_conn_fail(c, bsc_reply_is_error(reply->kind) || reply->kind != BSC_REPLY_RESERVED ? BSC_ERR_PROTOCOL : BSC_ERR_NOMEM,
+				"%s answered a reserve with %s", c->ep.name, bsc_reply_name(reply->kind));
+			return false;
+		}
+		if (brought) {
+			bsc_conn_hold(c, reply->num);
+		}
+		return bsc_conn_is_connected(c);
+	}
+	if (tag == BSC_EXPECT_ASYNC) {
+		if (!bsc_async_resolve(&c->async, reply)) {
+			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered a put with %s", c->ep.name, bsc_reply_name(reply->kind));
+			return false;
+		}
+		/* After these the server may have read the body as commands. */
+		if (reply->kind == BSC_REPLY_BAD_FORMAT || reply->kind == BSC_REPLY_EXPECTED_CRLF) {
+			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered a put with %s: the stream cannot be trusted", c->ep.name,
+				bsc_reply_name(reply->kind));
+			return false;
+		}
+		return true;
+	}
+	bsc_reply_kind want = tag == BSC_EXPECT_USING ? BSC_REPLY_USING : BSC_REPLY_WATCHING;
+
+	if (reply->kind == want) {
+		return true;
+	}
+	bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered %s with %s", c->ep.name,
+		tag == BSC_EXPECT_USING ? "use" : "watch/ignore", bsc_reply_name(reply->kind));
+	return false;
+}
+
+/* The caller's reply is complete: bytes after it with no more replies owed
+ * mean the server said more than it was asked, and the reply just taken
+ * may itself be one nobody asked for. */
+static bsc_status caller_reply_taken(bsc_conn *c)
+{
+	if (c->expect.len > 0) {
+		return BSC_OK;
+	}
+	size_t extra = bsc_parser_pending(&c->parser);
+	if (extra > 0) {
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s sent %zu bytes after the last reply it owed: the stream is out of step",
+			c->ep.name, extra);
+	}
+	c->request_out = false;
+	return BSC_OK;
+}
+
+static double earlier(double a, double b)
+{
+	if (a <= 0) {
+		return b;
+	}
+	return b > 0 && b < a ? b : a;
+}
+
+/* The wait for a reply ran out: says which limit, and how far it got. */
+static bsc_status reply_timed_out(bsc_conn *c, double deadline, double limit, double reply_deadline)
+{
+	size_t got = bsc_parser_pending(&c->parser);
+
+	if (got == 0) {
+		return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", c->ep.name, limit);
+	}
+	bool rest_limit = reply_deadline > 0 && (deadline <= 0 || reply_deadline <= deadline);
+	return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "the reply from %s stopped after %zu byte%s: the rest did not come within %.3f s",
+		c->ep.name, got, got == 1 ? "" : "s", rest_limit ? c->opt.timeout : limit);
+}
+
+typedef enum {
+	TAKE_CALLERS,    /* up to and with the caller's next reply */
+	TAKE_OWN,        /* the connection's own, until a caller's is next or none is owed */
+	TAKE_ARRIVED,    /* as TAKE_OWN, but only what has arrived: never waits */
+	TAKE_AHEAD,      /* as TAKE_OWN, until a reserve sent ahead has brought a job */
+	TAKE_DELETES     /* as TAKE_OWN, until no delete sent without a wait is out */
+} take_mode;
+
+/* One recv() of what has arrived, never waiting; *got: bytes came. */
+static bsc_status read_arrived(bsc_conn *c, bool *got)
+{
+	size_t avail;
+	char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
+
+	*got = false;
+	if (!space) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
+	}
+	ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
+	*got = r > 0;
+	return absorb_recv(c, r);
+}
+
+/* Reads replies as mode says, taking in on the way those the connection
+ * answers itself. */
+static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, double limit, take_mode mode)
+{
+	bool own_only = mode != TAKE_CALLERS;
+	double reply_deadline = 0;   /* once the reply began: the rest by then */
+
+	if (c->fd < 0) {
+		return own_only ? BSC_OK : c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
+	}
+	for (;;) {
+		if (own_only && (c->expect.len == 0 || bsc_expect_front(&c->expect)->tag == BSC_EXPECT_CALLER)) {
+			return c->expect.len == 0 ? caller_reply_taken(c) : BSC_OK;
+		}
+		if ((mode == TAKE_AHEAD && c->ahead.len > 0) || (mode == TAKE_DELETES && c->ahead.deleting_len == 0)) {
+			return BSC_OK;
+		}
+		if (c->expect.len == 0) {
+			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "no reply is pending from %s", c->ep.name);
+		}
+		bsc_status st;
+		bsc_parser_set_body_max(&c->parser, bsc_expect_front(&c->expect)->body_max);
+		switch (bsc_parser_next(&c->parser, reply)) {
+		case BSC_PARSE_REPLY: {
+			bsc_expect_tag tag = bsc_expect_pop(&c->expect);
+			if (tag == BSC_EXPECT_CALLER) {
+				return caller_reply_taken(c);
+			}
+			if (!own_reply_fits(c, tag, reply)) {
+				return BSC_ERR_PROTOCOL;
+			}
+			reply_deadline = 0;
+			continue;
+		}
+		case BSC_PARSE_ERROR:
+			return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "bad reply from %s: %s", c->ep.name, c->parser.errstr);
+		case BSC_PARSE_MORE:
+			if (reply_deadline == 0 && c->opt.timeout > 0 && bsc_parser_pending(&c->parser) > 0) {
+				reply_deadline = bsc_now() + c->opt.timeout;
+			}
+			if (mode == TAKE_ARRIVED) {
+				bool got;
+				st = read_arrived(c, &got);
+				if (st != BSC_OK || !got) {
+					return st;
+				}
+				continue;
+			}
+			st = read_some(c, earlier(deadline, reply_deadline));
+			if (st == BSC_ERR_TIMEOUT) {
+				return reply_timed_out(c, deadline, limit, reply_deadline);
+			}
+			if (st != BSC_OK) {
+				return st;
+			}
+			continue;
+		}
+	}
+}
+
+bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, double limit)
+{
+	return take_replies(c, reply, deadline, limit, TAKE_CALLERS);
+}
+
+bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_OWN);
+}
+
+bsc_status bsc_conn_collect(bsc_conn *c)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, 0, 0, TAKE_ARRIVED);
+}
+
+bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_DELETES);
+}
+
+bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit)
+{
+	bsc_reply reply;
+
+	return take_replies(c, &reply, deadline, limit, TAKE_AHEAD);
+}
+
+bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)
+{
+	return bsc_conn_recv_by(c, reply, bsc_deadline_after(timeout), timeout);
+}
