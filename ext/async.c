@@ -2,7 +2,7 @@
  * Beanstalk\Queue, puts that do not wait: putAsync writes a put and
  * returns; flush reads what is still owed and says what became of each
  * put, in order. Meanwhile the connection takes their replies in ahead of
- * any other command's (src/asyncput.h), so they cost that command no wait.
+ * any other command's (src/client/asyncput.h), so they cost that command no wait.
  *
  * A connection is never closed with replies unread: closing a socket with
  * unread data resets the stream, and can lose puts the server had not read

@@ -14,7 +14,7 @@
 #include "src/proto/proto.h"
 #include "beanstalk_arginfo.h"
 
-/* The re2c that generated src/proto.c (configure says; a tarball build
+/* The re2c that generated src/proto/proto.c (configure says; a tarball build
  * without re2c uses the shipped file). */
 #ifndef BEANSTALK_RE2C
 # define BEANSTALK_RE2C "re2c"

@@ -9,7 +9,7 @@
  * release that job only when the connection closes, which a persistent one
  * never does). Otherwise its socket is closed and the next owner
  * reconnects. The next owner's tube state is set on it lazily, and its
- * liveness is checked by the first command (conn.c: an idle connection the
+ * liveness is checked by the first command (src/client/conn.c: an idle connection the
  * server closed is replaced before anything is written).
  *
  * SPDX-License-Identifier: BSD-3-Clause

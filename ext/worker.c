@@ -1,5 +1,5 @@
 /*
- * Beanstalk\Worker: the worker loop of src/worker.c on a Queue's
+ * Beanstalk\Worker: the worker loop of src/worker/worker.c on a Queue's
  * connection, with a PHP callable as the handler.
  *
  * The loop is C; PHP runs only in the handler, in PHP's own signal handlers
@@ -46,7 +46,7 @@ typedef struct {
 static zend_object_handlers worker_handlers;
 
 /* The Worker in run() on this thread, for the engine's interrupt hook. (One
- * run per process: src/stopsignals.c holds that claim.) */
+ * run per process: src/worker/stopsignals.c holds that claim.) */
 ZEND_TLS php_beanstalk_worker *running;
 /* The engine's interrupt hook before ours (ext/pcntl's, for one). */
 static void (*previous_interrupt)(zend_execute_data *execute_data);

@@ -1,7 +1,7 @@
 /*
  * Beanstalk\Worker::fleet() and Worker::restartAll(): the workers' status in
- * Redis, read and steered from any process (src/status.h). The Worker's own
- * heartbeats are written by its monitor thread (src/worker_report.c).
+ * Redis, read and steered from any process (src/monitor/status.h). The Worker's own
+ * heartbeats are written by its monitor thread (src/worker/report.c).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */

@@ -87,7 +87,7 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_tubes_free(&c->tubes);
 	bsc_expect_free(&c->expect);
 	bsc_async_free(&c->async);
-	bsc_ahead_free(&c->ahead);
+	bsc_prefetch_free(&c->prefetch);
 	bsc_jobset_free(&c->held);
 	free(c->sync);
 	free(c->iov);
@@ -106,7 +106,7 @@ void bsc_conn_close(bsc_conn *c)
 	bsc_parser_reset(&c->parser);
 	c->expect.head = c->expect.len = 0;
 	bsc_async_lose_pending(&c->async);  /* their replies are gone with the socket */
-	bsc_ahead_drop(&c->ahead);          /* the server puts those jobs back */
+	bsc_prefetch_drop(&c->prefetch);          /* the server puts those jobs back */
 	c->request_out = false;
 	c->held.count = 0;        /* the server gives them all back on close */
 	/* The next command reconnects, maybe to another server or to this one
@@ -478,11 +478,11 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 		}
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
 		bsc_request_for reply_for = reqs[i].reply_for;
-		bool reserve = reply_for == BSC_FOR_AHEAD || reply_for == BSC_FOR_AHEAD_WAITS;
-		if (reserve && !bsc_ahead_ask(&c->ahead, bsc_now(), reply_for == BSC_FOR_AHEAD_WAITS)) {
+		bool reserve = reply_for == BSC_FOR_PREFETCH || reply_for == BSC_FOR_PREFETCH_WAITS;
+		if (reserve && !bsc_prefetch_ask(&c->prefetch, bsc_now(), reply_for == BSC_FOR_PREFETCH_WAITS)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
-		bsc_expect_tag t = reserve ? BSC_EXPECT_AHEAD : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;
+		bsc_expect_tag t = reserve ? BSC_EXPECT_PREFETCH : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;
 		if (!bsc_expect_push(&c->expect, t, body_max)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
@@ -563,37 +563,37 @@ const uint64_t *bsc_conn_async_counts(const bsc_conn *c)
 	return c->async.counts;
 }
 
-size_t bsc_conn_ahead_jobs(const bsc_conn *c)
+size_t bsc_conn_prefetch_jobs(const bsc_conn *c)
 {
-	return c->ahead.len;
+	return c->prefetch.len;
 }
 
-size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting)
+size_t bsc_conn_prefetch_out(const bsc_conn *c, bool *waiting)
 {
 	if (waiting) {
-		*waiting = c->ahead.waiting;
+		*waiting = c->prefetch.waiting;
 	}
-	return c->ahead.asked_len;
+	return c->prefetch.asked_len;
 }
 
-double bsc_conn_ahead_since(const bsc_conn *c)
+double bsc_conn_prefetch_since(const bsc_conn *c)
 {
-	return c->ahead.asked_len ? c->ahead.asked[0] : 0;
+	return c->prefetch.asked_len ? c->prefetch.asked[0] : 0;
 }
 
-bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job)
+bool bsc_conn_prefetch_take(bsc_conn *c, bsc_prefetch_job *job)
 {
-	return bsc_ahead_take(&c->ahead, job);
+	return bsc_prefetch_take(&c->prefetch, job);
 }
 
-uint64_t bsc_conn_ahead_brought(const bsc_conn *c)
+uint64_t bsc_conn_prefetch_brought(const bsc_conn *c)
 {
-	return c->ahead.brought;
+	return c->prefetch.brought;
 }
 
 bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id)
 {
-	if (!bsc_ahead_delete_sent(&c->ahead, id)) {
+	if (!bsc_prefetch_delete_sent(&c->prefetch, id)) {
 		bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		return false;
 	}
@@ -602,14 +602,14 @@ bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id)
 
 void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed)
 {
-	*deleted = c->ahead.deleted;
-	*refused = c->ahead.refused;
-	*unconfirmed = c->ahead.unconfirmed;
+	*deleted = c->prefetch.deleted;
+	*refused = c->prefetch.refused;
+	*unconfirmed = c->prefetch.unconfirmed;
 }
 
 size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max)
 {
-	return bsc_ahead_take_gone(&c->ahead, out, max);
+	return bsc_prefetch_take_gone(&c->prefetch, out, max);
 }
 /* }}} */
 

@@ -171,8 +171,8 @@ bsc_tubes *bsc_conn_tubes(bsc_conn *c);
 /* Whose reply a request's is. */
 typedef enum {
 	BSC_FOR_CALLER = 0,         /* the caller's, to receive */
-	BSC_FOR_AHEAD,              /* a reserve sent ahead (ahead.h) that answers at once */
-	BSC_FOR_AHEAD_WAITS,        /* one that may wait on the server for a job */
+	BSC_FOR_PREFETCH,              /* a reserve sent ahead (prefetch.h) that answers at once */
+	BSC_FOR_PREFETCH_WAITS,        /* one that may wait on the server for a job */
 	BSC_FOR_DELETE              /* a delete whose answer the connection takes (bsc_conn_delete_sent) */
 } bsc_request_for;
 
@@ -218,21 +218,21 @@ void bsc_conn_async_take(bsc_conn *c, size_t n, bsc_async_visit_fn fn, void *ctx
 /* Since this connection was made: puts that did not wait, sent
  * ([BSC_ASYNC_PENDING]) and come to each outcome. */
 const uint64_t *bsc_conn_async_counts(const bsc_conn *c);
-/* Reserves sent ahead (requests for BSC_FOR_AHEAD*), and their jobs. Waits
+/* Reserves sent ahead (requests for BSC_FOR_PREFETCH*), and their jobs. Waits
  * (up to the deadline; limit: its length, for the message) until one of
  * them has brought a job or none is out; a job it brings first is taken
  * in at once. The caller's own replies must all have been received. */
-bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit);
+bsc_status bsc_conn_wait_prefetch(bsc_conn *c, double deadline, double limit);
 /* Jobs brought and not yet taken. */
-size_t bsc_conn_ahead_jobs(const bsc_conn *c);
+size_t bsc_conn_prefetch_jobs(const bsc_conn *c);
 /* Reserves out, and whether the oldest of them may wait for a job. */
-size_t bsc_conn_ahead_out(const bsc_conn *c, bool *waiting);
+size_t bsc_conn_prefetch_out(const bsc_conn *c, bool *waiting);
 /* When the oldest reserve out was sent (monotonic); 0 when none is. */
-double bsc_conn_ahead_since(const bsc_conn *c);
+double bsc_conn_prefetch_since(const bsc_conn *c);
 /* The oldest job brought (the caller frees its body); false when none. */
-bool bsc_conn_ahead_take(bsc_conn *c, bsc_ahead_job *job);
+bool bsc_conn_prefetch_take(bsc_conn *c, bsc_prefetch_job *job);
 /* Jobs reserves sent ahead have brought since this connection was made. */
-uint64_t bsc_conn_ahead_brought(const bsc_conn *c);
+uint64_t bsc_conn_prefetch_brought(const bsc_conn *c);
 /* The delete of job id just sent for BSC_FOR_DELETE: the connection takes
  * its answer, lets the job go, and counts the outcome (false, after
  * closing, when memory runs out). */

@@ -48,7 +48,7 @@ struct bsc_conn {
 
 	bsc_expect expect;        /* replies owed, oldest first */
 	bsc_async_ledger async;   /* the puts that did not wait, and their outcomes */
-	bsc_ahead ahead;          /* reserves sent ahead, and the jobs they brought */
+	bsc_prefetch prefetch;          /* reserves sent ahead, and the jobs they brought */
 
 	/* Scratch for one write: the tube commands, and the iovecs. */
 	char *sync;

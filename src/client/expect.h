@@ -17,7 +17,7 @@ typedef enum {
 	BSC_EXPECT_USING,           /* the connection's use */
 	BSC_EXPECT_WATCHING,        /* the connection's watch or ignore */
 	BSC_EXPECT_ASYNC,           /* a put that did not wait: the connection takes its reply */
-	BSC_EXPECT_AHEAD,           /* a reserve sent ahead: the connection keeps the job it brings */
+	BSC_EXPECT_PREFETCH,           /* a reserve sent ahead: the connection keeps the job it brings */
 	BSC_EXPECT_DELETE           /* a delete sent without a wait: the connection takes its answer */
 } bsc_expect_tag;
 

@@ -1,5 +1,5 @@
 /*
- * Reserves sent ahead, and the jobs they brought. See ahead.h.
+ * Reserves sent ahead, and the jobs they brought. See prefetch.h.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits)
+bool bsc_prefetch_ask(bsc_prefetch *a, double now, bool waits)
 {
 	if (a->asked_len == a->asked_cap) {
 		size_t cap = a->asked_cap ? a->asked_cap * 2 : 8;
@@ -26,7 +26,7 @@ bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits)
 	return true;
 }
 
-bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
+bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 {
 	double asked_at = a->asked[0];
 
@@ -42,7 +42,7 @@ bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
 	}
 	if (a->len == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 8;
-		bsc_ahead_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
+		bsc_prefetch_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
 		if (!jobs) {
 			return false;
 		}
@@ -56,7 +56,7 @@ bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought)
 	if (reply->body_len > 0) {
 		memcpy(body, reply->body, reply->body_len);
 	}
-	a->jobs[a->len++] = (bsc_ahead_job){ reply->num, body, reply->body_len, asked_at };
+	a->jobs[a->len++] = (bsc_prefetch_job){ reply->num, body, reply->body_len, asked_at };
 	a->brought++;
 	*brought = true;
 	return true;
@@ -78,12 +78,12 @@ static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
 	return true;
 }
 
-bool bsc_ahead_delete_sent(bsc_ahead *a, uint64_t id)
+bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id)
 {
 	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
 }
 
-bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id, bool *let_go)
+bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_t *id, bool *let_go)
 {
 	if (a->deleting_len == 0) {
 		return false;
@@ -111,7 +111,7 @@ bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id,
 	return false;
 }
 
-size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max)
+size_t bsc_prefetch_take_gone(bsc_prefetch *a, uint64_t *out, size_t max)
 {
 	size_t n = a->gone_len < max ? a->gone_len : max;
 
@@ -124,7 +124,7 @@ size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max)
 	return n;
 }
 
-bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out)
+bool bsc_prefetch_take(bsc_prefetch *a, bsc_prefetch_job *out)
 {
 	if (a->len == 0) {
 		return false;
@@ -135,7 +135,7 @@ bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out)
 	return true;
 }
 
-size_t bsc_ahead_drop(bsc_ahead *a)
+size_t bsc_prefetch_drop(bsc_prefetch *a)
 {
 	size_t n = a->len;
 
@@ -150,9 +150,9 @@ size_t bsc_ahead_drop(bsc_ahead *a)
 	return n;
 }
 
-void bsc_ahead_free(bsc_ahead *a)
+void bsc_prefetch_free(bsc_prefetch *a)
 {
-	bsc_ahead_drop(a);
+	bsc_prefetch_drop(a);
 	free(a->jobs);
 	free(a->asked);
 	free(a->deleting);

@@ -10,8 +10,8 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#ifndef BSC_AHEAD_H
-#define BSC_AHEAD_H
+#ifndef BSC_CLIENT_PREFETCH_H
+#define BSC_CLIENT_PREFETCH_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,13 +24,13 @@ typedef struct {
 	char *body;                 /* malloc'ed; the taker frees it */
 	size_t len;
 	double asked_at;            /* when its reserve was sent (monotonic): its TTR ran from no earlier */
-} bsc_ahead_job;
+} bsc_prefetch_job;
 
 typedef struct {
 	double *asked;              /* the send time of each reserve out, oldest first */
 	size_t asked_len, asked_cap;
 	bool waiting;               /* the oldest reserve out may wait on the server for a job */
-	bsc_ahead_job *jobs;
+	bsc_prefetch_job *jobs;
 	size_t len, cap;
 	uint64_t brought;           /* jobs brought since the connection was made */
 
@@ -39,27 +39,27 @@ typedef struct {
 	uint64_t *gone;             /* deleted jobs the server no longer had, until taken */
 	size_t gone_len, gone_cap;
 	uint64_t deleted, refused, unconfirmed;  /* outcomes of those deletes, counted */
-} bsc_ahead;
+} bsc_prefetch;
 
 /* A reserve about to be sent (waits: one that may wait on the server). False
  * when memory runs out. */
-bool bsc_ahead_ask(bsc_ahead *a, double now, bool waits);
+bool bsc_prefetch_ask(bsc_prefetch *a, double now, bool waits);
 /* The reply to the oldest reserve out: a job is copied in (false when
  * memory runs out, or when the reply answers no reserve). */
-bool bsc_ahead_answer(bsc_ahead *a, const bsc_reply *reply, bool *brought);
+bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought);
 /* A delete of job id was sent, its answer to be taken in. False when
  * memory runs out. */
-bool bsc_ahead_delete_sent(bsc_ahead *a, uint64_t id);
+bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id);
 /* The answer to the oldest delete out: *id is its job, *let_go whether the
  * connection holds it no more. False when it answers no delete. */
-bool bsc_ahead_delete_answer(bsc_ahead *a, const bsc_reply *reply, uint64_t *id, bool *let_go);
+bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_t *id, bool *let_go);
 /* The ids of deleted jobs the server no longer had (up to max), taken. */
-size_t bsc_ahead_take_gone(bsc_ahead *a, uint64_t *out, size_t max);
+size_t bsc_prefetch_take_gone(bsc_prefetch *a, uint64_t *out, size_t max);
 /* The oldest job, moved out; false when there is none. */
-bool bsc_ahead_take(bsc_ahead *a, bsc_ahead_job *out);
+bool bsc_prefetch_take(bsc_prefetch *a, bsc_prefetch_job *out);
 /* The connection is gone: its reserves out and its jobs with it, and the
  * deletes out unconfirmed. Returns how many jobs were dropped. */
-size_t bsc_ahead_drop(bsc_ahead *a);
-void bsc_ahead_free(bsc_ahead *a);
+size_t bsc_prefetch_drop(bsc_prefetch *a);
+void bsc_prefetch_free(bsc_prefetch *a);
 
 #endif

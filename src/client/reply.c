@@ -121,7 +121,7 @@ static bool own_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *rep
 	if (tag == BSC_EXPECT_DELETE) {
 		uint64_t id;
 		bool let_go;
-		if (!bsc_ahead_delete_answer(&c->ahead, reply, &id, &let_go)) {
+		if (!bsc_prefetch_delete_answer(&c->prefetch, reply, &id, &let_go)) {
 			bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s answered delete with %s", c->ep.name, bsc_reply_name(reply->kind));
 			return false;
 		}
@@ -130,9 +130,9 @@ static bool own_reply_fits(bsc_conn *c, bsc_expect_tag tag, const bsc_reply *rep
 		}
 		return true;
 	}
-	if (tag == BSC_EXPECT_AHEAD) {
+	if (tag == BSC_EXPECT_PREFETCH) {
 		bool brought;
-		if (!bsc_ahead_answer(&c->ahead, reply, &brought)) {
+		if (!bsc_prefetch_answer(&c->prefetch, reply, &brought)) {
 			bsc_conn_fail(c, bsc_reply_is_error(reply->kind) || reply->kind != BSC_REPLY_RESERVED ? BSC_ERR_PROTOCOL : BSC_ERR_NOMEM,
 				"%s answered a reserve with %s", c->ep.name, bsc_reply_name(reply->kind));
 			return false;
@@ -207,7 +207,7 @@ typedef enum {
 	TAKE_CALLERS,    /* up to and with the caller's next reply */
 	TAKE_OWN,        /* the connection's own, until a caller's is next or none is owed */
 	TAKE_ARRIVED,    /* as TAKE_OWN, but only what has arrived: never waits */
-	TAKE_AHEAD,      /* as TAKE_OWN, until a reserve sent ahead has brought a job */
+	TAKE_PREFETCH,      /* as TAKE_OWN, until a reserve sent ahead has brought a job */
 	TAKE_DELETES     /* as TAKE_OWN, until no delete sent without a wait is out */
 } take_mode;
 
@@ -240,7 +240,7 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 		if (own_only && (c->expect.len == 0 || bsc_expect_front(&c->expect)->tag == BSC_EXPECT_CALLER)) {
 			return c->expect.len == 0 ? caller_reply_taken(c) : BSC_OK;
 		}
-		if ((mode == TAKE_AHEAD && c->ahead.len > 0) || (mode == TAKE_DELETES && c->ahead.deleting_len == 0)) {
+		if ((mode == TAKE_PREFETCH && c->prefetch.len > 0) || (mode == TAKE_DELETES && c->prefetch.deleting_len == 0)) {
 			return BSC_OK;
 		}
 		if (c->expect.len == 0) {
@@ -312,11 +312,11 @@ bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout)
 	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_DELETES);
 }
 
-bsc_status bsc_conn_wait_ahead(bsc_conn *c, double deadline, double limit)
+bsc_status bsc_conn_wait_prefetch(bsc_conn *c, double deadline, double limit)
 {
 	bsc_reply reply;
 
-	return take_replies(c, &reply, deadline, limit, TAKE_AHEAD);
+	return take_replies(c, &reply, deadline, limit, TAKE_PREFETCH);
 }
 
 bsc_status bsc_conn_recv(bsc_conn *c, bsc_reply *reply, double timeout)

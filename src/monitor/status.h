@@ -24,7 +24,7 @@
  *
  * The pure part (the beat's requests from a snapshot, the reading of its
  * replies, the fleet's order) has no I/O and is tested alone. The writer
- * runs in the worker's monitor thread (watchdog.h) and never blocks it: its
+ * runs in the worker's monitor thread (src/worker/monitor.h) and never blocks it: its
  * exchange with Redis advances when the socket is ready, bounded by a
  * deadline of min(0.5 s, interval / 4); a Redis that is down, slow or
  * answering garbage costs a skipped beat, counted, and one log line per
@@ -81,7 +81,7 @@ typedef struct {
 	double duration_p50, duration_p99, rtt;
 	uint64_t memory, rss;
 	double beat_at;             /* Unix time */
-	int stop_reason;            /* stopped: the reason (caps.h) */
+	int stop_reason;            /* stopped: the reason (src/worker/policy.h) */
 } bsc_status_figures;
 
 /* {{{ the pure part */

@@ -1,7 +1,7 @@
 /*
  * How the worker gets its next job, from one server or several.
  *
- * Every reserve goes out as a reserve sent ahead (ahead.h): the connection
+ * Every reserve goes out as a reserve sent ahead (src/client/prefetch.h): the connection
  * takes the job it brings in on its own, so a reserve can be out while the
  * handler runs and uses the connection itself. On the server of the job
  * just finished, the job's delete and the reserves that keep `prefetch` of
@@ -250,7 +250,7 @@ static bool probe_answered(bsc_conn *c, const bsc_reply *reply)
 static size_t reserves_wanted(bsc_worker *w, size_t s, bool *first_waits)
 {
 	bsc_conn *c = w->servers[s].conn;
-	size_t out = bsc_conn_ahead_out(c, NULL), have = bsc_conn_ahead_jobs(c);
+	size_t out = bsc_conn_prefetch_out(c, NULL), have = bsc_conn_prefetch_jobs(c);
 	size_t held = out + have;
 
 	*first_waits = held == 0;
@@ -304,8 +304,8 @@ static void ask(bsc_worker *w, size_t s)
 	bsc_line_u64(&now_line, 0);
 	bsc_line_end(&now_line);
 	for (size_t i = 0; i < want; i++) {
-		reqs[n++] = i == 0 && first_waits ? line_request(&wait_line, body_max, BSC_FOR_AHEAD_WAITS)
-			: line_request(&now_line, body_max, BSC_FOR_AHEAD);
+		reqs[n++] = i == 0 && first_waits ? line_request(&wait_line, body_max, BSC_FOR_PREFETCH_WAITS)
+			: line_request(&now_line, body_max, BSC_FOR_PREFETCH);
 	}
 
 	w->phase = PHASE_SETTLE;
@@ -399,13 +399,13 @@ static double expected_run(bsc_worker *w)
 /* Whether the job may still run within its time-to-run. Asks the server
  * only about a job that may have been reserved for half a second or more
  * by the time it would end: the watchdog looks at a running job no sooner. */
-static bool still_in_time(bsc_worker *w, bsc_conn *c, const bsc_ahead_job *job)
+static bool still_in_time(bsc_worker *w, bsc_conn *c, const bsc_prefetch_job *job)
 {
 	double expected = expected_run(w);
 	double held = bsc_now() - job->asked_at;
 	bsc_job_stats js;
 
-	if (held + expected < BSC_WATCHDOG_FIRST_CHECK) {
+	if (held + expected < BSC_TTR_FIRST_CHECK) {
 		return true;
 	}
 	bsc_status st = bsc_job_stats_get(c, job->id, &js);
@@ -421,7 +421,7 @@ static bool still_in_time(bsc_worker *w, bsc_conn *c, const bsc_ahead_job *job)
 	/* Released only for the time it lost waiting: a job whose whole
 	 * time-to-run is short of a run is the watchdog's, or it would be
 	 * reserved and released for ever. */
-	double margin = bsc_watchdog_margin(w->opt.ttr_margin, js.ttr);
+	double margin = bsc_ttr_margin(w->opt.ttr_margin, js.ttr);
 	if ((double)js.time_left >= expected + margin || js.ttr - js.time_left <= 1) {
 		return true;
 	}
@@ -440,8 +440,8 @@ static bool take_job(bsc_worker *w, bsc_job *job)
 	for (size_t i = 0; i < w->n; i++) {
 		size_t s = (w->next_pick + i) % w->n;
 		bsc_conn *c = w->servers[s].conn;
-		bsc_ahead_job aj;
-		while (bsc_conn_ahead_take(c, &aj)) {
+		bsc_prefetch_job aj;
+		while (bsc_conn_prefetch_take(c, &aj)) {
 			server_answered(w, s);
 			if (!still_in_time(w, c, &aj)) {
 				free(aj.body);
@@ -471,7 +471,7 @@ static bool take_job(bsc_worker *w, bsc_job *job)
 static bool job_ready(const bsc_worker *w)
 {
 	for (size_t s = 0; s < w->n; s++) {
-		if (bsc_conn_ahead_jobs(w->servers[s].conn) > 0) {
+		if (bsc_conn_prefetch_jobs(w->servers[s].conn) > 0) {
 			return true;
 		}
 	}
@@ -506,7 +506,7 @@ static bsc_stop_reason wait_one(bsc_worker *w)
 
 	w->conn = c;
 	w->cur = 0;
-	if (bsc_conn_ahead_out(c, &waits) == 0) {
+	if (bsc_conn_prefetch_out(c, &waits) == 0) {
 		return BSC_STOP_NONE;
 	}
 	double timeout = wait_limit(w, waits, &capped);
@@ -514,9 +514,9 @@ static bsc_stop_reason wait_one(bsc_worker *w)
 		bsc_conn_close(c);
 		return BSC_STOP_MAX_RUNTIME;
 	}
-	size_t out = bsc_conn_ahead_out(c, NULL);
+	size_t out = bsc_conn_prefetch_out(c, NULL);
 	double from = bsc_now();
-	bsc_status st = bsc_conn_wait_ahead(c, timeout > 0 ? from + timeout : 0, timeout);
+	bsc_status st = bsc_conn_wait_prefetch(c, timeout > 0 ? from + timeout : 0, timeout);
 	w->f.wait_time += bsc_now() - from;
 	if (st == BSC_ERR_INTERRUPTED) {
 		return bsc_worker_arrived_reason(w);
@@ -528,7 +528,7 @@ static bsc_stop_reason wait_one(bsc_worker *w)
 		server_lost(w, 0);
 		return BSC_STOP_NONE;
 	}
-	if (bsc_conn_ahead_out(c, NULL) < out) {
+	if (bsc_conn_prefetch_out(c, NULL) < out) {
 		server_answered(w, 0);
 	}
 	return BSC_STOP_NONE;
@@ -540,11 +540,11 @@ static double reply_due(bsc_worker *w, bsc_conn *c)
 {
 	bool waits;
 
-	if (bsc_conn_ahead_out(c, &waits) == 0 || bsc_conn_timeout(c) <= 0) {
+	if (bsc_conn_prefetch_out(c, &waits) == 0 || bsc_conn_timeout(c) <= 0) {
 		return 0;
 	}
 	double slice = w->opt.reserve_timeout > POOL_SLICE ? POOL_SLICE : (double)w->opt.reserve_timeout;
-	return bsc_conn_ahead_since(c) + (waits ? slice : 0) + bsc_conn_timeout(c);
+	return bsc_conn_prefetch_since(c) + (waits ? slice : 0) + bsc_conn_timeout(c);
 }
 
 /* Takes in what server s has sent; a failure, or a reply overdue, is the
@@ -552,18 +552,18 @@ static double reply_due(bsc_worker *w, bsc_conn *c)
 static void collect(bsc_worker *w, size_t s)
 {
 	bsc_conn *c = w->servers[s].conn;
-	size_t out = bsc_conn_ahead_out(c, NULL);
+	size_t out = bsc_conn_prefetch_out(c, NULL);
 
 	if (bsc_conn_collect(c) != BSC_OK) {
 		server_lost(w, s);
 		return;
 	}
-	if (bsc_conn_ahead_out(c, NULL) < out) {
+	if (bsc_conn_prefetch_out(c, NULL) < out) {
 		server_answered(w, s);
 	}
 	double due = reply_due(w, c);
 	if (due > 0 && bsc_now() >= due) {
-		bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", bsc_conn_name(c), due - bsc_conn_ahead_since(c));
+		bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", bsc_conn_name(c), due - bsc_conn_prefetch_since(c));
 		server_lost(w, s);
 	}
 }
@@ -579,7 +579,7 @@ static bsc_stop_reason wait_all(bsc_worker *w)
 	/* A reply read in with another (the delete's) is in no socket: poll()
 	 * would not see it. */
 	for (size_t s = 0; s < w->n; s++) {
-		if (bsc_conn_buffered(w->servers[s].conn) > 0 && bsc_conn_ahead_out(w->servers[s].conn, NULL) > 0) {
+		if (bsc_conn_buffered(w->servers[s].conn) > 0 && bsc_conn_prefetch_out(w->servers[s].conn, NULL) > 0) {
 			collect(w, s);
 		}
 	}
@@ -592,7 +592,7 @@ static bsc_stop_reason wait_all(bsc_worker *w)
 			until = until > 0 && until < sv->retry_at ? until : sv->retry_at;   /* back in time to reconnect */
 			continue;
 		}
-		if (bsc_conn_ahead_out(sv->conn, NULL) == 0 || !bsc_conn_is_connected(sv->conn)) {
+		if (bsc_conn_prefetch_out(sv->conn, NULL) == 0 || !bsc_conn_is_connected(sv->conn)) {
 			continue;
 		}
 		double due = reply_due(w, sv->conn);

@@ -1,5 +1,5 @@
 /*
- * The worker's TTR watchdog. See watchdog.h.
+ * The worker's monitor thread: the TTR watchdog and the reports. See monitor.h.
  *
  * The handler's thread and the watchdog share the job running (id, socket,
  * start, last touch, a sequence number that tells one job from the next)
@@ -40,8 +40,8 @@ typedef enum {
 	REQUEST_LOST     /* the job is no longer reserved by this worker */
 } request_kind;
 
-struct bsc_watchdog {
-	bsc_watchdog_config cfg;
+struct bsc_monitor {
+	bsc_monitor_config cfg;
 	char address[BSC_ERRSTR_LEN * 3];
 	char prefix[96];
 	uint32_t *backoff;
@@ -72,14 +72,14 @@ struct bsc_watchdog {
 };
 
 /* {{{ the arithmetic */
-double bsc_watchdog_margin(double option, int64_t ttr)
+double bsc_ttr_margin(double option, int64_t ttr)
 {
 	double half = (double)ttr / 2;
 
 	return option < half ? option : half;
 }
 
-double bsc_watchdog_time_left(int64_t time_left, int64_t ttr, double elapsed)
+double bsc_ttr_time_left(int64_t time_left, int64_t ttr, double elapsed)
 {
 	/* The server's figure is whole seconds, rounded down: the truth lies in
 	 * [time_left, time_left + 1). The local clock knows better unless the
@@ -97,7 +97,7 @@ double bsc_watchdog_time_left(int64_t time_left, int64_t ttr, double elapsed)
 /* }}} */
 
 /* {{{ the handler's side */
-void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd, const char *server)
+void bsc_monitor_job_begin(bsc_monitor *wd, uint64_t id, int fd, const char *server)
 {
 	double now = bsc_now();
 
@@ -112,7 +112,7 @@ void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd, const char *serve
 	pthread_mutex_unlock(&wd->lock);
 }
 
-void bsc_watchdog_touched(bsc_watchdog *wd)
+void bsc_monitor_job_touched(bsc_monitor *wd)
 {
 	double now = bsc_now();
 
@@ -121,21 +121,21 @@ void bsc_watchdog_touched(bsc_watchdog *wd)
 	pthread_mutex_unlock(&wd->lock);
 }
 
-void bsc_watchdog_end(bsc_watchdog *wd)
+void bsc_monitor_job_end(bsc_monitor *wd)
 {
 	pthread_mutex_lock(&wd->lock);
 	wd->job_id = 0;
 	pthread_mutex_unlock(&wd->lock);
 }
 
-void bsc_watchdog_socket_gone(bsc_watchdog *wd)
+void bsc_monitor_socket_gone(bsc_monitor *wd)
 {
 	pthread_mutex_lock(&wd->lock);
 	wd->job_fd = -1;
 	pthread_mutex_unlock(&wd->lock);
 }
 
-bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size)
+bool bsc_monitor_take_give_up(bsc_monitor *wd, char *msg, size_t size)
 {
 	uint32_t requests = atomic_load(&wd->requests);
 
@@ -159,12 +159,12 @@ bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size)
 	return true;
 }
 
-uint64_t bsc_watchdog_exceeded(const bsc_watchdog *wd)
+uint64_t bsc_monitor_ttr_exceeded(const bsc_monitor *wd)
 {
-	return atomic_load(&((bsc_watchdog *)wd)->exceeded);
+	return atomic_load(&((bsc_monitor *)wd)->exceeded);
 }
 
-bool bsc_watchdog_job_tube(bsc_watchdog *wd, uint64_t id, char *buf, size_t size)
+bool bsc_monitor_job_tube(bsc_monitor *wd, uint64_t id, char *buf, size_t size)
 {
 	bool known;
 
@@ -188,7 +188,7 @@ typedef struct {
 } watch_state;
 
 /* The job running now, read under the lock. */
-static void watched_job(bsc_watchdog *wd, uint64_t *seq, uint64_t *id, double *started, double *renewed)
+static void watched_job(bsc_monitor *wd, uint64_t *seq, uint64_t *id, double *started, double *renewed)
 {
 	pthread_mutex_lock(&wd->lock);
 	*seq = wd->job_seq;
@@ -200,7 +200,7 @@ static void watched_job(bsc_watchdog *wd, uint64_t *seq, uint64_t *id, double *s
 
 /* Asks the job's server about job id, over the thread's own connection
  * (made anew when the job's server is another than the last one's). */
-static bsc_status ask_job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js)
+static bsc_status ask_job_stats(bsc_monitor *wd, uint64_t id, bsc_job_stats *js)
 {
 	char errbuf[BSC_ERRSTR_LEN];
 	char address[sizeof(wd->job_address)];
@@ -225,7 +225,7 @@ static bsc_status ask_job_stats(bsc_watchdog *wd, uint64_t id, bsc_job_stats *js
 	return bsc_job_stats_get(wd->conn, id, js);
 }
 
-static void ask_handler_to_stop(bsc_watchdog *wd, const watch_state *ws, request_kind kind, double left, int64_t ttr)
+static void ask_handler_to_stop(bsc_monitor *wd, const watch_state *ws, request_kind kind, double left, int64_t ttr)
 {
 	atomic_store(&wd->request_kind, kind);
 	atomic_store(&wd->request_left_ms, (int64_t)(left * 1000));
@@ -247,7 +247,7 @@ static bool still_ours(const watch_state *ws, const bsc_job_stats *js)
 /* Gives the job back over the worker's socket: released with its back-off,
  * or buried on its last attempt (js NULL: nothing known, nothing sent).
  * Returns what became of it, for the log. */
-static const char *give_job_back(bsc_watchdog *wd, uint64_t id, const bsc_job_stats *js)
+static const char *give_job_back(bsc_monitor *wd, uint64_t id, const bsc_job_stats *js)
 {
 	char line[BSC_LINE_MAX];
 	bsc_failure_plan plan;
@@ -275,7 +275,7 @@ static const char *give_job_back(bsc_watchdog *wd, uint64_t id, const bsc_job_st
 /* The handler is still running when the job's time is all but up: give the
  * job back, say why, and end the process. Called with the lock held, for
  * the job running now. */
-static void end_process(bsc_watchdog *wd, const watch_state *ws, const bsc_job_stats *js)
+static void end_process(bsc_monitor *wd, const watch_state *ws, const bsc_job_stats *js)
 {
 	char msg[1024];
 	const char *done = give_job_back(wd, ws->id, js);
@@ -283,7 +283,7 @@ static void end_process(bsc_watchdog *wd, const watch_state *ws, const bsc_job_s
 	if (js) {
 		snprintf(msg, sizeof(msg), "%s: job %" PRIu64 " (tube %s) was still running %.1f s before its time-to-run of %" PRId64 " s ran out"
 			" (stuck in a call that does not return, or ignoring TtrExceededException): %s and ended the process with exit code %d\n",
-			wd->prefix, ws->id, js->tube, bsc_watchdog_time_left(js->time_left, js->ttr, bsc_now() - wd->job_renewed), js->ttr,
+			wd->prefix, ws->id, js->tube, bsc_ttr_time_left(js->time_left, js->ttr, bsc_now() - wd->job_renewed), js->ttr,
 			done, BSC_EXIT_TTR_OVERRUN);
 	} else {
 		snprintf(msg, sizeof(msg), "%s: job %" PRIu64 " was still running after it stopped being reserved by this worker"
@@ -301,7 +301,7 @@ static void end_process(bsc_watchdog *wd, const watch_state *ws, const bsc_job_s
 /* The deciding look found the handler still on the job: end the process,
  * if that job is still the one running. The lock is held from here to the
  * end, so it cannot end, nor the next one begin, in between. */
-static void end_process_if_still_running(bsc_watchdog *wd, watch_state *ws, const bsc_job_stats *js)
+static void end_process_if_still_running(bsc_monitor *wd, watch_state *ws, const bsc_job_stats *js)
 {
 	pthread_mutex_lock(&wd->lock);
 	if (wd->job_seq == ws->seq && wd->job_id == ws->id) {
@@ -315,7 +315,7 @@ static void end_process_if_still_running(bsc_watchdog *wd, watch_state *ws, cons
 
 /* One look at the job: sets when to look next, asks the handler to give
  * the job up when its time is up, ends the process when deciding. */
-static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
+static void check_job(bsc_monitor *wd, watch_state *ws, bool deciding)
 {
 	bsc_job_stats js;
 	bsc_status st = ask_job_stats(wd, ws->id, &js);
@@ -327,7 +327,7 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 		if (deciding) {
 			end_process_if_still_running(wd, ws, NULL);
 		}
-		ws->next_check = now + BSC_WATCHDOG_REPEAT;
+		ws->next_check = now + BSC_TTR_REPEAT;
 		return;
 	}
 	if (st == BSC_NOT_FOUND || !still_ours(ws, &js)) {
@@ -336,10 +336,10 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 			return;
 		}
 		ask_handler_to_stop(wd, ws, REQUEST_LOST, 0, st == BSC_OK ? js.ttr : 0);
-		ws->next_check = now + BSC_WATCHDOG_REPEAT;
+		ws->next_check = now + BSC_TTR_REPEAT;
 		if (ws->kill_at == 0) {
 			/* Another worker may have it: little time to stop. */
-			ws->kill_at = now + (st == BSC_OK ? bsc_watchdog_margin(wd->cfg.ttr_margin, js.ttr) : wd->cfg.ttr_margin) / 2;
+			ws->kill_at = now + (st == BSC_OK ? bsc_ttr_margin(wd->cfg.ttr_margin, js.ttr) : wd->cfg.ttr_margin) / 2;
 		}
 		return;
 	}
@@ -355,8 +355,8 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 	uint64_t seq, id;
 	double started, renewed;
 	watched_job(wd, &seq, &id, &started, &renewed);
-	double margin = bsc_watchdog_margin(wd->cfg.ttr_margin, js.ttr);
-	double left = bsc_watchdog_time_left(js.time_left, js.ttr, now - (renewed > ws->started ? renewed : ws->started));
+	double margin = bsc_ttr_margin(wd->cfg.ttr_margin, js.ttr);
+	double left = bsc_ttr_time_left(js.time_left, js.ttr, now - (renewed > ws->started ? renewed : ws->started));
 	if (left - margin > MIN_STEP) {
 		ws->next_check = now + left - margin;
 		ws->kill_at = 0;
@@ -371,11 +371,11 @@ static void check_job(bsc_watchdog *wd, watch_state *ws, bool deciding)
 	}
 	ask_handler_to_stop(wd, ws, REQUEST_LIMIT, left, js.ttr);
 	ws->kill_at = now + (left - margin / 2 > 0 ? left - margin / 2 : 0);
-	ws->next_check = now + BSC_WATCHDOG_REPEAT;
+	ws->next_check = now + BSC_TTR_REPEAT;
 }
 
 /* Sleeps until deadline, a byte on the wake pipe, or the task's socket. */
-static void sleep_until(bsc_watchdog *wd, double deadline, int task_fd, short task_events)
+static void sleep_until(bsc_monitor *wd, double deadline, int task_fd, short task_events)
 {
 	struct pollfd pfd[2] = { { .fd = wd->wake[0], .events = POLLIN }, { .fd = task_fd, .events = task_events } };
 
@@ -384,7 +384,7 @@ static void sleep_until(bsc_watchdog *wd, double deadline, int task_fd, short ta
 
 /* The TTR's part of a pass: a new job starts its watch, a due look is
  * taken. */
-static void watch_pass(bsc_watchdog *wd, watch_state *ws, double first_check)
+static void watch_pass(bsc_monitor *wd, watch_state *ws, double first_check)
 {
 	uint64_t seq, id;
 	double started, renewed;
@@ -408,8 +408,8 @@ static void watch_pass(bsc_watchdog *wd, watch_state *ws, double first_check)
 
 static void *watchdog_main(void *arg)
 {
-	bsc_watchdog *wd = arg;
-	double first_check = wd->cfg.first_check > 0 ? wd->cfg.first_check : BSC_WATCHDOG_FIRST_CHECK;
+	bsc_monitor *wd = arg;
+	double first_check = wd->cfg.first_check > 0 ? wd->cfg.first_check : BSC_TTR_FIRST_CHECK;
 	watch_state ws = { 0 };
 	double task_next = INFINITY;
 	int task_fd = -1;
@@ -419,7 +419,7 @@ static void *watchdog_main(void *arg)
 		task_next = wd->cfg.task_run(wd->cfg.task_ctx, wd, bsc_now(), &task_fd, &task_events);
 	}
 	while (!atomic_load(&wd->stop)) {
-		double until = bsc_now() + BSC_WATCHDOG_TICK;
+		double until = bsc_now() + BSC_MONITOR_TICK;
 		if (ws.id && ws.next_check < until) {
 			until = ws.next_check;
 		}
@@ -447,16 +447,16 @@ static void *watchdog_main(void *arg)
 }
 /* }}} */
 
-static void watchdog_free(bsc_watchdog *wd)
+static void watchdog_free(bsc_monitor *wd)
 {
 	pthread_mutex_destroy(&wd->lock);
 	free(wd->backoff);
 	free(wd);
 }
 
-bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC_ERRSTR_LEN])
+bsc_monitor *bsc_monitor_start(const bsc_monitor_config *cfg, char errbuf[BSC_ERRSTR_LEN])
 {
-	bsc_watchdog *wd = calloc(1, sizeof(*wd));
+	bsc_monitor *wd = calloc(1, sizeof(*wd));
 	size_t backoff_len = cfg->retry.backoff_len;
 	sigset_t all, old;
 	int rc;
@@ -498,7 +498,7 @@ bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC
 	return wd;
 }
 
-void bsc_watchdog_stop(bsc_watchdog *wd)
+void bsc_monitor_stop(bsc_monitor *wd)
 {
 	if (!wd) {
 		return;

@@ -1,7 +1,8 @@
 /*
- * The worker's TTR watchdog: a thread that keeps an eye on the job the
- * handler is running, so that no handler goes on past its job's
- * time-to-run, when another worker may hold the job.
+ * The worker's monitor thread. Its first duty is the TTR watchdog: it keeps
+ * an eye on the job the handler is running, so that no handler goes on past
+ * its job's time-to-run, when another worker may hold the job. Its second
+ * is the reports (the status beats, StatsD): a task, below.
  *
  * A job that ends within its first half second costs nothing but two
  * uncontended lock/unlock pairs: no round trip, no timer, no system call.
@@ -38,8 +39,8 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#ifndef BSC_WATCHDOG_H
-#define BSC_WATCHDOG_H
+#ifndef BSC_WORKER_MONITOR_H
+#define BSC_WORKER_MONITOR_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -54,12 +55,12 @@
 
 /* When the first look at a job is due, and how often to ask again once the
  * limit is reached (seconds). */
-#define BSC_WATCHDOG_FIRST_CHECK 0.5
-#define BSC_WATCHDOG_REPEAT 0.25
+#define BSC_TTR_FIRST_CHECK 0.5
+#define BSC_TTR_REPEAT 0.25
 /* The longest the thread sleeps when nothing is due (s). */
-#define BSC_WATCHDOG_TICK 0.1
+#define BSC_MONITOR_TICK 0.1
 
-struct bsc_watchdog;
+struct bsc_monitor;
 
 typedef struct {
 	const char *address;        /* the server, for the watchdog's own connection */
@@ -73,16 +74,16 @@ typedef struct {
 	const char *log_prefix;     /* "beanstalk worker" */
 
 	/* The task, NULL for none. run: called at every pass (at least every
-	 * BSC_WATCHDOG_TICK) with the monotonic time, never blocking; it sets
+	 * BSC_MONITOR_TICK) with the monotonic time, never blocking; it sets
 	 * a socket to wait on and its poll() events (fd -1: none) and returns
 	 * when it wants the next pass. finish: called once as the thread
 	 * stops; it may block, for a bounded time. */
-	double (*task_run)(void *ctx, struct bsc_watchdog *wd, double now, int *fd, short *events);
+	double (*task_run)(void *ctx, struct bsc_monitor *wd, double now, int *fd, short *events);
 	void (*task_finish)(void *ctx);
 	void *task_ctx;
 
 	/* Seams for the tests; zero in production. first_check replaces
-	 * BSC_WATCHDOG_FIRST_CHECK; job_stats replaces the question to the
+	 * BSC_TTR_FIRST_CHECK; job_stats replaces the question to the
 	 * server; overrun is called instead of writing why to stderr and
 	 * ending the process (with the job lock held, after the job was given
 	 * back). */
@@ -90,40 +91,40 @@ typedef struct {
 	bsc_status (*job_stats)(void *ctx, uint64_t id, bsc_job_stats *out);
 	void (*overrun)(void *ctx, uint64_t id, const char *why);
 	void *seam_ctx;
-} bsc_watchdog_config;
+} bsc_monitor_config;
 
-typedef struct bsc_watchdog bsc_watchdog;
+typedef struct bsc_monitor bsc_monitor;
 
 /* Starts the thread; the calling thread is the handler's. NULL with a
  * message in errbuf when it cannot. */
-bsc_watchdog *bsc_watchdog_start(const bsc_watchdog_config *cfg, char errbuf[BSC_ERRSTR_LEN]);
+bsc_monitor *bsc_monitor_start(const bsc_monitor_config *cfg, char errbuf[BSC_ERRSTR_LEN]);
 /* Stops and joins the thread (not in a forked child: it has none). */
-void bsc_watchdog_stop(bsc_watchdog *wd);
+void bsc_monitor_stop(bsc_monitor *wd);
 
 /* The handler starts on job id now, reserved over socket fd from server
  * (its name, as bsc_conn_name() gives it; NULL: the config's address). */
-void bsc_watchdog_begin(bsc_watchdog *wd, uint64_t id, int fd, const char *server);
+void bsc_monitor_job_begin(bsc_monitor *wd, uint64_t id, int fd, const char *server);
 /* The handler touched the job: its time-to-run starts again now. */
-void bsc_watchdog_touched(bsc_watchdog *wd);
+void bsc_monitor_job_touched(bsc_monitor *wd);
 /* The handler returned, or gave the job up (deleted, released, buried). */
-void bsc_watchdog_end(bsc_watchdog *wd);
+void bsc_monitor_job_end(bsc_monitor *wd);
 /* The socket given to begin() is about to be closed. */
-void bsc_watchdog_socket_gone(bsc_watchdog *wd);
+void bsc_monitor_socket_gone(bsc_monitor *wd);
 
 /* In the handler's thread: true once for every request to give the job up
  * since the last call, for the job running now, with the reason in msg. */
-bool bsc_watchdog_take(bsc_watchdog *wd, char *msg, size_t size);
+bool bsc_monitor_take_give_up(bsc_monitor *wd, char *msg, size_t size);
 /* How many times a job reached its limit. */
-uint64_t bsc_watchdog_exceeded(const bsc_watchdog *wd);
+uint64_t bsc_monitor_ttr_exceeded(const bsc_monitor *wd);
 /* The tube of job id, when it is the job running and a look at it learnt
  * its tube (jobs that run half a second or more); false otherwise. */
-bool bsc_watchdog_job_tube(bsc_watchdog *wd, uint64_t id, char *buf, size_t size);
+bool bsc_monitor_job_tube(bsc_monitor *wd, uint64_t id, char *buf, size_t size);
 
 /* The pure part: how long the server still gives the job, at the least,
  * from its answer (time-left is in whole seconds, rounded down) and from the
  * local clock (the job came, or was last touched, elapsed seconds ago). */
-double bsc_watchdog_time_left(int64_t time_left, int64_t ttr, double elapsed);
+double bsc_ttr_time_left(int64_t time_left, int64_t ttr, double elapsed);
 /* The margin for a ttr: min(option, ttr / 2). */
-double bsc_watchdog_margin(double option, int64_t ttr);
+double bsc_ttr_margin(double option, int64_t ttr);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The worker's policies. See caps.h.
+ * The worker's policies. See policy.h.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */

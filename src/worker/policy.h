@@ -6,8 +6,8 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#ifndef BSC_CAPS_H
-#define BSC_CAPS_H
+#ifndef BSC_WORKER_POLICY_H
+#define BSC_WORKER_POLICY_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -146,12 +146,12 @@ void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worke
 
 /* The tube of the job running: the one watched, or what the watchdog
  * learnt (into buf), or "". */
-static const char *job_tube(bsc_worker *w, bsc_watchdog *wd, uint64_t id, char *buf, size_t size)
+static const char *job_tube(bsc_worker *w, bsc_monitor *wd, uint64_t id, char *buf, size_t size)
 {
 	if (w->single_tube[0]) {
 		return w->single_tube;
 	}
-	if (!wd || !bsc_watchdog_job_tube(wd, id, buf, size)) {
+	if (!wd || !bsc_monitor_job_tube(wd, id, buf, size)) {
 		buf[0] = '\0';
 	}
 	return buf;
@@ -360,7 +360,7 @@ static void statsd_gauges(bsc_worker *w, bsc_statsd_gauges *g)
 	g->rss = bsc_rss_bytes();
 }
 
-static double monitor_task(void *ctx, bsc_watchdog *wd, double now, int *fd, short *events)
+static double monitor_task(void *ctx, bsc_monitor *wd, double now, int *fd, short *events)
 {
 	bsc_worker *w = ctx;
 	double next = INFINITY;
@@ -504,7 +504,7 @@ static void start_statsd(bsc_worker *w)
 	free(tubes);
 }
 
-void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc)
+void bsc_worker_report_begin(bsc_worker *w, bsc_monitor_config *wc)
 {
 	identify(w);
 	w->loop_thread = pthread_self();

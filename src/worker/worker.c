@@ -81,7 +81,7 @@ void bsc_worker_stop(bsc_worker *w)
 
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size)
 {
-	return w->running && w->wd && w->job_id && bsc_watchdog_take(w->wd, msg, size);
+	return w->running && w->wd && w->job_id && bsc_monitor_take_give_up(w->wd, msg, size);
 }
 
 /* What the connection tells of the handler's job and of its socket, for
@@ -100,16 +100,16 @@ static void on_conn_event(void *ctx, bsc_conn_event event, uint64_t id)
 	switch (event) {
 	case BSC_EVENT_JOB_LET_GO:
 		if (id != 0 && id == w->job_id) {
-			bsc_watchdog_end(w->wd);
+			bsc_monitor_job_end(w->wd);
 		}
 		break;
 	case BSC_EVENT_JOB_TOUCHED:
 		if (id != 0 && id == w->job_id) {
-			bsc_watchdog_touched(w->wd);
+			bsc_monitor_job_touched(w->wd);
 		}
 		break;
 	case BSC_EVENT_CLOSING:
-		bsc_watchdog_socket_gone(w->wd);
+		bsc_monitor_socket_gone(w->wd);
 		break;
 	}
 }
@@ -199,7 +199,7 @@ static void report_failure(bsc_worker *w, const char *head, const bsc_failure_pl
 }
 
 /* The handler threw: release the job with the back-off and its priority,
- * or bury it once it has had max_attempts tries (caps.h). The job's tube,
+ * or bury it once it has had max_attempts tries (policy.h). The job's tube,
  * when the server told it, goes into tube if that is still "". */
 static void job_failed(bsc_worker *w, uint64_t id, uint64_t gen, bool held, bool same, const char *why, char *tube, size_t tube_size)
 {
@@ -274,17 +274,17 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	waits_let_in_signals(w, false);
 	double start = w->job_start = w->last_job_start = bsc_now();
 	if (w->wd) {
-		bsc_watchdog_begin(w->wd, id, bsc_conn_fd(c), bsc_conn_name(c));
+		bsc_monitor_job_begin(w->wd, id, bsc_conn_fd(c), bsc_conn_name(c));
 	}
 	bsc_worker_publish(w);
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
 	/* Learnt by the watchdog while the job ran: gone once it ends. */
 	char tube[BSC_TUBE_MAX + 1] = "";
 	if ((w->opt.log_jobs || w->statsd) && w->wd && !w->single_tube[0]) {
-		bsc_watchdog_job_tube(w->wd, id, tube, sizeof(tube));
+		bsc_monitor_job_tube(w->wd, id, tube, sizeof(tube));
 	}
 	if (w->wd) {
-		bsc_watchdog_end(w->wd);
+		bsc_monitor_job_end(w->wd);
 	}
 	/* A ppoll() whose socket is ready returns without letting a pending
 	 * signal in: one that came during the handler is taken in here. */
@@ -398,7 +398,7 @@ static void run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 	w->deadline = w->f.runtime_limit > 0 ? w->start + w->f.runtime_limit : 0;
 
 	bsc_stop_signals_install(&w->signals, INTERRUPT_SIGNAL);
-	bsc_watchdog_config wc = {
+	bsc_monitor_config wc = {
 		.address = bsc_conn_name(w->conn),
 		.ttr_margin = w->opt.ttr_margin,
 		.retry = w->opt.retry,
@@ -408,7 +408,7 @@ static void run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 		.log_prefix = w->prefix,
 	};
 	bsc_worker_report_begin(w, &wc);
-	w->wd = bsc_watchdog_start(&wc, errbuf);
+	w->wd = bsc_monitor_start(&wc, errbuf);
 	bsc_worker_report_started(w);
 	if (!w->wd) {
 		bsc_worker_log(w, "%s: jobs are not held to their time-to-run%s", errbuf, w->publishing ? ", and no heartbeats are written" : "");
@@ -454,8 +454,8 @@ static void hand_back(bsc_worker *w)
 		bsc_conn *c = w->servers[s].conn;
 		/* Its deletes first: they come before any reserve that may wait. */
 		bsc_conn_settle_deletes(c, bsc_conn_timeout(c));
-		size_t have = bsc_conn_ahead_jobs(c);
-		if (have > 0 || bsc_conn_ahead_out(c, NULL) > 0) {
+		size_t have = bsc_conn_prefetch_jobs(c);
+		if (have > 0 || bsc_conn_prefetch_out(c, NULL) > 0) {
 			jobs += have;
 			bsc_conn_close(c);
 		}
@@ -481,8 +481,8 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	}
 	bsc_worker_report_stopping(w, reason);
 	if (w->wd) {
-		w->f.ttr_exceeded = bsc_watchdog_exceeded(w->wd);
-		bsc_watchdog_stop(w->wd);
+		w->f.ttr_exceeded = bsc_monitor_ttr_exceeded(w->wd);
+		bsc_monitor_stop(w->wd);
 		w->wd = NULL;
 	}
 	if (w->statm >= 0) {
@@ -602,7 +602,7 @@ void bsc_worker_figures_get(const bsc_worker *w, size_t heap, bsc_worker_figures
 	f->memory = heap;
 	f->rss = bsc_rss_bytes();
 	if (w->running && w->wd) {
-		f->ttr_exceeded = bsc_watchdog_exceeded(w->wd);
+		f->ttr_exceeded = bsc_monitor_ttr_exceeded(w->wd);
 	}
 	bsc_status_counts sc;
 	bsc_worker_status_counts(w, &sc);

@@ -9,8 +9,8 @@
  * back to the ready queue when the connection closes; while the handler
  * runs they wait, so a job is never cut short by them. A handler that
  * throws gets its job released with a back-off delay and its priority, or
- * buried after max_attempts (caps.h). The caps (jobs, runtime with jitter,
- * heap, RSS) are looked at between jobs. A watchdog thread (watchdog.h)
+ * buried after max_attempts (policy.h). The caps (jobs, runtime with jitter,
+ * heap, RSS) are looked at between jobs. A monitor thread (monitor.h)
  * keeps handlers within their jobs' time-to-run; it hears of the handler's
  * own delete, release, bury and touch through the connection's events.
  *

@@ -82,7 +82,7 @@ struct bsc_worker {
 	bool running;
 	bool stop_requested;
 	wait_phase phase;
-	bsc_watchdog *wd;
+	bsc_monitor *wd;
 	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
 	uint64_t done_id, done_gen; /* finished: deleted with the next reserve */
@@ -133,7 +133,7 @@ struct bsc_worker {
 	size_t mail_count;
 	atomic_bool mail_waiting;
 	/* The monitor thread's own. */
-	bsc_watchdog *monitor_wd;
+	bsc_monitor *monitor_wd;
 	double title_poked;
 };
 
@@ -145,12 +145,12 @@ void bsc_worker_rtt_sample(bsc_worker *w, double seconds);
 /* Counts the connection's new generations after the first as reconnects. */
 void bsc_worker_note_generation(bsc_worker *w, size_t server);
 
-/* worker_report.c */
+/* report.c */
 bool bsc_worker_report_init(bsc_worker *w, const bsc_worker_options *opt);
 void bsc_worker_report_free(bsc_worker *w);
 /* At the start of a run, before the watchdog starts: the identity, the
  * status writer, the monitor's task in wc. */
-void bsc_worker_report_begin(bsc_worker *w, bsc_watchdog_config *wc);
+void bsc_worker_report_begin(bsc_worker *w, bsc_monitor_config *wc);
 /* The start's log line. */
 void bsc_worker_report_started(bsc_worker *w);
 /* The loop's state changed: the snapshot and the title. */

@@ -44,7 +44,7 @@ void sleep_ms(int ms);
 /* Waits until fd is readable (data or EOF); false after timeout_ms. */
 bool wait_readable(int fd, int timeout_ms);
 
-/* How many times the client has called sendmsg(): conn.c writes through it
+/* How many times the client has called sendmsg(): src/client/conn.c writes through it
  * only, and the link wraps it (-Wl,--wrap=sendmsg), so tests can tell that
  * a command went out in one write. */
 size_t client_writes(void);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The batch size of command.c (PUT_MANY_CHUNK): requests are written and
+/* The batch size of src/client/command.c (PUT_MANY_CHUNK): requests are written and
  * answered a chunk at a time. */
 #define CHUNK 1024
 

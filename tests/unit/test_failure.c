@@ -292,7 +292,7 @@ static void test_dead_idle_connection_is_replaced(void)
 			 * of turn, and the client waits until that has arrived. */
 			peer_go(&p);
 			CHECK(wait_readable(bsc_conn_fd(c), PEER_WAIT_MS));
-			/* The check runs on connections quiet for over 1 ms (conn.c
+			/* The check runs on connections quiet for over 1 ms (src/client/conn.c
 			 * IDLE_CHECK_AFTER), as between requests; not between
 			 * back-to-back commands. */
 			usleep(5000);

@@ -1,6 +1,6 @@
 /*
- * Tests of the reserves a connection sends ahead (src/ahead.c through
- * src/conn.c): one write with the caller's own requests, the jobs taken in
+ * Tests of the reserves a connection sends ahead (src/client/prefetch.c through
+ * src/client/conn.c): one write with the caller's own requests, the jobs taken in
  * on the way to a later reply, a wait until one comes, and what a close or
  * an answer that is no answer to a reserve makes of them; against the
  * scripted fake peer.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bsc_request ahead_request(const char *line, bsc_request_for reply_for)
+static bsc_request prefetch_request(const char *line, bsc_request_for reply_for)
 {
 	bsc_request r = line_request(line);
 
@@ -26,9 +26,9 @@ static bsc_request ahead_request(const char *line, bsc_request_for reply_for)
 
 static bool take_job(bsc_conn *c, uint64_t id, const char *body)
 {
-	bsc_ahead_job job;
+	bsc_prefetch_job job;
 
-	if (!CHECK(bsc_conn_ahead_take(c, &job))) {
+	if (!CHECK(bsc_conn_prefetch_take(c, &job))) {
 		return false;
 	}
 	bool ok = CHECK_U64(job.id, id) && CHECK(job.len == strlen(body) && memcmp(job.body, body, job.len) == 0);
@@ -55,29 +55,29 @@ static void test_one_write_and_the_jobs_in_order(void)
 	}
 	bsc_request reqs[] = {
 		line_request("delete 9\r\n"),
-		ahead_request("reserve-with-timeout 5\r\n", BSC_FOR_AHEAD_WAITS),
-		ahead_request("reserve-with-timeout 0\r\n", BSC_FOR_AHEAD),
-		ahead_request("reserve-with-timeout 0\r\n", BSC_FOR_AHEAD),
+		prefetch_request("reserve-with-timeout 5\r\n", BSC_FOR_PREFETCH_WAITS),
+		prefetch_request("reserve-with-timeout 0\r\n", BSC_FOR_PREFETCH),
+		prefetch_request("reserve-with-timeout 0\r\n", BSC_FOR_PREFETCH),
 	};
 	size_t writes = client_writes();
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 4), BSC_OK);
 	CHECK_U64(client_writes() - writes, 1);
-	CHECK_U64(bsc_conn_ahead_out(c, &waiting), 3);
+	CHECK_U64(bsc_conn_prefetch_out(c, &waiting), 3);
 	CHECK(waiting);
 	bsc_reply reply;
 	CHECK_STATUS(c, bsc_conn_recv(c, &reply, TEST_TIMEOUT), BSC_OK);
 	CHECK(reply.kind == BSC_REPLY_DELETED);
-	CHECK_STATUS(c, bsc_conn_wait_ahead(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
-	CHECK(bsc_conn_ahead_jobs(c) >= 1);
+	CHECK_STATUS(c, bsc_conn_wait_prefetch(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
+	CHECK(bsc_conn_prefetch_jobs(c) >= 1);
 	CHECK(bsc_conn_holds(c, 1));
 	take_job(c, 1, "a");
 	/* The rest has come with it: taken in without a wait. */
 	CHECK_STATUS(c, bsc_conn_collect(c), BSC_OK);
-	CHECK_U64(bsc_conn_ahead_out(c, &waiting), 0);
+	CHECK_U64(bsc_conn_prefetch_out(c, &waiting), 0);
 	CHECK(!waiting);
 	take_job(c, 2, "bb");
-	CHECK(!bsc_conn_ahead_take(c, &(bsc_ahead_job){ 0 }));
-	CHECK_U64(bsc_conn_ahead_brought(c), 2);
+	CHECK(!bsc_conn_prefetch_take(c, &(bsc_prefetch_job){ 0 }));
+	CHECK_U64(bsc_conn_prefetch_brought(c), 2);
 	CHECK(bsc_conn_is_connected(c));
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -101,16 +101,16 @@ static void test_a_command_after_them(void)
 	if (!c) {
 		return;
 	}
-	bsc_request r = ahead_request("reserve-with-timeout 0\r\n", BSC_FOR_AHEAD);
+	bsc_request r = prefetch_request("reserve-with-timeout 0\r\n", BSC_FOR_PREFETCH);
 	CHECK_STATUS(c, bsc_conn_send(c, &r, 1), BSC_OK);
 	bsc_reply reply;
 	CHECK_STATUS(c, round_trip(c, "stats-job 1\r\n", &reply), BSC_OK);
 	CHECK(reply.kind == BSC_REPLY_OK);
-	CHECK_U64(bsc_conn_ahead_jobs(c), 1);
+	CHECK_U64(bsc_conn_prefetch_jobs(c), 1);
 	double t0 = now_ms();
-	CHECK_STATUS(c, bsc_conn_wait_ahead(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
+	CHECK_STATUS(c, bsc_conn_wait_prefetch(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
 	take_job(c, 1, "a");
-	CHECK_STATUS(c, bsc_conn_wait_ahead(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
+	CHECK_STATUS(c, bsc_conn_wait_prefetch(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
 	CHECK(now_ms() - t0 < 500);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
@@ -138,22 +138,22 @@ static void test_close_and_nonsense(void)
 		return;
 	}
 	bsc_request reqs[] = {
-		ahead_request("reserve-with-timeout 0\r\n", BSC_FOR_AHEAD),
-		ahead_request("reserve-with-timeout 0\r\n", BSC_FOR_AHEAD),
+		prefetch_request("reserve-with-timeout 0\r\n", BSC_FOR_PREFETCH),
+		prefetch_request("reserve-with-timeout 0\r\n", BSC_FOR_PREFETCH),
 	};
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 2), BSC_OK);
-	CHECK_STATUS(c, bsc_conn_wait_ahead(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
-	CHECK_U64(bsc_conn_ahead_jobs(c), 1);
+	CHECK_STATUS(c, bsc_conn_wait_prefetch(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_OK);
+	CHECK_U64(bsc_conn_prefetch_jobs(c), 1);
 	bsc_conn_close(c);
-	CHECK_U64(bsc_conn_ahead_jobs(c), 0);
-	CHECK_U64(bsc_conn_ahead_out(c, NULL), 0);
+	CHECK_U64(bsc_conn_prefetch_jobs(c), 0);
+	CHECK_U64(bsc_conn_prefetch_out(c, NULL), 0);
 	CHECK(!bsc_conn_holds(c, 1));
 
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 1), BSC_OK);
-	CHECK_STATUS(c, bsc_conn_wait_ahead(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_ERR_PROTOCOL);
+	CHECK_STATUS(c, bsc_conn_wait_prefetch(c, bsc_deadline_after(TEST_TIMEOUT), TEST_TIMEOUT), BSC_ERR_PROTOCOL);
 	CHECK(strstr(bsc_conn_errstr(c), "answered a reserve with DELETED") != NULL);
 	CHECK(!bsc_conn_is_connected(c));
-	CHECK_U64(bsc_conn_ahead_out(c, NULL), 0);
+	CHECK_U64(bsc_conn_prefetch_out(c, NULL), 0);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
 }
@@ -181,9 +181,9 @@ static void test_deletes_answered_later(void)
 		bsc_conn_hold(c, id);
 	}
 	bsc_request reqs[] = {
-		ahead_request("delete 5\r\n", BSC_FOR_DELETE),
-		ahead_request("delete 6\r\n", BSC_FOR_DELETE),
-		ahead_request("delete 7\r\n", BSC_FOR_DELETE),
+		prefetch_request("delete 5\r\n", BSC_FOR_DELETE),
+		prefetch_request("delete 6\r\n", BSC_FOR_DELETE),
+		prefetch_request("delete 7\r\n", BSC_FOR_DELETE),
 	};
 	CHECK_STATUS(c, bsc_conn_send(c, reqs, 3), BSC_OK);
 	for (uint64_t id = 5; id <= 7; id++) {
@@ -195,7 +195,7 @@ static void test_deletes_answered_later(void)
 	CHECK(bsc_conn_take_gone(c, gone, 4) == 1 && gone[0] == 6);
 	CHECK(!bsc_conn_holds(c, 5) && !bsc_conn_holds(c, 6) && bsc_conn_holds(c, 7));
 
-	bsc_request last = ahead_request("delete 8\r\n", BSC_FOR_DELETE);
+	bsc_request last = prefetch_request("delete 8\r\n", BSC_FOR_DELETE);
 	CHECK_STATUS(c, bsc_conn_send(c, &last, 1), BSC_OK);
 	CHECK(bsc_conn_delete_sent(c, 8));
 	bsc_conn_close(c);
@@ -212,4 +212,4 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_deletes_answered_later),
 };
 
-const unit_suite ahead_suite = UNIT_SUITE("ahead", tests);
+const unit_suite prefetch_suite = UNIT_SUITE("prefetch", tests);

@@ -98,10 +98,10 @@ static void no_poke(void *ctx)
 	(void)ctx;
 }
 
-static bsc_watchdog *seamed_watchdog(seam_state *s)
+static bsc_monitor *seamed_watchdog(seam_state *s)
 {
 	static const uint32_t backoff[] = { 3 };
-	bsc_watchdog_config cfg = {
+	bsc_monitor_config cfg = {
 		.address = "127.0.0.1:1",
 		.ttr_margin = 1.0,
 		.retry = { .max_attempts = 3, .backoff = backoff, .backoff_len = 1 },
@@ -113,7 +113,7 @@ static bsc_watchdog *seamed_watchdog(seam_state *s)
 		.seam_ctx = s,
 	};
 	char errbuf[BSC_ERRSTR_LEN];
-	bsc_watchdog *wd = bsc_watchdog_start(&cfg, errbuf);
+	bsc_monitor *wd = bsc_monitor_start(&cfg, errbuf);
 
 	CHECK_MSG(wd != NULL, "watchdog: %s", errbuf);
 	return wd;
@@ -126,10 +126,10 @@ static void test_kill_only_for_the_job_running(void)
 {
 	seam_state s = { .state = "reserved" };
 	int pair[2];
-	bsc_watchdog *wd = seamed_watchdog(&s);
+	bsc_monitor *wd = seamed_watchdog(&s);
 
 	if (!wd || !CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0)) {
-		bsc_watchdog_stop(wd);
+		bsc_monitor_stop(wd);
 		return;
 	}
 	double until = now_ms() + 1500;
@@ -138,14 +138,14 @@ static void test_kill_only_for_the_job_running(void)
 		id++;
 		atomic_store(&s.running, id);
 		/* No socket: nothing to wait for at each kill. */
-		bsc_watchdog_begin(wd, id, -1, NULL);
+		bsc_monitor_job_begin(wd, id, -1, NULL);
 		/* From none to a few ms: around the first look (1 ms in) and the
 		 * judgement that follows, so jobs end in the middle of it. */
 		usleep((useconds_t)(id % 11) * 250);
-		bsc_watchdog_end(wd);
+		bsc_monitor_job_end(wd);
 		atomic_store(&s.running, 0);
 	}
-	bsc_watchdog_stop(wd);
+	bsc_monitor_stop(wd);
 	CHECK_MSG(atomic_load(&s.overruns) >= 10, "%d kills in %llu jobs", atomic_load(&s.overruns), (unsigned long long)id);
 	CHECK_MSG(atomic_load(&s.wrong) == 0, "%d of %d kills hit the wrong job: job %llu was judged while job %llu ran",
 		atomic_load(&s.wrong), atomic_load(&s.overruns), (unsigned long long)atomic_load(&s.wrong_id),
@@ -177,22 +177,22 @@ static void job_given_back(bool socket_gone, const char *want)
 	seam_state s = { .state = "reserved" };
 	int pair[2];
 	char got[256];
-	bsc_watchdog *wd = seamed_watchdog(&s);
+	bsc_monitor *wd = seamed_watchdog(&s);
 
 	if (!wd || !CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0)) {
-		bsc_watchdog_stop(wd);
+		bsc_monitor_stop(wd);
 		return;
 	}
 	atomic_store(&s.running, 42);
-	bsc_watchdog_begin(wd, 42, pair[0], NULL);
+	bsc_monitor_job_begin(wd, 42, pair[0], NULL);
 	if (socket_gone) {
-		bsc_watchdog_socket_gone(wd);
+		bsc_monitor_socket_gone(wd);
 	}
 	for (int i = 0; i < 200 && atomic_load(&s.overruns) == 0; i++) {
 		sleep_ms(10);
 	}
-	bsc_watchdog_end(wd);
-	bsc_watchdog_stop(wd);
+	bsc_monitor_job_end(wd);
+	bsc_monitor_stop(wd);
 	CHECK_MSG(atomic_load(&s.overruns) == 1, "%d overruns", atomic_load(&s.overruns));
 	read_available(pair[1], got, sizeof(got));
 	CHECK_STR(got, want);

@@ -179,17 +179,17 @@ static void test_decide_caps(void)
 /* {{{ the TTR arithmetic and stats-job */
 static void test_ttr_margin_and_time_left(void)
 {
-	CHECK(bsc_watchdog_margin(1.0, 60) == 1.0);
-	CHECK(bsc_watchdog_margin(1.0, 1) == 0.5);     /* never more than half the TTR */
-	CHECK(bsc_watchdog_margin(0.2, 1) == 0.2);
+	CHECK(bsc_ttr_margin(1.0, 60) == 1.0);
+	CHECK(bsc_ttr_margin(1.0, 1) == 0.5);     /* never more than half the TTR */
+	CHECK(bsc_ttr_margin(0.2, 1) == 0.2);
 	/* The local clock refines the server's whole seconds... */
-	CHECK(fabs(bsc_watchdog_time_left(1, 2, 0.5) - 1.45) < 1e-9);
-	CHECK(fabs(bsc_watchdog_time_left(59, 60, 0.2) - 59.75) < 1e-9);
+	CHECK(fabs(bsc_ttr_time_left(1, 2, 0.5) - 1.45) < 1e-9);
+	CHECK(fabs(bsc_ttr_time_left(59, 60, 0.2) - 59.75) < 1e-9);
 	/* ...but never beyond them: time-left 1 means less than 2. */
-	CHECK(bsc_watchdog_time_left(1, 60, 0.1) == 2.0);
+	CHECK(bsc_ttr_time_left(1, 60, 0.1) == 2.0);
 	/* A touch the local clock did not see: the server knows better. */
-	CHECK(bsc_watchdog_time_left(30, 60, 40) == 30.0);
-	CHECK(bsc_watchdog_time_left(0, 1, 5) == 0.0);
+	CHECK(bsc_ttr_time_left(30, 60, 40) == 30.0);
+	CHECK(bsc_ttr_time_left(0, 1, 5) == 0.0);
 }
 
 static void test_job_stats_parse(void)
