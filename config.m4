@@ -53,6 +53,9 @@ if test "$PHP_BEANSTALK" != "no"; then
   fi
 
   BEANSTALK_CFLAGS="-std=gnu11 -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1"
+  dnl Only the module is exported (get_module, marked ZEND_DLEXPORT): every
+  dnl other symbol of ours stays inside the .so, as php-src core builds.
+  AX_CHECK_COMPILE_FLAG([-fvisibility=hidden], [BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -fvisibility=hidden"])
   if test "$PHP_BEANSTALK_DEV" != "no"; then
     BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
