@@ -105,24 +105,20 @@ static void tally_take(failure_tally *t, bsc_conn *conn, size_t n)
 }
 /* }}} */
 
-/* Server i's connection as it is: looking at its puts must not wait for a
- * reserve of the pool's still out there (php_beanstalk_queue_server does). */
 static bsc_conn *conn_of(zend_object *queue, size_t i)
 {
-	bsc_pool *pool = php_beanstalk_queue_pool(queue);
-
-	return pool ? bsc_pool_conn(pool, i) : php_beanstalk_queue_server(queue, 0);
+	return php_beanstalk_queue_from_obj(queue)->conns[i];
 }
 
 void php_beanstalk_async_adopt(zend_object *queue)
 {
-	php_beanstalk_async *a = php_beanstalk_queue_async(queue);
-	size_t n = php_beanstalk_queue_servers(queue);
+	php_beanstalk_queue *q = php_beanstalk_queue_from_obj(queue);
+	php_beanstalk_async *a = &q->async;
 
-	a->inherited = ecalloc(n, sizeof(*a->inherited));
-	for (size_t i = 0; i < n; i++) {
-		if (php_beanstalk_queue_is_persistent(queue, i)) {
-			bsc_conn *conn = conn_of(queue, i);
+	a->inherited = ecalloc(q->n, sizeof(*a->inherited));
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->pconns[i]) {
+			bsc_conn *conn = q->conns[i];
 			a->inherited[i] = bsc_conn_async_outcomes(conn) + bsc_conn_async_pending(conn);
 		}
 	}
@@ -147,7 +143,7 @@ void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 	if (bsc_conn_async_pending(conn_of(queue, i)) == 0) {
 		return;
 	}
-	bsc_conn *conn = php_beanstalk_queue_server(queue, i);
+	bsc_conn *conn = conn_of(queue, i);
 	/* A failure here closes the connection: the puts still owed are then
 	 * unconfirmed, and reported as such. */
 	if (may_keep && bsc_conn_owes_only_async(conn)) {
@@ -159,12 +155,12 @@ void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 
 void php_beanstalk_async_settle(zend_object *queue)
 {
-	php_beanstalk_async *a = php_beanstalk_queue_async(queue);
-	size_t n = php_beanstalk_queue_servers(queue);
+	php_beanstalk_queue *q = php_beanstalk_queue_from_obj(queue);
+	php_beanstalk_async *a = &q->async;
 
-	for (size_t i = 0; i < n; i++) {
-		bsc_conn *conn = conn_of(queue, i);
-		bool persistent = php_beanstalk_queue_is_persistent(queue, i);
+	for (size_t i = 0; i < q->n; i++) {
+		bsc_conn *conn = q->conns[i];
+		bool persistent = q->pconns[i] != NULL;
 		php_beanstalk_async_read(queue, i, persistent);
 		report_inherited(a, queue, i);
 		/* This request's, never flushed: only their failures are news. */
@@ -227,7 +223,7 @@ PHP_METHOD(Beanstalk_Queue, putAsync)
 		RETURN_THROWS();
 	}
 	if (pool) {
-		php_beanstalk_async *a = php_beanstalk_queue_async(queue);
+		php_beanstalk_async *a = &php_beanstalk_queue_from_obj(queue)->async;
 		if (a->len == a->cap) {
 			a->cap = a->cap ? a->cap * 2 : 64;
 			a->order = safe_erealloc(a->order, a->cap, sizeof(*a->order), 0);
@@ -292,7 +288,7 @@ PHP_METHOD(Beanstalk_Queue, flush)
 	ZEND_PARSE_PARAMETERS_NONE();
 	PHP_BEANSTALK_QUEUE_SERVERS(n);
 	zend_object *queue = Z_OBJ_P(ZEND_THIS);
-	php_beanstalk_async *a = php_beanstalk_queue_async(queue);
+	php_beanstalk_async *a = &php_beanstalk_queue_from_obj(queue)->async;
 	own_outcomes *own = safe_emalloc(n, sizeof(*own), 0);
 	size_t total = 0;
 
@@ -326,7 +322,7 @@ PHP_METHOD(Beanstalk_Queue, flush)
 		}
 		if (first < 0) {
 			first = (zend_long)k;
-			throw_flush_cause(php_beanstalk_queue_server(queue, s), put, first);
+			throw_flush_cause(conn_of(queue, s), put, first);
 		}
 		add_index_string(&failed, (zend_ulong)k, flush_failure(put));
 	}

@@ -26,7 +26,45 @@ ZEND_END_MODULE_GLOBALS(beanstalk)
 ZEND_EXTERN_MODULE_GLOBALS(beanstalk)
 #define BEANSTALK_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(beanstalk, v)
 
-/* ext/queue.c */
+/* ext/async.c: a Queue's puts that do not wait, beside its connections. */
+typedef struct {
+	uint32_t *order;     /* on a pool: the server of each putAsync since the last flush */
+	size_t len, cap;
+	size_t *inherited;   /* per server: the oldest puts on its connection are an earlier request's */
+} php_beanstalk_async;
+
+typedef struct php_beanstalk_pconn php_beanstalk_pconn;
+
+/* ext/queue.c: Beanstalk\Queue. */
+typedef struct {
+	size_t n;                     /* servers: 1, or several (a pool); 0 before construction */
+	bsc_conn **conns;             /* one per server */
+	php_beanstalk_pconn **pconns; /* the persistent slot of each, or NULL: the Queue's own */
+	bsc_pool *pool;               /* the engine over the n servers: reserve on several, and a Worker's */
+	php_beanstalk_async async;    /* the puts that did not wait (ext/async.c) */
+	zend_object std;
+} php_beanstalk_queue;
+
+static inline php_beanstalk_queue *php_beanstalk_queue_from_obj(zend_object *obj)
+{
+	return (php_beanstalk_queue *)((char *)obj - XtOffsetOf(php_beanstalk_queue, std));
+}
+
+/* The pool of a Queue of several servers, as its API sees it (puts spread,
+ * ids per server); NULL for one server. */
+static inline bsc_pool *php_beanstalk_queue_pool(zend_object *obj)
+{
+	php_beanstalk_queue *q = php_beanstalk_queue_from_obj(obj);
+
+	return q->n > 1 ? q->pool : NULL;
+}
+
+/* Server i's connection. */
+static inline bsc_conn *php_beanstalk_queue_server(zend_object *obj, size_t i)
+{
+	return php_beanstalk_queue_from_obj(obj)->conns[i];
+}
+
 /* The body of the Queue methods that take (int $id) and answer with a job
  * or null: reserveJob and peek. */
 typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_job *job);
@@ -35,29 +73,9 @@ void php_beanstalk_queue_minit(zend_class_entry *ce);
 /* How many servers a Queue has: 1, or more for a pool; 0 after throwing
  * the Error that it was never constructed. */
 size_t php_beanstalk_queue_servers(zend_object *queue);
-/* Server i's connection, ready for a command (on a pool, the pool's own
- * reserve there is answered first). */
-bsc_conn *php_beanstalk_queue_server(zend_object *queue, size_t i);
-/* The pool of a Queue of several servers; NULL for one. */
-bsc_pool *php_beanstalk_queue_pool(zend_object *queue);
-/* The server of this name ("host:port"), or SIZE_MAX. */
-size_t php_beanstalk_queue_find_server(zend_object *queue, const char *name);
-/* The connection of a Queue of one server; NULL after throwing when it was
- * never constructed or is a pool. */
-bsc_conn *php_beanstalk_queue_conn(zend_object *queue);
-/* Whether server i's connection is the process's (persistent). */
-bool php_beanstalk_queue_is_persistent(zend_object *queue, size_t i);
 /* The failed put's exception, as put throws it (the job of len bytes,
  * server: where it went on a pool). */
 void php_beanstalk_throw_put(zend_object *queue, size_t server, bsc_status st, const char *verb, size_t len, uint64_t id);
-
-/* ext/async.c: a Queue's puts that do not wait, beside its connections. */
-typedef struct {
-	uint32_t *order;     /* on a pool: the server of each putAsync since the last flush */
-	size_t len, cap;
-	size_t *inherited;   /* per server: the oldest puts on its connection are an earlier request's */
-} php_beanstalk_async;
-php_beanstalk_async *php_beanstalk_queue_async(zend_object *queue);
 /* A Queue has its connections: the puts on a persistent one that an earlier
  * request did not wait for are that request's, to be reported apart. */
 void php_beanstalk_async_adopt(zend_object *queue);
@@ -97,7 +115,6 @@ typedef enum {
 bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t id, uint64_t generation, zend_long priority, zend_long delay);
 
 /* ext/persistent.c */
-typedef struct php_beanstalk_pconn php_beanstalk_pconn;
 void php_beanstalk_persistent_minit(int module_number);
 /* The persistent connection kept under key, taken by the caller (created
  * on first use). NULL with *slot NULL when another Queue of this request

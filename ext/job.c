@@ -101,6 +101,19 @@ static uint64_t job_id(zend_object *obj)
 	return Z_TYPE_P(id) == IS_LONG ? (uint64_t)Z_LVAL_P(id) : 0;
 }
 
+/* The server of queue by this name ("host:port"), or SIZE_MAX. */
+static size_t find_server(zend_object *queue, const char *name)
+{
+	php_beanstalk_queue *q = php_beanstalk_queue_from_obj(queue);
+
+	for (size_t i = 0; i < q->n; i++) {
+		if (strcmp(bsc_conn_name(q->conns[i]), name) == 0) {
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
 void php_beanstalk_ids_are_per_server(uint32_t arg_num)
 {
 	zend_argument_value_error(arg_num, "must be a Beanstalk\\Job on a Queue of several servers: a job id alone does not say which server has it");
@@ -118,7 +131,7 @@ uint64_t php_beanstalk_job_target(zend_object *obj, zend_long id, uint32_t arg_n
 		} else if (php_beanstalk_queue_servers(queue) > 1) {
 			/* A job of another Queue: by the name of its server. */
 			zval *name = OBJ_PROP_NUM(obj, JOB_PROP_SERVER);
-			*server = Z_TYPE_P(name) == IS_STRING ? php_beanstalk_queue_find_server(queue, Z_STRVAL_P(name)) : SIZE_MAX;
+			*server = Z_TYPE_P(name) == IS_STRING ? find_server(queue, Z_STRVAL_P(name)) : SIZE_MAX;
 			if (*server == SIZE_MAX) {
 				zend_argument_value_error(arg_num, "is a job of a server this Queue does not have");
 				return 0;

@@ -17,20 +17,11 @@
 /* beanstalkd 1.13 takes a reserve timeout up to INT_MAX only. */
 #define SERVER_RESERVE_TIMEOUT_MAX 2147483647
 
-typedef struct {
-	size_t n;                     /* servers: 1, or several (a pool); 0 before construction */
-	bsc_conn **conns;             /* one per server */
-	php_beanstalk_pconn **pconns; /* the persistent slot of each, or NULL: the Queue's own */
-	bsc_pool *pool;               /* n > 1 */
-	php_beanstalk_async async;    /* the puts that did not wait (ext/async.c) */
-	zend_object std;
-} php_beanstalk_queue;
-
 static zend_object_handlers queue_handlers;
 
 static inline php_beanstalk_queue *queue_from_obj(zend_object *obj)
 {
-	return (php_beanstalk_queue *)((char *)obj - XtOffsetOf(php_beanstalk_queue, std));
+	return php_beanstalk_queue_from_obj(obj);
 }
 
 size_t php_beanstalk_queue_servers(zend_object *obj)
@@ -41,59 +32,6 @@ size_t php_beanstalk_queue_servers(zend_object *obj)
 		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
 	}
 	return q->n;
-}
-
-bsc_conn *php_beanstalk_queue_server(zend_object *obj, size_t i)
-{
-	php_beanstalk_queue *q = queue_from_obj(obj);
-
-	if (q->pool) {
-		/* A failure closes the connection: the command then reconnects. */
-		bsc_pool_settle(q->pool, i);
-	}
-	return q->conns[i];
-}
-
-bool php_beanstalk_queue_is_persistent(zend_object *obj, size_t i)
-{
-	return queue_from_obj(obj)->pconns[i] != NULL;
-}
-
-php_beanstalk_async *php_beanstalk_queue_async(zend_object *obj)
-{
-	return &queue_from_obj(obj)->async;
-}
-
-bsc_pool *php_beanstalk_queue_pool(zend_object *obj)
-{
-	return queue_from_obj(obj)->pool;
-}
-
-size_t php_beanstalk_queue_find_server(zend_object *obj, const char *name)
-{
-	php_beanstalk_queue *q = queue_from_obj(obj);
-
-	for (size_t i = 0; i < q->n; i++) {
-		if (strcmp(bsc_conn_name(q->conns[i]), name) == 0) {
-			return i;
-		}
-	}
-	return SIZE_MAX;
-}
-
-bsc_conn *php_beanstalk_queue_conn(zend_object *obj)
-{
-	php_beanstalk_queue *q = queue_from_obj(obj);
-
-	if (UNEXPECTED(q->n == 0)) {
-		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
-		return NULL;
-	}
-	if (UNEXPECTED(q->pool)) {
-		zend_throw_error(NULL, "This needs a Beanstalk\\Queue of one server");
-		return NULL;
-	}
-	return q->conns[0];
 }
 
 /* Server i's tube state: not settled, since tube changes go out with the
@@ -174,88 +112,118 @@ typedef struct {
 	zend_string *pool_id;         /* persistent => "id": a separate slot */
 } queue_options;
 
+static bool option_max_job_size(zval *value, queue_options *out)
+{
+	if (Z_TYPE_P(value) != IS_LONG) {
+		zend_argument_type_error(2, "option \"max_job_size\" must be of type int, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (Z_LVAL_P(value) < 1 || (uint64_t)Z_LVAL_P(value) > BSC_BODY_MAX_DEFAULT) {
+		zend_argument_value_error(2, "option \"max_job_size\" must be between 1 and %zu", BSC_BODY_MAX_DEFAULT);
+		return false;
+	}
+	out->conn.job_size_max = (size_t)Z_LVAL_P(value);
+	return true;
+}
+
+static bool option_tube(zval *value, queue_options *out)
+{
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"tube\" must be of type string, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (!php_beanstalk_check_tube(Z_STR_P(value), 2, "tube")) {
+		return false;
+	}
+	out->tube = Z_STR_P(value);
+	return true;
+}
+
+static bool option_watch(zval *value, queue_options *out)
+{
+	zval *tube;
+
+	if (Z_TYPE_P(value) != IS_ARRAY) {
+		zend_argument_type_error(2, "option \"watch\" must be of type array, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (zend_hash_num_elements(Z_ARRVAL_P(value)) == 0) {
+		zend_argument_value_error(2, "option \"watch\" must name at least one tube");
+		return false;
+	}
+	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), tube) {
+		ZVAL_DEREF(tube);
+		if (Z_TYPE_P(tube) != IS_STRING) {
+			zend_argument_type_error(2, "option \"watch\" must be a list of strings, %s found", zend_zval_type_name(tube));
+			return false;
+		}
+		if (!php_beanstalk_check_tube(Z_STR_P(tube), 2, "watch")) {
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	out->watch = Z_ARRVAL_P(value);
+	return true;
+}
+
+static bool option_persistent(zval *value, queue_options *out)
+{
+	if (Z_TYPE_P(value) == IS_TRUE || Z_TYPE_P(value) == IS_FALSE) {
+		out->persistent = Z_TYPE_P(value) == IS_TRUE;
+		return true;
+	}
+	if (Z_TYPE_P(value) != IS_STRING) {
+		zend_argument_type_error(2, "option \"persistent\" must be of type bool|string, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (Z_STRLEN_P(value) == 0 || Z_STRLEN_P(value) > 200) {
+		zend_argument_value_error(2, "option \"persistent\" must be a bool or a pool id of 1 to 200 bytes");
+		return false;
+	}
+	out->persistent = true;
+	out->pool_id = Z_STR_P(value);
+	return true;
+}
+
+/* One option of Queue::__construct()'s array; false after throwing. */
+static bool parse_option(zend_string *key, zval *value, queue_options *out)
+{
+	if (zend_string_equals_literal(key, "connect_timeout")) {
+		return php_beanstalk_option_seconds(value, 2, "connect_timeout", false, &out->conn.connect_timeout);
+	}
+	if (zend_string_equals_literal(key, "timeout")) {
+		return php_beanstalk_option_seconds(value, 2, "timeout", false, &out->conn.timeout);
+	}
+	if (zend_string_equals_literal(key, "max_job_size")) {
+		return option_max_job_size(value, out);
+	}
+	if (zend_string_equals_literal(key, "tube")) {
+		return option_tube(value, out);
+	}
+	if (zend_string_equals_literal(key, "watch")) {
+		return option_watch(value, out);
+	}
+	if (zend_string_equals_literal(key, "persistent")) {
+		return option_persistent(value, out);
+	}
+	zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
+	return false;
+}
+
 static bool parse_options(HashTable *options, queue_options *out)
 {
 	zend_string *key;
 	zval *value;
 
-	out->conn.connect_timeout = BEANSTALK_G(connect_timeout);
-	out->conn.timeout = BEANSTALK_G(timeout);
-	out->conn.job_size_max = 0;
-	out->tube = NULL;
-	out->watch = NULL;
-	out->persistent = false;
-	out->pool_id = NULL;
+	*out = (queue_options){
+		.conn = { .connect_timeout = BEANSTALK_G(connect_timeout), .timeout = BEANSTALK_G(timeout) },
+	};
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
 		if (!key) {
 			zend_argument_value_error(2, "must be an array keyed by option name");
 			return false;
 		}
 		ZVAL_DEREF(value);
-		if (zend_string_equals_literal(key, "connect_timeout")) {
-			if (!php_beanstalk_option_seconds(value, 2, "connect_timeout", false, &out->conn.connect_timeout)) {
-				return false;
-			}
-		} else if (zend_string_equals_literal(key, "timeout")) {
-			if (!php_beanstalk_option_seconds(value, 2, "timeout", false, &out->conn.timeout)) {
-				return false;
-			}
-		} else if (zend_string_equals_literal(key, "max_job_size")) {
-			if (Z_TYPE_P(value) != IS_LONG) {
-				zend_argument_type_error(2, "option \"max_job_size\" must be of type int, %s given", zend_zval_type_name(value));
-				return false;
-			}
-			if (Z_LVAL_P(value) < 1 || (uint64_t)Z_LVAL_P(value) > BSC_BODY_MAX_DEFAULT) {
-				zend_argument_value_error(2, "option \"max_job_size\" must be between 1 and %zu", BSC_BODY_MAX_DEFAULT);
-				return false;
-			}
-			out->conn.job_size_max = (size_t)Z_LVAL_P(value);
-		} else if (zend_string_equals_literal(key, "tube")) {
-			if (Z_TYPE_P(value) != IS_STRING) {
-				zend_argument_type_error(2, "option \"tube\" must be of type string, %s given", zend_zval_type_name(value));
-				return false;
-			}
-			if (!php_beanstalk_check_tube(Z_STR_P(value), 2, "tube")) {
-				return false;
-			}
-			out->tube = Z_STR_P(value);
-		} else if (zend_string_equals_literal(key, "watch")) {
-			zval *tube;
-			if (Z_TYPE_P(value) != IS_ARRAY) {
-				zend_argument_type_error(2, "option \"watch\" must be of type array, %s given", zend_zval_type_name(value));
-				return false;
-			}
-			if (zend_hash_num_elements(Z_ARRVAL_P(value)) == 0) {
-				zend_argument_value_error(2, "option \"watch\" must name at least one tube");
-				return false;
-			}
-			ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), tube) {
-				ZVAL_DEREF(tube);
-				if (Z_TYPE_P(tube) != IS_STRING) {
-					zend_argument_type_error(2, "option \"watch\" must be a list of strings, %s found", zend_zval_type_name(tube));
-					return false;
-				}
-				if (!php_beanstalk_check_tube(Z_STR_P(tube), 2, "watch")) {
-					return false;
-				}
-			} ZEND_HASH_FOREACH_END();
-			out->watch = Z_ARRVAL_P(value);
-		} else if (zend_string_equals_literal(key, "persistent")) {
-			if (Z_TYPE_P(value) == IS_TRUE || Z_TYPE_P(value) == IS_FALSE) {
-				out->persistent = Z_TYPE_P(value) == IS_TRUE;
-			} else if (Z_TYPE_P(value) == IS_STRING) {
-				if (Z_STRLEN_P(value) == 0 || Z_STRLEN_P(value) > 200) {
-					zend_argument_value_error(2, "option \"persistent\" must be a bool or a pool id of 1 to 200 bytes");
-					return false;
-				}
-				out->persistent = true;
-				out->pool_id = Z_STR_P(value);
-			} else {
-				zend_argument_type_error(2, "option \"persistent\" must be of type bool|string, %s given", zend_zval_type_name(value));
-				return false;
-			}
-		} else {
-			zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
+		if (!parse_option(key, value, out)) {
 			return false;
 		}
 	} ZEND_HASH_FOREACH_END();
@@ -353,8 +321,8 @@ static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses,
 			break;
 		}
 	}
-	bsc_pool *pool = made == n && n > 1 ? bsc_pool_new(conns, n) : NULL;
-	if (made < n || (n > 1 && !pool)) {
+	bsc_pool *pool = made == n ? bsc_pool_new(conns, n) : NULL;
+	if (made < n || !pool) {
 		if (made == n) {
 			snprintf(errbuf, sizeof(errbuf), "out of memory");
 		}
@@ -576,11 +544,14 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 		RETURN_THROWS();
 	}
 	PHP_BEANSTALK_QUEUE_SERVERS(n);
-	bsc_pool *pool = php_beanstalk_queue_pool(Z_OBJ_P(ZEND_THIS));
-	bsc_conn *conn = php_beanstalk_queue_server(Z_OBJ_P(ZEND_THIS), 0);
+	php_beanstalk_queue *q = queue_from_obj(Z_OBJ_P(ZEND_THIS));
+	bsc_pool *pool = q->pool;
+	bsc_conn *conn = q->conns[0];
 	size_t server = 0;
 	bsc_status st;
-	if (pool) {
+	/* One server: a plain reserve, unless a Worker's run left a job kept
+	 * ahead (the pool hands it out first). */
+	if (n > 1 || bsc_pool_has_job(pool)) {
 		bsc_pool_set_interrupt(pool, php_interrupt_pending, NULL);
 		st = bsc_pool_reserve(pool, timeout_is_null ? -1 : (int64_t)timeout, &job, &server);
 		bsc_pool_set_interrupt(pool, NULL, NULL);
@@ -600,7 +571,7 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 	case BSC_ERR_INTERRUPTED:
 		RETURN_NULL();
 	default:
-		if (pool && bsc_status_is_failure(st)) {
+		if (n > 1 && bsc_status_is_failure(st)) {
 			php_beanstalk_throw_pool(pool, st, "reserve");
 		} else {
 			php_beanstalk_throw(conn, st, "reserve", 0);

@@ -361,15 +361,8 @@ PHP_METHOD(Beanstalk_Worker, run)
 		RETURN_THROWS();
 	}
 	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));
-	size_t n = php_beanstalk_queue_servers(queue);
-	if (n == 0) {
+	if (php_beanstalk_queue_servers(queue) == 0) {
 		RETURN_THROWS();
-	}
-	/* Each ready for the worker's commands (on several servers, a reserve
-	 * of Queue::reserve() still out is answered first). */
-	bsc_conn **conns = safe_emalloc(n, sizeof(*conns), 0);
-	for (size_t i = 0; i < n; i++) {
-		conns[i] = php_beanstalk_queue_server(queue, i);
 	}
 	bsc_worker_host host = {
 		.run = run_handler,
@@ -388,8 +381,8 @@ PHP_METHOD(Beanstalk_Worker, run)
 	/* A worker runs for hours: max_execution_time does not apply. */
 	zend_unset_timeout();
 
-	bsc_stop_reason reason = bsc_worker_run(w->core, conns, n, &host, w);
-	efree(conns);
+	/* The Queue's own engine: a job its reserve keeps ahead comes first. */
+	bsc_stop_reason reason = bsc_worker_run(w->core, php_beanstalk_queue_from_obj(queue)->pool, &host, w);
 
 	running = NULL;
 	if (reason == BSC_STOP_BUSY) {

@@ -591,6 +591,11 @@ uint64_t bsc_conn_prefetch_brought(const bsc_conn *c)
 	return c->prefetch.brought;
 }
 
+uint64_t bsc_conn_prefetch_deadline_soon(const bsc_conn *c)
+{
+	return c->prefetch.deadline_soon;
+}
+
 bool bsc_conn_delete_sent(bsc_conn *c, uint64_t id)
 {
 	if (!bsc_prefetch_delete_sent(&c->prefetch, id)) {

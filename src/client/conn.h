@@ -233,6 +233,8 @@ double bsc_conn_prefetch_since(const bsc_conn *c);
 bool bsc_conn_prefetch_take(bsc_conn *c, bsc_prefetch_job *job);
 /* Jobs reserves sent ahead have brought since this connection was made. */
 uint64_t bsc_conn_prefetch_brought(const bsc_conn *c);
+/* Of their answers, DEADLINE_SOON ones since this connection was made. */
+uint64_t bsc_conn_prefetch_deadline_soon(const bsc_conn *c);
 /* The delete of job id just sent for BSC_FOR_DELETE: the connection takes
  * its answer, lets the job go, and counts the outcome (false, after
  * closing, when memory runs out). */

@@ -14,40 +14,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A job kept longer than this is asked about before it is handed out: its
- * time-to-run may be running out (the shortest is one second). */
-#define KEPT_FRESH 0.5
-
 typedef struct {
 	bsc_conn *conn;
-	double down_until;          /* set aside until then; 0: healthy */
-	double backoff;             /* the next set-aside */
-	bool reserving;             /* a reserve of the pool's is out there */
-	double reply_due;           /* by when its answer must have come */
-	double reserve_sent;
-	/* A job that reserve handed out and the caller has not had yet. */
-	bool has_kept;
-	uint64_t kept_id;
-	char *kept_body;
-	size_t kept_len;
-	double kept_since;          /* when the reserve that got it went out */
+	double fail_since;          /* away since (monotonic); 0: it is not */
+	double up_since;            /* its connection has been up since */
+	double backoff_next;        /* the pause before the next try, once away */
+	double pause;               /* away: the pause under way */
+	double retry_at;            /* away: may be tried again from then */
+	uint32_t slice;             /* the server-side wait of its reserve out that may wait */
+	uint64_t deadline_soon;     /* its DEADLINE_SOON answers, as last seen */
 } pool_member;
 
 struct bsc_pool {
 	pool_member *m;
 	size_t n;
-	size_t next;                /* round robin */
+	size_t next_put;            /* round robin of puts */
+	size_t next_take;           /* round robin of the jobs taken */
 	char errstr[BSC_ERRSTR_LEN * 2];
 	bool err_sent;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
-	char *handed;               /* the body of a kept job handed out */
+	bool has_wait_mask;
+	sigset_t wait_mask;
+	bsc_pool_event_fn event;
+	void *event_ctx;
+	char *handed;               /* the body of the job bsc_pool_reserve() handed out last */
 };
+
+double bsc_ttr_margin(double option, int64_t ttr)
+{
+	double half = (double)ttr / 2;
+
+	return option < half ? option : half;
+}
 
 /* {{{ life cycle */
 bsc_pool *bsc_pool_new(bsc_conn *const *conns, size_t n)
 {
 	bsc_pool *p = calloc(1, sizeof(*p));
+	double now = bsc_now();
 
 	if (!p || !(p->m = calloc(n, sizeof(*p->m)))) {
 		free(p);
@@ -56,7 +61,9 @@ bsc_pool *bsc_pool_new(bsc_conn *const *conns, size_t n)
 	p->n = n;
 	for (size_t i = 0; i < n; i++) {
 		p->m[i].conn = conns[i];
-		p->m[i].backoff = BSC_POOL_BACKOFF_FIRST;
+		p->m[i].backoff_next = BSC_POOL_BACKOFF_FIRST;
+		p->m[i].up_since = now;
+		p->m[i].deadline_soon = bsc_conn_prefetch_deadline_soon(conns[i]);
 	}
 	return p;
 }
@@ -65,9 +72,6 @@ void bsc_pool_free(bsc_pool *p)
 {
 	if (!p) {
 		return;
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->m[i].kept_body);
 	}
 	free(p->handed);
 	free(p->m);
@@ -99,38 +103,94 @@ void bsc_pool_set_interrupt(bsc_pool *p, bsc_interrupt_fn fn, void *ctx)
 	p->interrupt = fn;
 	p->interrupt_ctx = ctx;
 }
+
+void bsc_pool_set_wait_mask(bsc_pool *p, const sigset_t *mask)
+{
+	p->has_wait_mask = mask != NULL;
+	if (mask) {
+		p->wait_mask = *mask;
+	}
+}
+
+void bsc_pool_set_events(bsc_pool *p, bsc_pool_event_fn fn, void *ctx)
+{
+	p->event = fn;
+	p->event_ctx = ctx;
+}
+
+static void tell(bsc_pool *p, const bsc_pool_event *e)
+{
+	if (p->event) {
+		p->event(p->event_ctx, e);
+	}
+}
 /* }}} */
 
 /* {{{ health */
-static void member_ok(pool_member *m)
+void bsc_pool_lost(bsc_pool *p, size_t i)
 {
-	m->down_until = 0;
-	m->backoff = BSC_POOL_BACKOFF_FIRST;
-}
+	pool_member *m = &p->m[i];
+	double now = bsc_now();
+	bool first = m->fail_since == 0;
 
-/* Sets the server aside; its connection's failure is the pool's message. */
-static void member_failed(bsc_pool *p, pool_member *m)
-{
-	m->reserving = false;
-	m->down_until = bsc_now() + m->backoff;
-	m->backoff = m->backoff * 2 < BSC_POOL_BACKOFF_MAX ? m->backoff * 2 : BSC_POOL_BACKOFF_MAX;
+	if (first) {
+		m->fail_since = now;
+		/* A connection lost soon after it came back (a proxy that drops it
+		 * after each reply) does not start the back-off afresh: the job it
+		 * hands out would run again and again at full speed. */
+		if (now - m->up_since >= BSC_POOL_BACKOFF_STABLE) {
+			m->backoff_next = BSC_POOL_BACKOFF_FIRST;
+		}
+	}
+	m->pause = m->backoff_next;
+	m->retry_at = now + m->pause;
+	m->backoff_next = m->backoff_next * 2 < BSC_POOL_BACKOFF_MAX ? m->backoff_next * 2 : BSC_POOL_BACKOFF_MAX;
 	snprintf(p->errstr, sizeof(p->errstr), "%s", bsc_conn_errstr(m->conn));
 	p->err_sent = bsc_conn_err_sent(m->conn);
+	tell(p, &(bsc_pool_event){ .kind = BSC_POOL_SERVER_LOST, .server = i, .first = first });
 }
 
-/* Whether the pool's reserve is still out there: the caller may have closed
- * the connection meanwhile, and the reserve went with it. */
-static bool still_reserving(pool_member *m)
+void bsc_pool_answered(bsc_pool *p, size_t i)
 {
-	if (m->reserving && bsc_conn_pending(m->conn) == 0) {
-		m->reserving = false;
+	p->m[i].fail_since = 0;
+}
+
+bool bsc_pool_is_away(const bsc_pool *p, size_t i)
+{
+	return p->m[i].fail_since > 0 && !bsc_conn_is_connected(p->m[i].conn);
+}
+
+double bsc_pool_away_since(const bsc_pool *p, size_t i)
+{
+	return p->m[i].fail_since;
+}
+
+double bsc_pool_retry_at(const bsc_pool *p, size_t i)
+{
+	return p->m[i].retry_at;
+}
+
+double bsc_pool_backoff(const bsc_pool *p, size_t i)
+{
+	return p->m[i].pause;
+}
+
+bsc_status bsc_pool_reconnect(bsc_pool *p, size_t i)
+{
+	bsc_status st = bsc_conn_connect(p->m[i].conn);
+
+	if (st != BSC_OK) {
+		bsc_pool_lost(p, i);
+		return st;
 	}
-	return m->reserving;
+	p->m[i].up_since = bsc_now();
+	return BSC_OK;
 }
 
-static bool member_healthy(const pool_member *m, double now)
+/* May take a command now: up, or set aside and due for another try. */
+static bool may_try(const bsc_pool *p, size_t i, double now)
 {
-	return m->down_until <= now;
+	return !bsc_pool_is_away(p, i) || now >= p->m[i].retry_at;
 }
 
 /* The message when every server failed: each with its error. */
@@ -146,19 +206,34 @@ static void all_failed(bsc_pool *p)
 	p->err_sent = false;
 }
 
-/* The order in which a call tries the servers: the healthy ones from the
- * next in turn, then, when none is healthy, the one set aside that comes
- * back first. Returns how many are in order[]. */
+/* Whether a command for server i would wait behind a reserve of ours
+ * there that may wait on the server for a job. */
+static bool waits_behind_reserve(const bsc_pool *p, size_t i)
+{
+	bool waiting;
+
+	return bsc_conn_prefetch_out(p->m[i].conn, &waiting) > 0 && waiting;
+}
+
+/* The order in which a put tries the servers: those that may take it, from
+ * the next in turn, the ones with no reserve out that may wait first; then,
+ * when none may, the one set aside that comes back first. Returns how many
+ * are in order[]. */
 static size_t try_order(bsc_pool *p, size_t *order)
 {
 	double now = bsc_now();
-	size_t k = 0, start = p->next++ % p->n, soonest = start;
+	size_t k = 0, start = p->next_put++ % p->n, soonest = start;
 
-	for (size_t j = 0; j < p->n; j++) {
-		size_t i = (start + j) % p->n;
-		if (member_healthy(&p->m[i], now)) {
-			order[k++] = i;
-		} else if (p->m[i].down_until < p->m[soonest].down_until) {
+	for (int behind = 0; behind < 2; behind++) {
+		for (size_t j = 0; j < p->n; j++) {
+			size_t i = (start + j) % p->n;
+			if (may_try(p, i, now) && waits_behind_reserve(p, i) == (behind == 1)) {
+				order[k++] = i;
+			}
+		}
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!may_try(p, i, now) && (may_try(p, soonest, now) || p->m[i].retry_at < p->m[soonest].retry_at)) {
 			soonest = i;
 		}
 	}
@@ -166,70 +241,6 @@ static size_t try_order(bsc_pool *p, size_t *order)
 		order[k++] = soonest;
 	}
 	return k;
-}
-/* }}} */
-
-/* {{{ settling a server */
-static bool keep_job(pool_member *m, const bsc_job *job)
-{
-	char *body = malloc(job->body_len ? job->body_len : 1);
-
-	if (!body) {
-		return false;
-	}
-	memcpy(body, job->body, job->body_len);
-	free(m->kept_body);
-	m->kept_body = body;
-	m->kept_len = job->body_len;
-	m->kept_id = job->id;
-	m->kept_since = m->reserve_sent;
-	m->has_kept = true;
-	return true;
-}
-
-/* The answer to the pool's reserve on m: a job is kept. */
-static bsc_status take_reserve_answer(bsc_pool *p, pool_member *m, bsc_job *job, bool *got)
-{
-	bsc_reply reply;
-	bsc_status st = bsc_conn_recv_by(m->conn, &reply, m->reply_due, BSC_POOL_RESERVE_SLICE + bsc_conn_timeout(m->conn));
-
-	*got = false;
-	m->reserving = false;
-	if (st != BSC_OK) {
-		member_failed(p, m);
-		return st;
-	}
-	switch (reply.kind) {
-	case BSC_REPLY_RESERVED:
-		bsc_job_from_reply(m->conn, &reply, job);
-		*got = true;
-		/* fall through */
-	case BSC_REPLY_TIMED_OUT:
-	case BSC_REPLY_DEADLINE_SOON:
-		member_ok(m);
-		return reply.kind == BSC_REPLY_DEADLINE_SOON ? BSC_DEADLINE_SOON : BSC_OK;
-	default:
-		st = bsc_conn_fail(m->conn, BSC_ERR_PROTOCOL, "%s answered reserve-with-timeout with %s", bsc_conn_name(m->conn),
-			bsc_reply_name(reply.kind));
-		member_failed(p, m);
-		return st;
-	}
-}
-
-bsc_status bsc_pool_settle(bsc_pool *p, size_t i)
-{
-	pool_member *m = &p->m[i];
-	bsc_job job;
-	bool got;
-
-	if (!still_reserving(m)) {
-		return BSC_OK;
-	}
-	bsc_status st = take_reserve_answer(p, m, &job, &got);
-	if (got && !keep_job(m, &job)) {
-		return bsc_conn_fail(m->conn, BSC_ERR_NOMEM, "out of memory");
-	}
-	return st == BSC_DEADLINE_SOON ? BSC_OK : st;
 }
 /* }}} */
 
@@ -244,17 +255,14 @@ static bsc_status put_one(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t tt
 	bsc_status st = BSC_ERR_CONNECT;
 
 	for (size_t j = 0; j < k; j++) {
-		pool_member *m = &p->m[order[j]];
+		bsc_conn *c = p->m[order[j]].conn;
 		*server = order[j];
-		st = bsc_pool_settle(p, order[j]);
-		if (st == BSC_OK) {
-			st = id ? bsc_put(m->conn, pri, delay, ttr, data, len, id) : bsc_put_async(m->conn, pri, delay, ttr, data, len);
-		}
+		st = id ? bsc_put(c, pri, delay, ttr, data, len, id) : bsc_put_async(c, pri, delay, ttr, data, len);
 		if (!bsc_status_is_failure(st)) {
-			member_ok(m);
+			bsc_pool_answered(p, order[j]);
 			return st;
 		}
-		member_failed(p, m);
+		bsc_pool_lost(p, order[j]);
 		if (p->err_sent) {
 			return st;  /* it may be stored: never sent again */
 		}
@@ -283,7 +291,7 @@ static bsc_status put_part(bsc_pool *p, size_t s, uint32_t pri, uint32_t delay, 
 {
 	bsc_body *part = malloc(count * sizeof(*part));
 	bsc_put_result *got = malloc(count * sizeof(*got));
-	bsc_status st = bsc_pool_settle(p, s);
+	bsc_status st = BSC_OK;
 
 	if (!part || !got) {
 		free(part);
@@ -292,11 +300,9 @@ static bsc_status put_part(bsc_pool *p, size_t s, uint32_t pri, uint32_t delay, 
 	}
 	for (size_t j = 0; j < count; j++) {
 		part[j] = bodies[idx[j]];
-		got[j] = (bsc_put_result){ st, BSC_REPLY_KIND_COUNT, false, 0 };
+		got[j] = (bsc_put_result){ BSC_ERR_CONNECT, BSC_REPLY_KIND_COUNT, false, 0 };
 	}
-	if (st == BSC_OK) {
-		st = bsc_put_many(p->m[s].conn, pri, delay, ttr, part, count, got);
-	}
+	st = bsc_put_many(p->m[s].conn, pri, delay, ttr, part, count, got);
 	for (size_t j = 0; j < count; j++) {
 		results[idx[j]] = got[j];
 		servers[idx[j]] = s;
@@ -332,10 +338,10 @@ bsc_status bsc_pool_put_many(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t
 		size_t count = (left + (k - j) - 1) / (k - j);
 		bsc_status st = put_part(p, order[j], pri, delay, ttr, bodies, todo, count, results, servers);
 		if (bsc_status_is_failure(st)) {
-			member_failed(p, &p->m[order[j]]);
+			bsc_pool_lost(p, order[j]);
 			last = st;
 		} else {
-			member_ok(&p->m[order[j]]);
+			bsc_pool_answered(p, order[j]);
 		}
 		/* The unsent of this part go first in what is left. */
 		size_t kept = 0;
@@ -356,189 +362,316 @@ bsc_status bsc_pool_put_many(bsc_pool *p, uint32_t pri, uint32_t delay, uint32_t
 }
 /* }}} */
 
-/* {{{ consuming */
-/* A kept job, if one is still the caller's to have: asked about once it
- * has been kept a while, released with its priority when its time-to-run
- * is nearly out, dropped when it is no longer ours. */
-static bool hand_out_kept(bsc_pool *p, bsc_job *job, size_t *server)
+/* {{{ asking for jobs */
+size_t bsc_pool_out(const bsc_pool *p, size_t i)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		pool_member *m = &p->m[i];
-		bsc_job_stats js;
-		if (!m->has_kept) {
-			continue;
-		}
-		m->has_kept = false;
-		if (bsc_now() - m->kept_since > KEPT_FRESH) {
-			bsc_status st = bsc_job_stats_get(m->conn, m->kept_id, &js);
-			if (st != BSC_OK || strcmp(js.state, "reserved") != 0) {
-				bsc_conn_let_go(m->conn, m->kept_id);
-				continue;
-			}
-			if (js.time_left < 1) {
-				bsc_release(m->conn, m->kept_id, js.pri >= 0 ? (uint32_t)js.pri : BSC_DEFAULT_PRIORITY, 0);
-				continue;
-			}
-		}
-		free(p->handed);
-		p->handed = m->kept_body;
-		m->kept_body = NULL;
-		*job = (bsc_job){ m->kept_id, p->handed, m->kept_len };
-		*server = i;
-		return true;
-	}
-	return false;
+	return bsc_conn_prefetch_out(p->m[i].conn, NULL);
 }
 
-/* Sends a reserve to every healthy server that has none out there nor a
- * kept job; slice: its server-side wait. How many are out there now. */
-static size_t send_reserves(bsc_pool *p, int64_t slice)
-{
-	double now = bsc_now();
-	size_t out = 0;
-	bsc_line line;
-
-	bsc_line_start(&line, "reserve-with-timeout");
-	bsc_line_u64(&line, (uint64_t)slice);
-	bsc_line_end(&line);
-	for (size_t i = 0; i < p->n; i++) {
-		pool_member *m = &p->m[i];
-		if (!still_reserving(m) && !m->has_kept && member_healthy(m, now)) {
-			bsc_request req = { line.buf, line.len, NULL, 0, false, bsc_conn_job_body_max(m->conn), BSC_FOR_CALLER };
-			if (bsc_conn_send(m->conn, &req, 1) != BSC_OK) {
-				member_failed(p, m);
-				continue;
-			}
-			m->reserving = true;
-			m->reserve_sent = now;
-			m->reply_due = now + (double)slice + (bsc_conn_timeout(m->conn) > 0 ? bsc_conn_timeout(m->conn) : 60);
-		}
-		out += m->reserving;
-	}
-	return out;
-}
-
-static size_t held_jobs(const bsc_pool *p)
-{
-	size_t held = 0;
-
-	for (size_t i = 0; i < p->n; i++) {
-		held += bsc_conn_held(p->m[i].conn);
-	}
-	return held;
-}
-
-/* One poll() over the servers with a reserve out there, until the first
- * answer or the deadline (0: none). The index of one with an answer to
- * read, or SIZE_MAX: none yet. *interrupted: a signal ended the wait. */
-static size_t wait_any(bsc_pool *p, double deadline, bool *interrupted)
-{
-	struct pollfd pfd[p->n];
-	size_t who[p->n], k = 0;
-	double until = deadline;
-
-	/* A signal that came before this wait interrupted no system call: its
-	 * flag is looked at before blocking. */
-	*interrupted = p->interrupt && held_jobs(p) == 0 && p->interrupt(p->interrupt_ctx);
-	if (*interrupted) {
-		return SIZE_MAX;
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		pool_member *m = &p->m[i];
-		if (m->reserving) {
-			pfd[k] = (struct pollfd){ .fd = bsc_conn_fd(m->conn), .events = POLLIN };
-			who[k++] = i;
-			until = until > 0 && until < m->reply_due ? until : m->reply_due;
-		} else if (m->down_until > 0) {
-			until = until > 0 && until < m->down_until ? until : m->down_until;
-		}
-	}
-	int r = poll(pfd, k, bsc_poll_ms(until));
-	if (r < 0 && errno == EINTR) {
-		*interrupted = p->interrupt && held_jobs(p) == 0 && p->interrupt(p->interrupt_ctx);
-		return SIZE_MAX;
-	}
-	for (size_t j = 0; j < k && r > 0; j++) {
-		if (pfd[j].revents) {
-			return who[j];
-		}
-	}
-	/* None readable by the deadline: a server past its answer's due time
-	 * is read now, and fails for it. */
-	double now = bsc_now();
-	for (size_t j = 0; j < k; j++) {
-		if (p->m[who[j]].reply_due <= now) {
-			return who[j];
-		}
-	}
-	return SIZE_MAX;
-}
-
-/* The whole seconds that cover left, at most a slice. */
-static int64_t seconds_up_to_slice(double left)
-{
-	int64_t whole = (int64_t)left;
-
-	if ((double)whole < left) {
-		whole++;
-	}
-	return whole < BSC_POOL_RESERVE_SLICE ? whole : BSC_POOL_RESERVE_SLICE;
-}
-
-static bool any_reserving(bsc_pool *p)
+bool bsc_pool_has_job(const bsc_pool *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		if (still_reserving(&p->m[i])) {
+		if (bsc_conn_prefetch_jobs(p->m[i].conn) > 0) {
 			return true;
 		}
 	}
 	return false;
 }
 
-bsc_status bsc_pool_reserve(bsc_pool *p, int64_t timeout, bsc_job *job, size_t *server)
+static bsc_request line_request(const bsc_line *line, size_t reply_body_max, bsc_request_for reply_for)
 {
-	double deadline = timeout > 0 ? bsc_now() + (double)timeout : 0;
-	bool polled = false, answered = false;
+	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max, reply_for };
+}
 
-	if (hand_out_kept(p, job, server)) {
+bsc_status bsc_pool_ask(bsc_pool *p, size_t i, const bsc_request *pre, size_t npre, size_t keep, uint32_t slice)
+{
+	pool_member *m = &p->m[i];
+	bsc_conn *c = m->conn;
+	size_t held = bsc_conn_prefetch_out(c, NULL) + bsc_conn_prefetch_jobs(c);
+	size_t want = held >= keep ? 0 : keep - held < BSC_POOL_ASK_MAX ? keep - held : BSC_POOL_ASK_MAX;
+
+	if (npre + want == 0) {
 		return BSC_OK;
 	}
+	bsc_request reqs[npre + want];
+	bsc_line wait_line, now_line;
+	size_t n = 0, body_max = bsc_conn_job_body_max(c);
+
+	for (; n < npre; n++) {
+		reqs[n] = pre[n];
+	}
+	bsc_line_start(&wait_line, "reserve-with-timeout");
+	bsc_line_u64(&wait_line, slice);
+	bsc_line_end(&wait_line);
+	bsc_line_start(&now_line, "reserve-with-timeout");
+	bsc_line_u64(&now_line, 0);
+	bsc_line_end(&now_line);
+	for (size_t k = 0; k < want; k++) {
+		reqs[n++] = k == 0 && held == 0 ? line_request(&wait_line, body_max, BSC_FOR_PREFETCH_WAITS)
+			: line_request(&now_line, body_max, BSC_FOR_PREFETCH);
+	}
+	bsc_status st = bsc_conn_send(c, reqs, n);
+	if (st == BSC_OK && want > 0 && held == 0) {
+		m->slice = slice;
+	}
+	if (bsc_status_is_failure(st)) {
+		bsc_pool_lost(p, i);
+	}
+	return st;
+}
+/* }}} */
+
+/* {{{ waiting */
+/* The longest a reserve out on server i may go unanswered: its wait on the
+ * server, if it may wait, and the reply timeout. 0: no limit. */
+static double reply_due(const bsc_pool *p, size_t i)
+{
+	bsc_conn *c = p->m[i].conn;
+	bool waits;
+
+	if (bsc_conn_prefetch_out(c, &waits) == 0 || bsc_conn_timeout(c) <= 0) {
+		return 0;
+	}
+	return bsc_conn_prefetch_since(c) + (waits ? (double)p->m[i].slice : 0) + bsc_conn_timeout(c);
+}
+
+/* Takes in what server i has sent; a failure, or a reply overdue, sets it
+ * aside. */
+static void collect(bsc_pool *p, size_t i)
+{
+	bsc_conn *c = p->m[i].conn;
+	size_t out = bsc_conn_prefetch_out(c, NULL);
+
+	if (bsc_conn_collect(c) != BSC_OK) {
+		bsc_pool_lost(p, i);
+		return;
+	}
+	if (bsc_conn_prefetch_out(c, NULL) < out) {
+		bsc_pool_answered(p, i);
+	}
+	double due = reply_due(p, i);
+	if (due > 0 && bsc_now() >= due) {
+		bsc_conn_fail(c, BSC_ERR_TIMEOUT, "no reply from %s within %.3f s", bsc_conn_name(c), due - bsc_conn_prefetch_since(c));
+		bsc_pool_lost(p, i);
+	}
+}
+
+static double earlier(double a, double b)
+{
+	return a > 0 && (b <= 0 || a < b) ? a : b;
+}
+
+static int wait_for(bsc_pool *p, struct pollfd *fds, size_t k, double until)
+{
+	int ms = bsc_poll_ms(until);
+
+	if (!p->has_wait_mask) {
+		return poll(fds, k, ms);
+	}
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	return ppoll(fds, k, ms < 0 ? NULL : &ts, &p->wait_mask);
+}
+
+bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
+{
+	struct pollfd fds[p->n];
+	size_t which[p->n], k = 0;
+	double until = deadline;
+
+	/* A reply read in with another (a delete's) is in no socket: poll()
+	 * would not see it. */
+	for (size_t i = 0; i < p->n; i++) {
+		if (bsc_conn_buffered(p->m[i].conn) > 0 && bsc_pool_out(p, i) > 0) {
+			collect(p, i);
+		}
+	}
+	if (bsc_pool_has_job(p)) {
+		return BSC_OK;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		bsc_conn *c = p->m[i].conn;
+		if (bsc_pool_is_away(p, i)) {
+			until = earlier(until, p->m[i].retry_at);   /* back in time to try it again */
+		} else if (bsc_pool_out(p, i) > 0 && bsc_conn_is_connected(c)) {
+			until = earlier(until, reply_due(p, i));
+			fds[k] = (struct pollfd){ .fd = bsc_conn_fd(c), .events = POLLIN };
+			which[k++] = i;
+		}
+	}
+	if (k == 0 && until <= 0) {
+		return BSC_OK;   /* nothing to wait for */
+	}
+	/* Without a mask, a signal that came before this wait interrupted no
+	 * system call: its flag is looked at before blocking. */
+	if (!p->has_wait_mask && p->interrupt && p->interrupt(p->interrupt_ctx)) {
+		return BSC_ERR_INTERRUPTED;
+	}
+	int r = wait_for(p, fds, k, until);
+	if (r < 0 && errno == EINTR && p->interrupt && p->interrupt(p->interrupt_ctx)) {
+		return BSC_ERR_INTERRUPTED;
+	}
+	for (size_t j = 0; j < k; j++) {
+		collect(p, which[j]);
+	}
+	return BSC_OK;
+}
+/* }}} */
+
+/* {{{ taking a job */
+/* Whether a job kept ahead may still run within its time-to-run. Asks the
+ * server only about one that may have been reserved for half a second or
+ * more by the time it would end: the watchdog looks at a running job no
+ * sooner. */
+static bool still_in_time(bsc_pool *p, size_t i, const bsc_pool_fresh *rule, const bsc_prefetch_job *job)
+{
+	bsc_conn *c = p->m[i].conn;
+	bsc_job_stats js;
+
+	if (bsc_now() - job->asked_at + rule->expected_run < BSC_POOL_FRESH) {
+		return true;
+	}
+	bsc_status st = bsc_job_stats_get(c, job->id, &js);
+	if (bsc_status_is_failure(st)) {
+		bsc_pool_lost(p, i);   /* the job went back with the connection */
+		return false;
+	}
+	if (st != BSC_OK && st != BSC_NOT_FOUND) {
+		return true;           /* the server would not say: its run will tell */
+	}
+	if (st == BSC_NOT_FOUND || strcmp(js.state, "reserved") != 0) {
+		bsc_conn_let_go(c, job->id);
+		tell(p, &(bsc_pool_event){ .kind = BSC_POOL_JOB_GONE, .server = i, .id = job->id });
+		return false;
+	}
+	/* Released only for the time it lost waiting: a job whose whole
+	 * time-to-run is short of a run is the watchdog's, or it would be
+	 * reserved and released for ever. */
+	double margin = bsc_ttr_margin(rule->ttr_margin, js.ttr);
+	if ((double)js.time_left >= rule->expected_run + margin || js.ttr - js.time_left <= 1) {
+		return true;
+	}
+	uint32_t pri = js.pri >= 0 && js.pri <= UINT32_MAX ? (uint32_t)js.pri : BSC_DEFAULT_PRIORITY;
+	st = bsc_release(c, job->id, pri, 0);
+	tell(p, &(bsc_pool_event){ .kind = BSC_POOL_JOB_RELEASED, .server = i, .id = job->id, .stats = &js, .released = st == BSC_OK });
+	if (bsc_status_is_failure(st)) {
+		bsc_pool_lost(p, i);
+	}
+	return false;
+}
+
+bool bsc_pool_take(bsc_pool *p, const bsc_pool_fresh *rule, bsc_prefetch_job *job, size_t *server)
+{
+	for (size_t j = 0; j < p->n; j++) {
+		size_t i = (p->next_take + j) % p->n;
+		bsc_conn *c = p->m[i].conn;
+		while (bsc_conn_prefetch_take(c, job)) {
+			bsc_pool_answered(p, i);
+			if (!still_in_time(p, i, rule, job)) {
+				free(job->body);
+				continue;
+			}
+			*server = i;
+			p->next_take = (i + 1) % p->n;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The whole seconds that cover left, at most a slice. */
+static uint32_t seconds_up_to_slice(double left)
+{
+	int64_t whole = (int64_t)left;
+
+	if ((double)whole < left) {
+		whole++;
+	}
+	return whole < BSC_POOL_RESERVE_SLICE ? (uint32_t)whole : BSC_POOL_RESERVE_SLICE;
+}
+
+/* A DEADLINE_SOON answer since the last look, and its server. */
+static bool deadline_soon(bsc_pool *p, size_t *server)
+{
+	bool seen = false;
+
+	for (size_t i = 0; i < p->n; i++) {
+		uint64_t now = bsc_conn_prefetch_deadline_soon(p->m[i].conn);
+		if (now != p->m[i].deadline_soon && !seen) {
+			*server = i;
+			seen = true;
+		}
+		p->m[i].deadline_soon = now;
+	}
+	return seen;
+}
+
+static bool any_out(const bsc_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		if (bsc_pool_out(p, i) > 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Asks every server that may take it for a job (slice: the server-side
+ * wait); whether any has a reserve out now. */
+static bool ask_all(bsc_pool *p, uint32_t slice)
+{
+	double now = bsc_now();
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (may_try(p, i, now)) {
+			bsc_pool_ask(p, i, NULL, 0, 1, slice);
+		}
+	}
+	return any_out(p);
+}
+
+bsc_status bsc_pool_reserve(bsc_pool *p, int64_t timeout, bsc_job *job, size_t *server)
+{
+	static const bsc_pool_fresh rule = { 0, 1.0 };
+	double deadline = timeout > 0 ? bsc_now() + (double)timeout : 0;
+	bool asked = false;
+	bsc_prefetch_job kept;
+
+	deadline_soon(p, server);   /* answers to earlier calls are not this one's */
 	for (;;) {
+		if (bsc_pool_take(p, &rule, &kept, server)) {
+			free(p->handed);
+			p->handed = kept.body;
+			*job = (bsc_job){ kept.id, kept.body, kept.len };
+			return BSC_OK;
+		}
+		if (deadline_soon(p, server)) {
+			return BSC_DEADLINE_SOON;
+		}
 		double now = bsc_now();
 		if (deadline > 0 && now >= deadline) {
-			return BSC_TIMED_OUT;  /* reserves still out there are settled later */
+			return BSC_TIMED_OUT;  /* reserves still out are taken in later */
 		}
 		/* A poll (timeout 0) asks each server once; a wait asks again as
 		 * each slice ends. */
-		if (timeout != 0 || !polled) {
-			int64_t slice = timeout == 0 ? 0 : timeout < 0 ? BSC_POOL_RESERVE_SLICE : seconds_up_to_slice(deadline - now);
-			send_reserves(p, slice);
-			polled = true;
+		bool out;
+		if (timeout == 0 && asked) {
+			out = any_out(p);
+		} else {
+			out = ask_all(p, timeout == 0 ? 0 : timeout < 0 ? BSC_POOL_RESERVE_SLICE : seconds_up_to_slice(deadline - now));
 		}
-		if (!any_reserving(p)) {
-			if (timeout == 0 && answered) {
+		if (!out) {
+			if (asked && timeout == 0) {
 				return BSC_TIMED_OUT;
 			}
 			all_failed(p);
 			return BSC_ERR_CONNECT;
 		}
-		bool interrupted;
-		size_t i = wait_any(p, deadline, &interrupted);
-		if (interrupted) {
+		asked = true;
+		if (bsc_pool_wait(p, deadline) == BSC_ERR_INTERRUPTED) {
 			snprintf(p->errstr, sizeof(p->errstr), "the wait for a job was interrupted");
 			p->err_sent = true;
 			return BSC_ERR_INTERRUPTED;
 		}
-		if (i == SIZE_MAX) {
-			continue;
-		}
-		bool got;
-		bsc_status st = take_reserve_answer(p, &p->m[i], job, &got);
-		if (got || st == BSC_DEADLINE_SOON) {
-			*server = i;
-			return st;
-		}
-		answered = answered || !bsc_status_is_failure(st);
 	}
 }
 /* }}} */

@@ -35,6 +35,7 @@ bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 	a->asked_len--;
 	a->waiting = false;   /* only the first of a write may wait */
 	if (reply->kind == BSC_REPLY_TIMED_OUT || reply->kind == BSC_REPLY_DEADLINE_SOON) {
+		a->deadline_soon += reply->kind == BSC_REPLY_DEADLINE_SOON;
 		return true;
 	}
 	if (reply->kind != BSC_REPLY_RESERVED || !reply->has_num) {

@@ -33,6 +33,7 @@ typedef struct {
 	bsc_prefetch_job *jobs;
 	size_t len, cap;
 	uint64_t brought;           /* jobs brought since the connection was made */
+	uint64_t deadline_soon;     /* DEADLINE_SOON answers since the connection was made */
 
 	uint64_t *deleting;         /* the ids of the deletes out, oldest first */
 	size_t deleting_len, deleting_cap;

@@ -72,13 +72,6 @@ struct bsc_monitor {
 };
 
 /* {{{ the arithmetic */
-double bsc_ttr_margin(double option, int64_t ttr)
-{
-	double half = (double)ttr / 2;
-
-	return option < half ? option : half;
-}
-
 double bsc_ttr_time_left(int64_t time_left, int64_t ttr, double elapsed)
 {
 	/* The server's figure is whole seconds, rounded down: the truth lies in

@@ -48,6 +48,7 @@
 
 #include "src/worker/policy.h"
 #include "src/client/conn.h"
+#include "src/client/pool.h"
 #include "src/proto/stats.h"
 
 /* The exit status of a process the watchdog ended. */
@@ -124,7 +125,6 @@ bool bsc_monitor_job_tube(bsc_monitor *wd, uint64_t id, char *buf, size_t size);
  * from its answer (time-left is in whole seconds, rounded down) and from the
  * local clock (the job came, or was last touched, elapsed seconds ago). */
 double bsc_ttr_time_left(int64_t time_left, int64_t ttr, double elapsed);
-/* The margin for a ttr: min(option, ttr / 2). */
-double bsc_ttr_margin(double option, int64_t ttr);
+/* The margin for a ttr: bsc_ttr_margin() (src/client/pool.h). */
 
 #endif

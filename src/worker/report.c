@@ -1,21 +1,16 @@
 /*
- * What the worker tells of itself while it runs: the snapshot of the loop
- * that the monitor thread reads, the monitor's task (the status beats, the
- * StatsD sends, the title's refresh during a long job), the process title,
- * and the log lines of the start and of each job. See worker.h.
+ * What the worker tells of itself while it runs. See report.h.
  *
  * The loop publishes at its state changes only: a lock, a copy of a few
  * counters, the host's heap figure; the durations' percentiles only when
- * the monitor has taken the last ones. The monitor thread never calls the
- * host but through poke, which is safe from any thread: its log lines wait
- * in a mailbox for the loop's thread.
+ * the monitor has taken the last ones.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #ifndef _GNU_SOURCE
 # define _GNU_SOURCE
 #endif
-#include "src/worker/worker_private.h"
+#include "src/worker/report.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -29,57 +24,65 @@
 #define TITLE_REFRESH 1.0
 
 /* {{{ life cycle */
-bool bsc_worker_report_init(bsc_worker *w, const bsc_worker_options *opt)
+bool bsc_report_init(bsc_report *r, const bsc_worker_options *opt)
 {
-	pthread_mutex_init(&w->snap_lock, NULL);
-	pthread_mutex_init(&w->mail_lock, NULL);
-	w->status_prefix = strdup(opt->status_prefix ? opt->status_prefix : BSC_STATUS_PREFIX);
-	if (!w->status_prefix) {
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->snap_lock, NULL);
+	pthread_mutex_init(&r->mail_lock, NULL);
+	r->name = strdup(opt->name ? opt->name : "");
+	r->status_prefix = strdup(opt->status_prefix ? opt->status_prefix : BSC_STATUS_PREFIX);
+	r->statsd_prefix = strdup(opt->statsd_prefix ? opt->statsd_prefix : BSC_STATSD_PREFIX);
+	if (!r->name || !r->status_prefix || !r->statsd_prefix) {
 		return false;
 	}
-	w->opt.status_prefix = w->status_prefix;
-	if (w->opt.status_interval <= 0) {
-		w->opt.status_interval = BSC_STATUS_INTERVAL;
-	}
+	r->status_interval = opt->status_interval > 0 ? opt->status_interval : BSC_STATUS_INTERVAL;
+	r->statsd_interval = opt->statsd_interval > 0 ? opt->statsd_interval : BSC_STATSD_INTERVAL;
+	r->process_title = opt->process_title;
 	if (opt->status) {
-		w->status_address = malloc(sizeof(*w->status_address));
-		if (!w->status_address) {
+		r->status_address = malloc(sizeof(*r->status_address));
+		if (!r->status_address) {
 			return false;
 		}
-		*w->status_address = *opt->status;
+		*r->status_address = *opt->status;
 	}
-	w->opt.status = w->status_address;
-	if (w->opt.statsd_interval <= 0) {
-		w->opt.statsd_interval = BSC_STATSD_INTERVAL;
-	}
-	w->statsd_prefix = strdup(opt->statsd_prefix ? opt->statsd_prefix : BSC_STATSD_PREFIX);
-	if (!w->statsd_prefix) {
-		return false;
-	}
-	w->opt.statsd_prefix = w->statsd_prefix;
 	if (opt->statsd) {
-		w->statsd_address = malloc(sizeof(*w->statsd_address));
-		if (!w->statsd_address) {
+		r->statsd_address = malloc(sizeof(*r->statsd_address));
+		if (!r->statsd_address) {
 			return false;
 		}
-		*w->statsd_address = *opt->statsd;
+		*r->statsd_address = *opt->statsd;
 	}
-	w->opt.statsd = w->statsd_address;
 	return true;
 }
 
-void bsc_worker_report_free(bsc_worker *w)
+void bsc_report_free(bsc_report *r)
 {
-	pthread_mutex_destroy(&w->snap_lock);
-	pthread_mutex_destroy(&w->mail_lock);
-	free(w->status_prefix);
-	if (w->status_address) {
-		explicit_bzero(w->status_address, sizeof(*w->status_address));
-		free(w->status_address);
+	pthread_mutex_destroy(&r->snap_lock);
+	pthread_mutex_destroy(&r->mail_lock);
+	free(r->name);
+	free(r->status_prefix);
+	if (r->status_address) {
+		explicit_bzero(r->status_address, sizeof(*r->status_address));
+		free(r->status_address);
 	}
-	free(w->statsd_prefix);
-	free(w->statsd_address);
-	free(w->tubes);
+	free(r->statsd_prefix);
+	free(r->statsd_address);
+	free(r->tubes);
+}
+
+bool bsc_report_needs_job_tube(const bsc_report *r, bool log_jobs)
+{
+	return !r->single_tube[0] && (log_jobs || r->statsd);
+}
+
+bool bsc_report_publishing(const bsc_report *r)
+{
+	return r->publishing;
+}
+
+bool bsc_report_restart_requested(const bsc_report *r)
+{
+	return atomic_load_explicit(&((bsc_report *)r)->restart_requested, memory_order_relaxed);
 }
 /* }}} */
 
@@ -146,10 +149,10 @@ void bsc_worker_title_format(char *buf, size_t size, const char *name, bsc_worke
 
 /* The tube of the job running: the one watched, or what the watchdog
  * learnt (into buf), or "". */
-static const char *job_tube(bsc_worker *w, bsc_monitor *wd, uint64_t id, char *buf, size_t size)
+static const char *job_tube(bsc_report *r, bsc_monitor *wd, uint64_t id, char *buf, size_t size)
 {
-	if (w->single_tube[0]) {
-		return w->single_tube;
+	if (r->single_tube[0]) {
+		return r->single_tube;
 	}
 	if (!wd || !bsc_monitor_job_tube(wd, id, buf, size)) {
 		buf[0] = '\0';
@@ -158,163 +161,162 @@ static const char *job_tube(bsc_worker *w, bsc_monitor *wd, uint64_t id, char *b
 }
 
 /* In the loop's thread: sets the title when what it says changed. */
-static void title_update(bsc_worker *w)
+static void title_update(bsc_report *r)
 {
 	char tube_buf[BSC_TUBE_MAX + 1] = "";
 	const char *tube = "";
-	bool working = w->f.state == BSC_WORKER_WORKING;
-	uint64_t seconds = working ? (uint64_t)(bsc_now() - w->job_start) : 0;
+	const bsc_report_view *v = &r->view;
+	bool working = v->state == BSC_WORKER_WORKING;
+	uint64_t seconds = working ? (uint64_t)(bsc_now() - v->job_start) : 0;
 
 	/* A job's tube from several watched is learnt past its first half
 	 * second, never at its start. */
-	if (working && (w->single_tube[0] || seconds > 0)) {
-		tube = job_tube(w, w->wd, w->job_id, tube_buf, sizeof(tube_buf));
+	if (working && (r->single_tube[0] || seconds > 0)) {
+		tube = job_tube(r, r->wd, v->job_id, tube_buf, sizeof(tube_buf));
 	}
-	worker_title_key *k = &w->title_key;
-	uint64_t job_id = working ? w->job_id : 0;
-	if (k->state == w->f.state && k->job_id == job_id && k->done == w->f.processed && k->seconds == seconds
+	bsc_report_title_key *k = &r->title_key;
+	uint64_t job_id = working ? v->job_id : 0;
+	if (k->state == v->state && k->job_id == job_id && k->done == v->processed && k->seconds == seconds
 		&& k->tube == (tube[0] != '\0')) {
 		return;
 	}
-	*k = (worker_title_key){ w->f.state, job_id, w->f.processed, seconds, tube[0] != '\0' };
-	bsc_worker_title_format(w->title, sizeof(w->title), w->name, w->f.state, w->job_id, tube, seconds,
-		w->tubes ? w->tubes : "", w->f.processed);
-	w->host->title(w->ctx, w->title);
+	*k = (bsc_report_title_key){ v->state, job_id, v->processed, seconds, tube[0] != '\0' };
+	bsc_worker_title_format(r->title, sizeof(r->title), r->name, v->state, v->job_id, tube, seconds,
+		r->tubes ? r->tubes : "", v->processed);
+	r->run.host->title(r->run.ctx, r->title);
 }
 
-void bsc_worker_title_waiting(bsc_worker *w)
+void bsc_report_title_waiting(bsc_report *r)
 {
-	if (w->title_on) {
-		title_update(w);
+	if (r->title_on) {
+		title_update(r);
 	}
 }
 /* }}} */
 
 /* {{{ the loop's side */
-void bsc_worker_publish(bsc_worker *w)
+void bsc_report_publish(bsc_report *r, const bsc_report_view *view)
 {
-	if (w->publishing) {
-		const bsc_worker_figures *f = &w->f;
-		size_t heap = w->host->heap(w->ctx);
-		bool percentiles = atomic_exchange(&w->want_percentiles, false);
-		pthread_mutex_lock(&w->snap_lock);
-		worker_snapshot *s = &w->snap;
-		s->state = f->state;
-		s->job_id = f->state == BSC_WORKER_WORKING ? w->job_id : 0;
-		s->job_start = w->job_start;
-		s->processed = f->processed;
-		s->failed = f->failed;
-		s->released = f->released;
-		s->buried = f->buried;
-		s->deleted = f->deleted;
+	r->view = *view;
+	if (r->publishing) {
+		size_t heap = r->run.host->heap(r->run.ctx);
+		bool percentiles = atomic_exchange(&r->want_percentiles, false);
+		pthread_mutex_lock(&r->snap_lock);
+		bsc_report_snapshot *s = &r->snap;
+		s->state = view->state;
+		s->job_id = view->state == BSC_WORKER_WORKING ? view->job_id : 0;
+		s->job_start = view->job_start;
+		s->processed = view->processed;
+		s->failed = view->failed;
+		s->released = view->released;
+		s->buried = view->buried;
+		s->deleted = view->deleted;
 		s->memory = heap;
-		s->rtt = f->rtt;
+		s->rtt = view->rtt;
 		if (percentiles) {
-			s->p50 = (double)bsc_hist_percentile(&w->durations, 0.50) / 1e6;
-			s->p99 = (double)bsc_hist_percentile(&w->durations, 0.99) / 1e6;
+			s->p50 = (double)bsc_hist_percentile(view->durations, 0.50) / 1e6;
+			s->p99 = (double)bsc_hist_percentile(view->durations, 0.99) / 1e6;
 		}
-		pthread_mutex_unlock(&w->snap_lock);
+		pthread_mutex_unlock(&r->snap_lock);
 	}
-	/* Waiting: set where the wait may block (bsc_worker_title_waiting). */
-	if (w->title_on && w->f.state != BSC_WORKER_WAITING) {
-		title_update(w);
+	/* Waiting: set where the wait may block (bsc_report_title_waiting). */
+	if (r->title_on && view->state != BSC_WORKER_WAITING) {
+		title_update(r);
 	}
 }
 
-void bsc_worker_report_job(bsc_worker *w, const char *tube, bool failed, bool released, bool buried, double took)
+void bsc_report_job(bsc_report *r, const char *tube, bool failed, bool released, bool buried, double took)
 {
-	if (w->statsd) {
+	if (r->statsd) {
 		bsc_statsd_job_end e = {
 			.failed = failed,
 			.released = released,
 			.buried = buried,
 			.duration = took,
-			.wait = w->job_start - w->idle_since,
+			.wait = r->view.job_start - r->idle_since,
 		};
-		w->done_slot = bsc_statsd_job(w->statsd, w->single_tube[0] ? w->single_tube : tube, &e);
+		r->done_slot = bsc_statsd_job(r->statsd, r->single_tube[0] ? r->single_tube : tube, &e);
 	}
-	w->idle_since = w->job_start + took;
+	r->idle_since = r->view.job_start + took;
 }
 
-void bsc_worker_report_deleted(bsc_worker *w)
+void bsc_report_deleted(bsc_report *r)
 {
-	if (w->statsd) {
-		bsc_statsd_deleted(w->statsd, w->done_slot);
+	if (r->statsd) {
+		bsc_statsd_deleted(r->statsd, r->done_slot);
 	}
 }
 
-void bsc_worker_drain_mail(bsc_worker *w)
+void bsc_report_drain_mail(bsc_report *r)
 {
-	char lines[MAIL_LINES][MAIL_LINE_MAX];
+	char lines[BSC_REPORT_MAIL_LINES][BSC_REPORT_MAIL_LINE_MAX];
 	size_t n;
 
-	if (!atomic_load_explicit(&w->mail_waiting, memory_order_acquire)) {
+	if (!atomic_load_explicit(&r->mail_waiting, memory_order_acquire)) {
 		return;
 	}
-	atomic_store(&w->mail_waiting, false);
-	pthread_mutex_lock(&w->mail_lock);
-	n = w->mail_count;
-	memcpy(lines, w->mail, n * MAIL_LINE_MAX);
-	w->mail_count = 0;
-	pthread_mutex_unlock(&w->mail_lock);
+	atomic_store(&r->mail_waiting, false);
+	pthread_mutex_lock(&r->mail_lock);
+	n = r->mail_count;
+	memcpy(lines, r->mail, n * BSC_REPORT_MAIL_LINE_MAX);
+	r->mail_count = 0;
+	pthread_mutex_unlock(&r->mail_lock);
 	for (size_t i = 0; i < n; i++) {
-		bsc_worker_log(w, "%s", lines[i]);
+		bsc_log_line(r->run.log, "%s", lines[i]);
 	}
 }
 
-void bsc_worker_interrupted(bsc_worker *w)
+void bsc_report_interrupted(bsc_report *r)
 {
-	if (!w->running) {
-		return;
-	}
-	bsc_worker_drain_mail(w);
-	if (w->title_on && w->f.state == BSC_WORKER_WORKING) {
-		title_update(w);
+	bsc_report_drain_mail(r);
+	if (r->title_on && r->view.state == BSC_WORKER_WORKING) {
+		title_update(r);
 	}
 }
 
-void bsc_worker_log_job(bsc_worker *w, uint64_t id, const char *learnt, const char *outcome, double took)
+void bsc_report_log_job(bsc_report *r, uint64_t id, const char *learnt, const char *outcome, double took)
 {
-	const char *tube = w->single_tube[0] ? w->single_tube : learnt;
+	const char *tube = r->single_tube[0] ? r->single_tube : learnt;
 
-	bsc_worker_log(w, "job %" PRIu64 "%s%s%s: %s in %.3f s", id, tube[0] ? " (tube " : "", tube, tube[0] ? ")" : "", outcome, took);
+	bsc_log_line(r->run.log, "job %" PRIu64 "%s%s%s: %s in %.3f s", id, tube[0] ? " (tube " : "", tube, tube[0] ? ")" : "",
+		outcome, took);
 }
 /* }}} */
 
 /* {{{ the monitor thread's side */
 static void monitor_log(void *ctx, const char *line)
 {
-	bsc_worker *w = ctx;
+	bsc_report *r = ctx;
 
-	pthread_mutex_lock(&w->mail_lock);
-	if (w->mail_count < MAIL_LINES) {
-		snprintf(w->mail[w->mail_count++], MAIL_LINE_MAX, "%s", line);
+	pthread_mutex_lock(&r->mail_lock);
+	if (r->mail_count < BSC_REPORT_MAIL_LINES) {
+		snprintf(r->mail[r->mail_count++], BSC_REPORT_MAIL_LINE_MAX, "%s", line);
 	}
-	pthread_mutex_unlock(&w->mail_lock);
-	atomic_store_explicit(&w->mail_waiting, true, memory_order_release);
+	pthread_mutex_unlock(&r->mail_lock);
+	atomic_store_explicit(&r->mail_waiting, true, memory_order_release);
 	/* A handler that runs on writes it at its next interrupt check. */
-	w->host->poke(w->host->poke_ctx);
+	r->run.host->poke(r->run.host->poke_ctx);
 }
 
 static void monitor_restart(void *ctx)
 {
-	bsc_worker *w = ctx;
+	bsc_report *r = ctx;
 
-	atomic_store(&w->restart_requested, true);
+	atomic_store(&r->restart_requested, true);
 	/* Blocked in the loop's thread but inside its waits: it ends a wait
 	 * for a job at once, and waits while the handler runs. */
-	pthread_kill(w->loop_thread, SIGHUP);
+	pthread_kill(r->loop_thread, SIGHUP);
 }
 
 static void monitor_read(void *ctx, bsc_status_figures *f, char *tube, size_t tube_size)
 {
-	bsc_worker *w = ctx;
-	worker_snapshot s;
+	bsc_report *r = ctx;
+	bsc_report_snapshot s;
 
-	pthread_mutex_lock(&w->snap_lock);
-	s = w->snap;
-	pthread_mutex_unlock(&w->snap_lock);
-	atomic_store(&w->want_percentiles, true);
+	pthread_mutex_lock(&r->snap_lock);
+	s = r->snap;
+	pthread_mutex_unlock(&r->snap_lock);
+	atomic_store(&r->want_percentiles, true);
 	f->state = s.state == BSC_WORKER_WORKING ? BSC_STATUS_WORKING : s.state == BSC_WORKER_IDLE ? BSC_STATUS_STOPPED : BSC_STATUS_WAITING;
 	f->job_id = s.job_id;
 	f->job_since = s.job_start;
@@ -330,7 +332,7 @@ static void monitor_read(void *ctx, bsc_status_figures *f, char *tube, size_t tu
 	f->rss = bsc_rss_bytes();
 	f->stop_reason = s.stop_reason == BSC_STOP_ABORT ? BSC_STOP_REQUESTED : s.stop_reason;
 	if (s.state == BSC_WORKER_WORKING) {
-		const char *t = job_tube(w, w->monitor_wd, s.job_id, tube, tube_size);
+		const char *t = job_tube(r, r->monitor_wd, s.job_id, tube, tube_size);
 		if (t != tube) {
 			snprintf(tube, tube_size, "%s", t);
 		}
@@ -339,139 +341,139 @@ static void monitor_read(void *ctx, bsc_status_figures *f, char *tube, size_t tu
 
 /* A job that runs on: the loop's thread is asked (through the host's
  * interrupt) to bring the title's seconds up to date. */
-static void title_refresh(bsc_worker *w, double now)
+static void title_refresh(bsc_report *r, double now)
 {
-	pthread_mutex_lock(&w->snap_lock);
-	bool working = w->snap.state == BSC_WORKER_WORKING;
-	double since = w->snap.job_start;
-	pthread_mutex_unlock(&w->snap_lock);
-	if (working && now - since >= TITLE_REFRESH && now - w->title_poked >= TITLE_REFRESH) {
-		w->title_poked = now;
-		w->host->poke(w->host->poke_ctx);
+	pthread_mutex_lock(&r->snap_lock);
+	bool working = r->snap.state == BSC_WORKER_WORKING;
+	double since = r->snap.job_start;
+	pthread_mutex_unlock(&r->snap_lock);
+	if (working && now - since >= TITLE_REFRESH && now - r->title_poked >= TITLE_REFRESH) {
+		r->title_poked = now;
+		r->run.host->poke(r->run.host->poke_ctx);
 	}
 }
 
 /* The gauges StatsD gets: the heap as the loop last published it. */
-static void statsd_gauges(bsc_worker *w, bsc_statsd_gauges *g)
+static void statsd_gauges(bsc_report *r, bsc_statsd_gauges *g)
 {
-	pthread_mutex_lock(&w->snap_lock);
-	g->memory = w->snap.memory;
-	pthread_mutex_unlock(&w->snap_lock);
+	pthread_mutex_lock(&r->snap_lock);
+	g->memory = r->snap.memory;
+	pthread_mutex_unlock(&r->snap_lock);
 	g->rss = bsc_rss_bytes();
 }
 
 static double monitor_task(void *ctx, bsc_monitor *wd, double now, int *fd, short *events)
 {
-	bsc_worker *w = ctx;
+	bsc_report *r = ctx;
 	double next = INFINITY;
 
-	w->monitor_wd = wd;
+	r->monitor_wd = wd;
 	*fd = -1;
 	*events = 0;
-	if (w->status) {
-		next = bsc_status_writer_run(w->status, now, fd, events);
+	if (r->status) {
+		next = bsc_status_writer_run(r->status, now, fd, events);
 	}
-	if (w->statsd) {
+	if (r->statsd) {
 		bsc_statsd_gauges g = { 0 };
 		/* The RSS is read only when a send is due. */
-		if (bsc_statsd_due(w->statsd, now) <= now) {
-			statsd_gauges(w, &g);
+		if (bsc_statsd_due(r->statsd, now) <= now) {
+			statsd_gauges(r, &g);
 		}
-		next = fmin(next, bsc_statsd_run(w->statsd, now, &g));
+		next = fmin(next, bsc_statsd_run(r->statsd, now, &g));
 	}
-	if (w->title_on) {
-		title_refresh(w, now);
+	if (r->title_on) {
+		title_refresh(r, now);
 	}
 	return next;
 }
 
 static void monitor_finish(void *ctx)
 {
-	bsc_worker *w = ctx;
+	bsc_report *r = ctx;
 
-	if (w->status) {
-		bsc_status_writer_finish(w->status);
+	if (r->status) {
+		bsc_status_writer_finish(r->status);
 	}
-	if (w->statsd) {
+	if (r->statsd) {
 		bsc_statsd_gauges g;
-		statsd_gauges(w, &g);
-		bsc_statsd_send(w->statsd, &g);
-		w->statsd_finished = true;
+		statsd_gauges(r, &g);
+		bsc_statsd_send(r->statsd, &g);
+		r->statsd_finished = true;
 	}
 }
 /* }}} */
 
 /* {{{ a run's beginning and end */
 /* The identity of the run: host, id, tubes. */
-static void identify(bsc_worker *w)
+static void identify(bsc_report *r)
 {
-	bsc_tubes *t = bsc_conn_tubes(w->servers[0].conn);  /* every server's are the same */
+	const bsc_tubes *t = r->run.tubes;
 	size_t n = bsc_tubes_watch_count(t), len, size = 1;
 
-	if (gethostname(w->hostname, sizeof(w->hostname)) != 0) {
-		snprintf(w->hostname, sizeof(w->hostname), "localhost");
+	if (gethostname(r->hostname, sizeof(r->hostname)) != 0) {
+		snprintf(r->hostname, sizeof(r->hostname), "localhost");
 	}
-	w->hostname[sizeof(w->hostname) - 1] = '\0';
-	w->pid = getpid();
-	snprintf(w->id, sizeof(w->id), "%s:%ld:%lld", w->hostname, (long)w->pid, (long long)llround(w->f.started_at * 1000));
+	r->hostname[sizeof(r->hostname) - 1] = '\0';
+	r->pid = getpid();
+	snprintf(r->id, sizeof(r->id), "%s:%ld:%lld", r->hostname, (long)r->pid, (long long)llround(r->run.started_at * 1000));
 	for (size_t i = 0; i < n; i++) {
 		bsc_tubes_watched(t, i, &len);
 		size += len + 1;
 	}
-	free(w->tubes);
-	w->tubes = malloc(size);
-	w->single_tube[0] = '\0';
-	if (!w->tubes) {
+	free(r->tubes);
+	r->tubes = malloc(size);
+	r->single_tube[0] = '\0';
+	if (!r->tubes) {
 		return;
 	}
-	w->tubes[0] = '\0';
+	r->tubes[0] = '\0';
 	for (size_t i = 0, at = 0; i < n; i++) {
 		const char *name = bsc_tubes_watched(t, i, &len);
-		memcpy(w->tubes + at, name, len);
+		memcpy(r->tubes + at, name, len);
 		at += len;
-		w->tubes[at] = i + 1 < n ? ',' : '\0';
+		r->tubes[at] = i + 1 < n ? ',' : '\0';
 		at++;
 	}
 	if (n == 1) {
-		snprintf(w->single_tube, sizeof(w->single_tube), "%s", w->tubes);
+		snprintf(r->single_tube, sizeof(r->single_tube), "%s", r->tubes);
 	}
 }
 
-static void start_writer(bsc_worker *w)
+static void start_writer(bsc_report *r)
 {
 	bsc_status_config sc = {
-		.address = w->status_address,
+		.address = r->status_address,
 		.who = {
-			.prefix = w->status_prefix,
-			.id = w->id,
-			.name = w->name,
-			.host = w->hostname,
-			.pid = (long)w->pid,
-			.server = w->server_names,
-			.tubes = w->tubes ? w->tubes : "",
-			.started_at = w->f.started_at,
-			.interval = w->opt.status_interval,
+			.prefix = r->status_prefix,
+			.id = r->id,
+			.name = r->name,
+			.host = r->hostname,
+			.pid = (long)r->pid,
+			.server = r->run.server_names,
+			.tubes = r->tubes ? r->tubes : "",
+			.started_at = r->run.started_at,
+			.interval = r->status_interval,
 		},
 		.read = monitor_read,
 		.log = monitor_log,
 		.restart = monitor_restart,
-		.ctx = w,
-		.started = w->start,
+		.ctx = r,
+		.started = r->run.start,
 	};
-	w->status = bsc_status_writer_new(&sc);
-	if (!w->status) {
-		bsc_worker_log(w, "status: out of memory: no heartbeats");
+	r->status = bsc_status_writer_new(&sc);
+	if (!r->status) {
+		bsc_log_line(r->run.log, "status: out of memory: no heartbeats");
 	}
 }
 
 /* The tubes StatsD names, as watched now, and the worker's part of the
  * gauges' names: its name, or its host and pid. */
-static void start_statsd(bsc_worker *w)
+static void start_statsd(bsc_report *r)
 {
-	bsc_tubes *t = bsc_conn_tubes(w->conn);
+	const bsc_tubes *t = r->run.tubes;
 	size_t n = bsc_tubes_watch_count(t), len;
 	char **tubes = calloc(n ? n : 1, sizeof(char *));
-	char worker[sizeof(w->hostname) + 24], errbuf[BSC_ERRSTR_LEN];
+	char worker[sizeof(r->hostname) + 24], errbuf[BSC_ERRSTR_LEN];
 	bool ok = tubes != NULL;
 
 	for (size_t i = 0; ok && i < n; i++) {
@@ -479,24 +481,24 @@ static void start_statsd(bsc_worker *w)
 		tubes[i] = strndup(name, len);
 		ok = tubes[i] != NULL;
 	}
-	if (w->name[0]) {
-		snprintf(worker, sizeof(worker), "%s", w->name);
+	if (r->name[0]) {
+		snprintf(worker, sizeof(worker), "%s", r->name);
 	} else {
-		snprintf(worker, sizeof(worker), "%s_%ld", w->hostname, (long)w->pid);
+		snprintf(worker, sizeof(worker), "%s_%ld", r->hostname, (long)r->pid);
 	}
 	bsc_statsd_config sc = {
-		.address = w->statsd_address,
-		.prefix = w->statsd_prefix,
-		.interval = w->opt.statsd_interval,
+		.address = r->statsd_address,
+		.prefix = r->statsd_prefix,
+		.interval = r->statsd_interval,
 		.worker = worker,
 		.tubes = (const char *const *)tubes,
 		.tube_count = n,
 	};
-	w->statsd = ok ? bsc_statsd_new(&sc, errbuf) : NULL;
-	if (!w->statsd) {
-		bsc_worker_log(w, "statsd: out of memory: no metrics");
+	r->statsd = ok ? bsc_statsd_new(&sc, errbuf) : NULL;
+	if (!r->statsd) {
+		bsc_log_line(r->run.log, "statsd: out of memory: no metrics");
 	} else if (errbuf[0]) {
-		bsc_worker_log(w, "statsd: %s: its metrics are lost", errbuf);
+		bsc_log_line(r->run.log, "statsd: %s: its metrics are lost", errbuf);
 	}
 	for (size_t i = 0; tubes && i < n; i++) {
 		free(tubes[i]);
@@ -504,41 +506,49 @@ static void start_statsd(bsc_worker *w)
 	free(tubes);
 }
 
-void bsc_worker_report_begin(bsc_worker *w, bsc_monitor_config *wc)
+void bsc_report_begin(bsc_report *r, const bsc_report_run *run, const bsc_report_view *view, bsc_monitor_config *wc)
 {
-	identify(w);
-	w->loop_thread = pthread_self();
-	w->title_on = w->opt.process_title && w->host->title != NULL;
-	w->title[0] = '\0';
-	w->title_key = (worker_title_key){ .state = BSC_WORKER_IDLE, .done = UINT64_MAX };
-	w->title_poked = 0;
-	w->monitor_wd = NULL;
-	w->mail_count = 0;
-	atomic_store(&w->mail_waiting, false);
-	atomic_store(&w->restart_requested, false);
-	atomic_store(&w->want_percentiles, true);
-	memset(&w->status_counts, 0, sizeof(w->status_counts));
-	memset(&w->snap, 0, sizeof(w->snap));
-	w->snap.stop_reason = BSC_STOP_NONE;
-	w->status = NULL;
-	if (w->status_address) {
-		start_writer(w);
+	r->run = *run;
+	r->view = *view;
+	r->wd = NULL;
+	identify(r);
+	r->loop_thread = pthread_self();
+	r->title_on = r->process_title && run->host->title != NULL;
+	r->title[0] = '\0';
+	r->title_key = (bsc_report_title_key){ .state = BSC_WORKER_IDLE, .done = UINT64_MAX };
+	r->title_poked = 0;
+	r->monitor_wd = NULL;
+	r->mail_count = 0;
+	atomic_store(&r->mail_waiting, false);
+	atomic_store(&r->restart_requested, false);
+	atomic_store(&r->want_percentiles, true);
+	memset(&r->status_counts, 0, sizeof(r->status_counts));
+	memset(&r->snap, 0, sizeof(r->snap));
+	r->snap.stop_reason = BSC_STOP_NONE;
+	r->status = NULL;
+	if (r->status_address) {
+		start_writer(r);
 	}
-	memset(&w->statsd_counts, 0, sizeof(w->statsd_counts));
-	w->statsd = NULL;
-	w->statsd_finished = false;
-	w->idle_since = w->start;
-	w->done_slot = 0;
-	if (w->statsd_address) {
-		start_statsd(w);
+	memset(&r->statsd_counts, 0, sizeof(r->statsd_counts));
+	r->statsd = NULL;
+	r->statsd_finished = false;
+	r->idle_since = run->start;
+	r->done_slot = 0;
+	if (r->statsd_address) {
+		start_statsd(r);
 	}
-	w->publishing = w->status != NULL || w->statsd != NULL || w->title_on;
-	bsc_worker_publish(w);
-	if (w->publishing) {
+	r->publishing = r->status != NULL || r->statsd != NULL || r->title_on;
+	bsc_report_publish(r, view);
+	if (r->publishing) {
 		wc->task_run = monitor_task;
 		wc->task_finish = monitor_finish;
-		wc->task_ctx = w;
+		wc->task_ctx = r;
 	}
+}
+
+void bsc_report_monitor_started(bsc_report *r, bsc_monitor *wd)
+{
+	r->wd = wd;
 }
 
 /* "64 MiB", or bytes when not whole MiB. */
@@ -552,108 +562,121 @@ static const char *size_text(char *buf, size_t size, uint64_t bytes)
 	return buf;
 }
 
-void bsc_worker_report_started(bsc_worker *w)
+/* ", max_jobs 100, max_runtime 3600 s (+ up to 60 s), ..." of the caps
+ * set, or "". */
+static void caps_text(const bsc_caps *caps, char *buf, size_t size)
 {
-	const bsc_caps *caps = &w->opt.caps;
-	char capbuf[400] = "", backoff[120] = "", a[40], b[40];
+	char a[40], b[40];
 	size_t at = 0;
 
+	buf[0] = '\0';
 	if (caps->max_jobs) {
-		at += (size_t)snprintf(capbuf + at, sizeof(capbuf) - at, ", max_jobs %" PRIu64, caps->max_jobs);
+		at += (size_t)snprintf(buf + at, size - at, ", max_jobs %" PRIu64, caps->max_jobs);
 	}
 	if (caps->max_runtime > 0) {
-		at += (size_t)snprintf(capbuf + at, sizeof(capbuf) - at, ", max_runtime %g s (+ up to %g s)", caps->max_runtime, caps->runtime_jitter);
+		at += (size_t)snprintf(buf + at, size - at, ", max_runtime %g s (+ up to %g s)", caps->max_runtime, caps->runtime_jitter);
 	}
-	if (caps->memory_limit && at < sizeof(capbuf)) {
-		at += (size_t)snprintf(capbuf + at, sizeof(capbuf) - at, ", memory_limit %s", size_text(a, sizeof(a), caps->memory_limit));
+	if (caps->memory_limit && at < size) {
+		at += (size_t)snprintf(buf + at, size - at, ", memory_limit %s", size_text(a, sizeof(a), caps->memory_limit));
 	}
-	if (caps->rss_limit && at < sizeof(capbuf)) {
-		snprintf(capbuf + at, sizeof(capbuf) - at, ", rss_limit %s", size_text(b, sizeof(b), caps->rss_limit));
+	if (caps->rss_limit && at < size) {
+		snprintf(buf + at, size - at, ", rss_limit %s", size_text(b, sizeof(b), caps->rss_limit));
 	}
-	for (size_t i = 0, n = 0; i < w->opt.retry.backoff_len && n < sizeof(backoff) - 12; i++) {
-		n += (size_t)snprintf(backoff + n, sizeof(backoff) - n, "%s%" PRIu32, i ? "," : "", w->opt.retry.backoff[i]);
+}
+
+void bsc_report_started(bsc_report *r)
+{
+	const bsc_retry_policy *retry = r->run.retry;
+	char capbuf[400], backoff[120] = "";
+
+	caps_text(r->run.caps, capbuf, sizeof(capbuf));
+	for (size_t i = 0, n = 0; i < retry->backoff_len && n < sizeof(backoff) - 12; i++) {
+		n += (size_t)snprintf(backoff + n, sizeof(backoff) - n, "%s%" PRIu32, i ? "," : "", retry->backoff[i]);
 	}
-	char status[sizeof(w->status_address->name) + 40] = "off";
-	if (w->status_address) {
-		snprintf(status, sizeof(status), "%s every %g s", w->status_address->name, w->opt.status_interval);
+	char status[sizeof(r->status_address->name) + 40] = "off";
+	if (r->status_address) {
+		snprintf(status, sizeof(status), "%s every %g s", r->status_address->name, r->status_interval);
 	}
-	char statsd[sizeof(w->statsd_address->name) + 40] = "";
-	if (w->statsd_address) {
-		snprintf(statsd, sizeof(statsd), "; statsd: %s every %g s", w->statsd_address->name, w->opt.statsd_interval);
+	char statsd[sizeof(r->statsd_address->name) + 40] = "";
+	if (r->statsd_address) {
+		snprintf(statsd, sizeof(statsd), "; statsd: %s every %g s", r->statsd_address->name, r->statsd_interval);
 	}
-	bsc_worker_log(w, "running, pid %ld, server %s, tubes %s; caps: %s; max_attempts %" PRIu32 ", backoff %s s; status: %s%s",
-		(long)w->pid, w->server_names, w->tubes ? w->tubes : "?", capbuf[0] ? capbuf + 2 : "none",
-		w->opt.retry.max_attempts, backoff, status, statsd);
+	bsc_log_line(r->run.log, "running, pid %ld, server %s, tubes %s; caps: %s; max_attempts %" PRIu32 ", backoff %s s; status: %s%s",
+		(long)r->pid, r->run.server_names, r->tubes ? r->tubes : "?", capbuf[0] ? capbuf + 2 : "none",
+		retry->max_attempts, backoff, status, statsd);
 }
 
 /* A child the handler forked (and ended with exit()) ends its copy of the
  * run: it has no monitor thread, and a lock that thread held at the fork
  * stays held in the child for ever. */
-static bool forked_child(const bsc_worker *w)
+static bool forked_child(const bsc_report *r)
 {
-	return getpid() != w->pid;
+	return getpid() != r->pid;
 }
 
-void bsc_worker_report_stopping(bsc_worker *w, bsc_stop_reason reason)
+void bsc_report_stopping(bsc_report *r, bsc_stop_reason reason, const bsc_report_view *view)
 {
-	if (w->publishing && !forked_child(w)) {
-		pthread_mutex_lock(&w->snap_lock);
-		w->snap.state = BSC_WORKER_IDLE;
-		w->snap.job_id = 0;
-		w->snap.stop_reason = reason;
-		w->snap.processed = w->f.processed;
-		w->snap.failed = w->f.failed;
-		w->snap.released = w->f.released;
-		w->snap.buried = w->f.buried;
-		w->snap.deleted = w->f.deleted;
-		pthread_mutex_unlock(&w->snap_lock);
+	r->view = *view;
+	if (r->publishing && !forked_child(r)) {
+		pthread_mutex_lock(&r->snap_lock);
+		r->snap.state = BSC_WORKER_IDLE;
+		r->snap.job_id = 0;
+		r->snap.stop_reason = reason;
+		r->snap.processed = view->processed;
+		r->snap.failed = view->failed;
+		r->snap.released = view->released;
+		r->snap.buried = view->buried;
+		r->snap.deleted = view->deleted;
+		pthread_mutex_unlock(&r->snap_lock);
 	}
 }
 
-void bsc_worker_report_end(bsc_worker *w, bsc_stop_reason reason)
+void bsc_report_end(bsc_report *r, bsc_stop_reason reason)
 {
-	bool child = forked_child(w);
+	bool child = forked_child(r);
 
-	if (w->status && !child) {
-		bsc_status_writer_counts(w->status, &w->status_counts);
-		bsc_status_writer_free(w->status);
+	if (r->status && !child) {
+		bsc_status_writer_counts(r->status, &r->status_counts);
+		bsc_status_writer_free(r->status);
 	}
 	/* The child leaves the parent's writer alone: it is about to exit. */
-	w->status = NULL;
-	if (w->statsd && !child) {
+	r->status = NULL;
+	if (r->statsd && !child) {
 		/* No monitor thread ran (the watchdog could not start): what
 		 * was recorded goes now, without waiting either. */
-		if (!w->statsd_finished) {
-			bsc_statsd_send(w->statsd, NULL);
+		if (!r->statsd_finished) {
+			bsc_statsd_send(r->statsd, NULL);
 		}
-		bsc_statsd_counts_get(w->statsd, &w->statsd_counts);
-		bsc_statsd_free(w->statsd);
+		bsc_statsd_counts_get(r->statsd, &r->statsd_counts);
+		bsc_statsd_free(r->statsd);
 	}
-	w->statsd = NULL;
+	r->statsd = NULL;
 	if (!child) {
-		bsc_worker_drain_mail(w);
+		bsc_report_drain_mail(r);
 	}
-	w->publishing = false;
-	if (w->title_on && reason != BSC_STOP_ABORT) {
-		title_update(w);
-	}
-}
-
-void bsc_worker_statsd_counts(const bsc_worker *w, bsc_statsd_counts *out)
-{
-	if (w->statsd) {
-		bsc_statsd_counts_get(w->statsd, out);
-	} else {
-		*out = w->statsd_counts;
+	r->publishing = false;
+	r->wd = NULL;
+	r->view.state = BSC_WORKER_IDLE;
+	if (r->title_on && reason != BSC_STOP_ABORT) {
+		title_update(r);
 	}
 }
 
-void bsc_worker_status_counts(const bsc_worker *w, bsc_status_counts *out)
+void bsc_report_statsd_counts(const bsc_report *r, bsc_statsd_counts *out)
 {
-	if (w->status) {
-		bsc_status_writer_counts(w->status, out);
+	if (r->statsd) {
+		bsc_statsd_counts_get(r->statsd, out);
 	} else {
-		*out = w->status_counts;
+		*out = r->statsd_counts;
+	}
+}
+
+void bsc_report_status_counts(const bsc_report *r, bsc_status_counts *out)
+{
+	if (r->status) {
+		bsc_status_writer_counts(r->status, out);
+	} else {
+		*out = r->status_counts;
 	}
 }
 /* }}} */

@@ -45,6 +45,7 @@
 
 #include "src/worker/policy.h"
 #include "src/client/command.h"
+#include "src/client/pool.h"
 #include "src/worker/histogram.h"
 #include "src/monitor/redis.h"
 #include "src/monitor/statsd.h"
@@ -139,13 +140,14 @@ typedef struct bsc_worker bsc_worker;
 bsc_worker *bsc_worker_new(const bsc_worker_options *opt);
 void bsc_worker_free(bsc_worker *w);
 
-/* The loop, on the connections to n servers (which the caller keeps; the
- * same tubes on each). Blocks the stop signals and installs handlers for
- * them for the duration, then puts back what was there. BSC_STOP_BUSY, at
- * once, when another run in the process has the signals; BSC_STOP_ABORT
- * when memory runs out. */
-bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_conn *const *conns, size_t n, const bsc_worker_host *host, void *ctx);
-/* The server of the job the handler runs: an index into run()'s conns. */
+/* The loop, on the servers of a pool (which the caller keeps, with its
+ * connections; the same tubes on each): a job the pool keeps from a
+ * reserve of the caller's is the first handed to the handler. Blocks the
+ * stop signals and installs handlers for them for the duration, then puts
+ * back what was there. BSC_STOP_BUSY, at once, when another run in the
+ * process has the signals; BSC_STOP_ABORT when memory runs out. */
+bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_pool *pool, const bsc_worker_host *host, void *ctx);
+/* The server of the job the handler runs: an index into the pool. */
 size_t bsc_worker_server(const bsc_worker *w);
 /* The name option ("" when none). */
 const char *bsc_worker_name(const bsc_worker *w);

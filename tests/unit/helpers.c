@@ -124,3 +124,15 @@ bool wait_readable(int fd, int timeout_ms)
 
 	return poll(&pfd, 1, timeout_ms) > 0;
 }
+
+bsc_stop_reason run_on_one(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx)
+{
+	bsc_pool *p = bsc_pool_new(&c, 1);
+
+	if (!p) {
+		return BSC_STOP_ABORT;
+	}
+	bsc_stop_reason reason = bsc_worker_run(w, p, host, ctx);
+	bsc_pool_free(p);
+	return reason;
+}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "src/client/conn.h"
+#include "src/worker/worker.h"
 #include "peer.h"
 #include "unit.h"
 
@@ -48,5 +49,8 @@ bool wait_readable(int fd, int timeout_ms);
  * only, and the link wraps it (-Wl,--wrap=sendmsg), so tests can tell that
  * a command went out in one write. */
 size_t client_writes(void);
+
+/* A worker's run on the one server of c (a pool of one). */
+bsc_stop_reason run_on_one(bsc_worker *w, bsc_conn *c, const bsc_worker_host *host, void *ctx);
 
 #endif

@@ -177,7 +177,6 @@ static void test_reserve_from_any(void)
 			CHECK_U64(s, 2);
 			CHECK_U64(job.id, id);
 			CHECK_MEM(job.body, job.body_len, "on two", 6);
-			CHECK(bsc_pool_settle(f.pool, s) == BSC_OK);
 			CHECK(bsc_delete(f.c[s], job.id) == BSC_OK);
 		}
 		double t0 = now_ms();
@@ -230,10 +229,12 @@ static void test_second_job_kept(void)
 		CHECK(bsc_put(f.c[0], 0, 0, 60, "zero", 4, &id) == BSC_OK);
 		CHECK(bsc_put(f.c[1], 0, 0, 60, "one", 3, &id) == BSC_OK);
 		if (CHECK(bsc_pool_reserve(f.pool, 2, &job, &s1) == BSC_OK)) {
-			/* A command for the other server settles its reserve. */
+			/* A command for the other server takes its reserve's answer
+			 * in first, and the job is kept. */
 			size_t other = s1 == 0 ? 1 : 0;
+			bsc_reply r;
 			usleep(100000);
-			CHECK(bsc_pool_settle(f.pool, other) == BSC_OK);
+			CHECK(round_trip(f.c[other], "list-tube-used\r\n", &r) == BSC_OK && r.kind == BSC_REPLY_USING);
 			CHECK(bsc_conn_held(f.c[other]) == 1);
 			CHECK(bsc_delete(f.c[s1], job.id) == BSC_OK);
 			if (CHECK(bsc_pool_reserve(f.pool, 0, &job, &s2) == BSC_OK)) {

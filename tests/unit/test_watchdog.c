@@ -262,7 +262,7 @@ static void test_busy_while_another_run_has_the_signals(void)
 	int jobs = 0;
 
 	if (CHECK(w != NULL && c != NULL) && CHECK(bsc_stop_signals_claim())) {
-		CHECK(bsc_worker_run(w, &c, 1, &counting_host, &jobs) == BSC_STOP_BUSY);
+		CHECK(run_on_one(w, c, &counting_host, &jobs) == BSC_STOP_BUSY);
 		CHECK(!bsc_conn_is_connected(c));
 		bsc_stop_signals_release();
 	}
@@ -305,7 +305,7 @@ static void test_backoff_when_cut_after_every_reply(void)
 
 	if (c && CHECK(w != NULL)) {
 		double start = now_ms();
-		CHECK(bsc_worker_run(w, &c, 1, &counting_host, &jobs) == BSC_STOP_MAX_JOBS);
+		CHECK(run_on_one(w, c, &counting_host, &jobs) == BSC_STOP_MAX_JOBS);
 		double took = now_ms() - start;
 		/* The back-off grows over the three cuts (0.1 + 0.2 + 0.4 s), as
 		 * a connection never up for long does not start it afresh. */

@@ -315,7 +315,7 @@ static void test_loop_one_write_per_job(void)
 		return;
 	}
 	size_t writes = client_writes();
-	CHECK(bsc_worker_run(w, &c, 1, &fake_host, &hs) == BSC_STOP_MAX_JOBS);
+	CHECK(run_on_one(w, c, &fake_host, &hs) == BSC_STOP_MAX_JOBS);
 	CHECK_U64(client_writes() - writes, 5);
 	CHECK(hs.jobs == 3);
 	CHECK_U64(hs.ids[0], 7);
@@ -367,7 +367,7 @@ static void test_loop_failed_job_released_then_buried(void)
 		bsc_worker_free(w);
 		return;
 	}
-	CHECK(bsc_worker_run(w, &c, 1, &fake_host, &hs) == BSC_STOP_MAX_JOBS);
+	CHECK(run_on_one(w, c, &fake_host, &hs) == BSC_STOP_MAX_JOBS);
 	bsc_worker_figures f;
 	bsc_worker_figures_get(w, 0, &f);
 	CHECK_U64(f.processed, 2);
@@ -406,7 +406,7 @@ static void test_loop_signal_while_the_handler_runs(void)
 		return;
 	}
 	sigaction(SIGTERM, NULL, &before);
-	CHECK(bsc_worker_run(w, &c, 1, &fake_host, &hs) == BSC_STOP_SIGNAL);
+	CHECK(run_on_one(w, c, &fake_host, &hs) == BSC_STOP_SIGNAL);
 	sigaction(SIGTERM, NULL, &after);
 	/* The handler of before run() is back. */
 	CHECK(after.sa_handler == before.sa_handler);
@@ -462,7 +462,7 @@ static void test_loop_signal_while_waiting(void)
 	}
 	pthread_create(&t, NULL, send_signal, &k);
 	double start = now_ms();
-	CHECK(bsc_worker_run(w, &c, 1, &fake_host, &hs) == BSC_STOP_RESTART);
+	CHECK(run_on_one(w, c, &fake_host, &hs) == BSC_STOP_RESTART);
 	double took = now_ms() - start;
 	pthread_join(t, NULL);
 	/* Within milliseconds of the signal, not at the end of the slice. */
@@ -492,7 +492,7 @@ static void test_loop_gives_up_without_server(void)
 	bsc_worker *w = bsc_worker_new(&o);
 	if (c && CHECK(w != NULL)) {
 		double start = now_ms();
-		CHECK(bsc_worker_run(w, &c, 1, &fake_host, &hs) == BSC_STOP_CONNECTION);
+		CHECK(run_on_one(w, c, &fake_host, &hs) == BSC_STOP_CONNECTION);
 		double took = now_ms() - start;
 		/* Back-offs of 0.1, 0.2 and the rest of the half second. */
 		CHECK_MSG(took >= 450 && took < 1500, "gave up after %.0f ms", took);
