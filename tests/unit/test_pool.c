@@ -267,6 +267,78 @@ static void test_reserve_with_a_server_down(void)
 	fixture_stop(&f);
 }
 
+/* A job kept ahead past its fresh half second is asked about; one whose
+ * time-to-run would run out first is released untouched, with its own
+ * priority, or the default one when the server does not say (one rule for
+ * the Queue's reserve and the Worker). */
+static void test_kept_job_released_with_its_priority(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("reserve-with-timeout 1\r\nreserve-with-timeout 0\r\n"),
+		P_SEND("RESERVED 5 1\r\na\r\nRESERVED 6 1\r\nb\r\n"),
+		P_EXPECT_ONE("stats-job 5\r\n"),
+		P_SEND("OK 66\r\n---\nid: 5\nstate: reserved\npri: 7\nttr: 60\ntime-left: 0\nreserves: 1\n\r\n"),
+		P_EXPECT_ONE("release 5 7 0\r\n"),
+		P_SEND("RELEASED\r\n"),
+		/* No pri in the answer: the default priority, never 4294967295. */
+		P_EXPECT_ONE("stats-job 6\r\n"),
+		P_SEND("OK 59\r\n---\nid: 6\nstate: reserved\nttr: 60\ntime-left: 0\nreserves: 1\n\r\n"),
+		P_EXPECT_ONE("release 6 1024 0\r\n"),
+		P_SEND("RELEASED\r\n"),
+		P_END,
+	};
+	peer p;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+	bsc_pool *pool = c ? bsc_pool_new(&c, 1) : NULL;
+	bsc_pool_fresh rule = { 0, 1.0 };
+	bsc_prefetch_job job;
+	size_t s;
+
+	if (c && CHECK(pool != NULL)) {
+		CHECK(bsc_pool_ask(pool, 0, NULL, 0, 2, 1) == BSC_OK);
+		while (bsc_conn_prefetch_jobs(c) < 2 && bsc_pool_out(pool, 0) > 0) {
+			CHECK(bsc_pool_wait(pool, bsc_deadline_after(TEST_TIMEOUT)) == BSC_OK);
+		}
+		sleep_ms(600);
+		CHECK(!bsc_pool_take(pool, &rule, &job, &s));
+		CHECK(bsc_conn_held(c) == 0);
+	}
+	bsc_pool_free(pool);
+	bsc_conn_free(c);
+	CHECK_PEER(&p);
+}
+
+/* A job the pool keeps from one caller's reserve is the next taker's, and
+ * a reserve over servers of which the first is empty hands each job out as
+ * it comes, without waiting for the empty one's slice. */
+static void test_kept_job_and_empty_first_server(void)
+{
+	fixture f;
+	bsc_job job;
+	size_t s;
+	uint64_t id;
+
+	if (fixture_start(&f, "first_empty")) {
+		for (int i = 0; i < 10; i++) {
+			CHECK(bsc_put(f.c[1], 0, 0, 60, "one", 3, &id) == BSC_OK);
+		}
+		double t0 = now_ms();
+		int got = 0;
+		for (int i = 0; i < 10; i++) {
+			if (!CHECK_MSG(bsc_pool_reserve(f.pool, 5, &job, &s) == BSC_OK, "%s", bsc_pool_errstr(f.pool))) {
+				break;
+			}
+			CHECK_U64(s, 1);
+			got++;
+			CHECK(bsc_delete(f.c[s], job.id) == BSC_OK);
+		}
+		CHECK(got == 10);
+		CHECK_MSG(now_ms() - t0 < 800, "10 jobs took %.0f ms", now_ms() - t0);
+	}
+	fixture_stop(&f);
+}
+
 static const unit_test tests[] = {
 	UNIT_TEST(test_puts_spread),
 	UNIT_TEST(test_put_fails_over),
@@ -276,6 +348,8 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_interrupt_pending_before_the_wait),
 	UNIT_TEST(test_second_job_kept),
 	UNIT_TEST(test_reserve_with_a_server_down),
+	UNIT_TEST(test_kept_job_released_with_its_priority),
+	UNIT_TEST(test_kept_job_and_empty_first_server),
 };
 
 const unit_suite pool_suite = UNIT_SUITE("pool", tests);
