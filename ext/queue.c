@@ -552,14 +552,15 @@ PHP_METHOD(Beanstalk_Queue, reserve)
 	/* One server: a plain reserve, unless a Worker's run left a job kept
 	 * ahead (the pool hands it out first). */
 	if (n > 1 || bsc_pool_has_job(pool)) {
-		bsc_pool_set_interrupt(pool, php_interrupt_pending, NULL);
+		/* Put back after: a Worker's handler may be the caller. */
+		bsc_interrupt before = bsc_pool_set_interrupt(pool, php_interrupt_pending, NULL);
 		st = bsc_pool_reserve(pool, timeout_is_null ? -1 : (int64_t)timeout, &job, &server);
-		bsc_pool_set_interrupt(pool, NULL, NULL);
+		bsc_pool_set_interrupt(pool, before.fn, before.ctx);
 		conn = bsc_pool_conn(pool, server);
 	} else {
-		bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
+		bsc_interrupt before = bsc_conn_set_interrupt(conn, php_interrupt_pending, NULL);
 		st = bsc_reserve(conn, timeout_is_null ? -1 : (int64_t)timeout, &job);
-		bsc_conn_set_interrupt(conn, NULL, NULL);
+		bsc_conn_set_interrupt(conn, before.fn, before.ctx);
 	}
 	switch (st) {
 	case BSC_OK:

@@ -16,6 +16,11 @@
 /* Asked when a wait is interrupted by a signal: true ends the wait,
  * false waits on. */
 typedef bool (*bsc_interrupt_fn)(void *ctx);
+/* One, with its context: what a setter gives back, to be put back. */
+typedef struct {
+	bsc_interrupt_fn fn;
+	void *ctx;
+} bsc_interrupt;
 
 typedef struct {
 	bool is_unix;

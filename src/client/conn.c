@@ -300,18 +300,18 @@ void bsc_conn_pin(bsc_conn *c, uint64_t generation)
 	c->pinned = generation;
 }
 
-void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
+bsc_interrupt bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx)
 {
+	bsc_interrupt old = { c->interrupt, c->interrupt_ctx };
+
 	c->interrupt = fn;
 	c->interrupt_ctx = ctx;
+	return old;
 }
 
 void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask)
 {
-	c->has_wait_mask = mask != NULL;
-	if (mask) {
-		c->wait_mask = *mask;
-	}
+	c->wait_mask = mask;
 }
 
 void bsc_conn_set_auto_replace(bsc_conn *c, bool on)
@@ -332,11 +332,11 @@ int bsc_conn_poll(bsc_conn *c, short events, double deadline)
 	struct pollfd pfd = { .fd = c->fd, .events = events };
 	int ms = bsc_poll_ms(deadline);
 
-	if (!c->has_wait_mask) {
+	if (!c->wait_mask) {
 		return poll(&pfd, 1, ms);
 	}
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &c->wait_mask);
+	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, c->wait_mask);
 }
 
 /* A reply wait was interrupted by a signal: whether to end it. Only when

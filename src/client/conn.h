@@ -151,9 +151,9 @@ double bsc_conn_timeout(const bsc_conn *c);
 /* The interrupt function (net.h) is asked when a wait that may be ended is
  * interrupted by a signal (see the top of this file): true ends the wait
  * with BSC_ERR_INTERRUPTED and closes the connection, false waits on. */
-void bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
+bsc_interrupt bsc_conn_set_interrupt(bsc_conn *c, bsc_interrupt_fn fn, void *ctx);
 /* While set, the waits for the socket (write, reply) run in ppoll() with
- * this signal mask: a caller that blocks some signals between waits (the
+ * this signal mask (the caller's: it must outlive the setting): a caller that blocks some signals between waits (the
  * worker) gets them only inside a wait, so a signal cannot slip in between
  * its check of a flag and the wait. NULL: plain poll(). */
 void bsc_conn_set_wait_mask(bsc_conn *c, const sigset_t *mask);

@@ -41,8 +41,7 @@ struct bsc_conn {
 	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
 	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
-	bool has_wait_mask;       /* waits run in ppoll() with wait_mask */
-	sigset_t wait_mask;
+	const sigset_t *wait_mask;  /* the caller's: waits run in ppoll() with it; NULL: poll() */
 
 	bsc_tubes tubes;
 

@@ -34,8 +34,7 @@ struct bsc_pool {
 	bool err_sent;
 	bsc_interrupt_fn interrupt;
 	void *interrupt_ctx;
-	bool has_wait_mask;
-	sigset_t wait_mask;
+	const sigset_t *wait_mask;  /* the caller's; NULL: poll() */
 	bsc_pool_event_fn event;
 	void *event_ctx;
 	char *handed;               /* the body of the job bsc_pool_reserve() handed out last */
@@ -98,18 +97,18 @@ bool bsc_pool_err_sent(const bsc_pool *p)
 	return p->err_sent;
 }
 
-void bsc_pool_set_interrupt(bsc_pool *p, bsc_interrupt_fn fn, void *ctx)
+bsc_interrupt bsc_pool_set_interrupt(bsc_pool *p, bsc_interrupt_fn fn, void *ctx)
 {
+	bsc_interrupt old = { p->interrupt, p->interrupt_ctx };
+
 	p->interrupt = fn;
 	p->interrupt_ctx = ctx;
+	return old;
 }
 
 void bsc_pool_set_wait_mask(bsc_pool *p, const sigset_t *mask)
 {
-	p->has_wait_mask = mask != NULL;
-	if (mask) {
-		p->wait_mask = *mask;
-	}
+	p->wait_mask = mask;
 }
 
 void bsc_pool_set_events(bsc_pool *p, bsc_pool_event_fn fn, void *ctx)
@@ -393,22 +392,23 @@ bsc_status bsc_pool_ask(bsc_pool *p, size_t i, const bsc_request *pre, size_t np
 	if (npre + want == 0) {
 		return BSC_OK;
 	}
+	static const char now_line[] = "reserve-with-timeout 0\r\n";
 	bsc_request reqs[npre + want];
-	bsc_line wait_line, now_line;
+	bsc_line wait_line;
 	size_t n = 0, body_max = bsc_conn_job_body_max(c);
 
 	for (; n < npre; n++) {
 		reqs[n] = pre[n];
 	}
-	bsc_line_start(&wait_line, "reserve-with-timeout");
-	bsc_line_u64(&wait_line, slice);
-	bsc_line_end(&wait_line);
-	bsc_line_start(&now_line, "reserve-with-timeout");
-	bsc_line_u64(&now_line, 0);
-	bsc_line_end(&now_line);
 	for (size_t k = 0; k < want; k++) {
-		reqs[n++] = k == 0 && held == 0 ? line_request(&wait_line, body_max, BSC_FOR_PREFETCH_WAITS)
-			: line_request(&now_line, body_max, BSC_FOR_PREFETCH);
+		if (k == 0 && held == 0) {
+			bsc_line_start(&wait_line, "reserve-with-timeout");
+			bsc_line_u64(&wait_line, slice);
+			bsc_line_end(&wait_line);
+			reqs[n++] = line_request(&wait_line, body_max, BSC_FOR_PREFETCH_WAITS);
+		} else {
+			reqs[n++] = (bsc_request){ now_line, sizeof(now_line) - 1, NULL, 0, false, body_max, BSC_FOR_PREFETCH };
+		}
 	}
 	bsc_status st = bsc_conn_send(c, reqs, n);
 	if (st == BSC_OK && want > 0 && held == 0) {
@@ -448,6 +448,7 @@ static void collect(bsc_pool *p, size_t i)
 	}
 	if (bsc_conn_prefetch_out(c, NULL) < out) {
 		bsc_pool_answered(p, i);
+		return;   /* an answer came: none is overdue */
 	}
 	double due = reply_due(p, i);
 	if (due > 0 && bsc_now() >= due) {
@@ -465,11 +466,11 @@ static int wait_for(bsc_pool *p, struct pollfd *fds, size_t k, double until)
 {
 	int ms = bsc_poll_ms(until);
 
-	if (!p->has_wait_mask) {
+	if (!p->wait_mask) {
 		return poll(fds, k, ms);
 	}
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	return ppoll(fds, k, ms < 0 ? NULL : &ts, &p->wait_mask);
+	return ppoll(fds, k, ms < 0 ? NULL : &ts, p->wait_mask);
 }
 
 bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
@@ -478,21 +479,21 @@ bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
 	size_t which[p->n], k = 0;
 	double until = deadline;
 
-	/* A reply read in with another (a delete's) is in no socket: poll()
-	 * would not see it. */
-	for (size_t i = 0; i < p->n; i++) {
-		if (bsc_conn_buffered(p->m[i].conn) > 0 && bsc_pool_out(p, i) > 0) {
-			collect(p, i);
-		}
-	}
-	if (bsc_pool_has_job(p)) {
-		return BSC_OK;
-	}
 	for (size_t i = 0; i < p->n; i++) {
 		bsc_conn *c = p->m[i].conn;
+		bool out = bsc_pool_out(p, i) > 0;
+		/* A reply read in with another (a delete's) is in no socket: poll()
+		 * would not see it. */
+		if (out && bsc_conn_buffered(c) > 0) {
+			collect(p, i);
+			out = bsc_pool_out(p, i) > 0;
+		}
+		if (bsc_conn_prefetch_jobs(c) > 0) {
+			return BSC_OK;
+		}
 		if (bsc_pool_is_away(p, i)) {
 			until = earlier(until, p->m[i].retry_at);   /* back in time to try it again */
-		} else if (bsc_pool_out(p, i) > 0 && bsc_conn_is_connected(c)) {
+		} else if (out && bsc_conn_is_connected(c)) {
 			until = earlier(until, reply_due(p, i));
 			fds[k] = (struct pollfd){ .fd = bsc_conn_fd(c), .events = POLLIN };
 			which[k++] = i;
@@ -503,7 +504,7 @@ bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
 	}
 	/* Without a mask, a signal that came before this wait interrupted no
 	 * system call: its flag is looked at before blocking. */
-	if (!p->has_wait_mask && p->interrupt && p->interrupt(p->interrupt_ctx)) {
+	if (!p->wait_mask && p->interrupt && p->interrupt(p->interrupt_ctx)) {
 		return BSC_ERR_INTERRUPTED;
 	}
 	int r = wait_for(p, fds, k, until);

@@ -155,9 +155,9 @@ bool bsc_pool_has_job(const bsc_pool *p);
 bsc_status bsc_pool_wait(bsc_pool *p, double deadline);
 /* Asked when a wait is interrupted by a signal (and, without a wait mask,
  * before each wait): true ends it. */
-void bsc_pool_set_interrupt(bsc_pool *p, bsc_interrupt_fn fn, void *ctx);
-/* While set, the waits run in ppoll() with this signal mask (as
- * bsc_conn_set_wait_mask); NULL: plain poll(). */
+bsc_interrupt bsc_pool_set_interrupt(bsc_pool *p, bsc_interrupt_fn fn, void *ctx);
+/* While set, the waits run in ppoll() with this signal mask (the caller's,
+ * as bsc_conn_set_wait_mask); NULL: plain poll(). */
 void bsc_pool_set_wait_mask(bsc_pool *p, const sigset_t *mask);
 
 /* How a job kept ahead is judged when its turn comes. */

@@ -74,7 +74,7 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 		 * reply, or before the first) interrupted no system call: its flag
 		 * is looked at before blocking. The worker needs no such look: its
 		 * signals are blocked but in ppoll(). */
-		if (!c->has_wait_mask && bsc_conn_reply_wait_interrupted(c)) {
+		if (!c->wait_mask && bsc_conn_reply_wait_interrupted(c)) {
 			return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
 		}
 		size_t avail;
@@ -84,7 +84,7 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 		}
 		/* No deadline, or signals to be let in only while waiting (the
 		 * worker): poll(), which a signal always interrupts. */
-		if (deadline > 0 && !c->has_wait_mask) {
+		if (deadline > 0 && !c->wait_mask) {
 			bool got;
 			bsc_status st = read_blocking(c, deadline, space, avail, &got);
 			if (st != BSC_OK || got) {

@@ -45,13 +45,13 @@ static uint32_t reserve_slice(const bsc_fetch *f)
 static void on_pool_event(void *ctx, const bsc_pool_event *e)
 {
 	bsc_fetch *f = ctx;
-	const char *name = bsc_conn_name(bsc_pool_conn(f->pool, e->server));
+	const char *name = bsc_conn_name(f->conns[e->server]);
 
 	switch (e->kind) {
 	case BSC_POOL_SERVER_LOST:
 		f->fig.reconnect_backoff = bsc_pool_backoff(f->pool, e->server);
 		if (e->first) {
-			bsc_log_line(f->cfg.log, "lost %s (%s); reconnecting", name, bsc_conn_errstr(bsc_pool_conn(f->pool, e->server)));
+			bsc_log_line(f->cfg.log, "lost %s (%s); reconnecting", name, bsc_conn_errstr(f->conns[e->server]));
 		}
 		break;
 	case BSC_POOL_JOB_GONE:
@@ -74,11 +74,14 @@ bool bsc_fetch_begin(bsc_fetch *f, const bsc_fetch_config *cfg, bsc_pool *pool)
 	f->pool = pool;
 	f->n = bsc_pool_size(pool);
 	f->servers = calloc(f->n, sizeof(*f->servers));
-	if (!f->servers) {
+	f->conns = malloc(f->n * sizeof(*f->conns));
+	if (!f->servers || !f->conns) {
+		free(f->servers);
+		free(f->conns);
 		return false;
 	}
 	for (size_t s = 0; s < f->n; s++) {
-		bsc_conn *c = bsc_pool_conn(pool, s);
+		bsc_conn *c = f->conns[s] = bsc_pool_conn(pool, s);
 		f->servers[s].last_gen = bsc_conn_generation(c);
 		/* The connection counts from its start: this run from here. */
 		bsc_conn_delete_counts(c, &f->servers[s].deletes_seen[0], &f->servers[s].deletes_seen[1], &f->servers[s].deletes_seen[2]);
@@ -101,7 +104,7 @@ size_t bsc_fetch_server(const bsc_fetch *f)
 
 bsc_conn *bsc_fetch_conn(const bsc_fetch *f)
 {
-	return bsc_pool_conn(f->pool, f->cur);
+	return f->conns[f->cur];
 }
 
 void bsc_fetch_job_started(bsc_fetch *f, double now)
@@ -133,7 +136,7 @@ void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
 static void note_generation(bsc_fetch *f, size_t s)
 {
 	bsc_fetch_per_server *sv = &f->servers[s];
-	uint64_t gen = bsc_conn_generation(bsc_pool_conn(f->pool, s));
+	uint64_t gen = bsc_conn_generation(f->conns[s]);
 
 	if (sv->last_gen && gen > sv->last_gen) {
 		f->fig.reconnects += gen - sv->last_gen;
@@ -154,7 +157,7 @@ static bool give_up(bsc_fetch *f, double now)
 		}
 	}
 	for (size_t s = 0; s < f->n; s++) {
-		bsc_conn *c = bsc_pool_conn(f->pool, s);
+		bsc_conn *c = f->conns[s];
 		bsc_log_line(f->cfg.log, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c),
 			now - bsc_pool_away_since(f->pool, s), bsc_conn_errstr(c));
 	}
@@ -167,7 +170,7 @@ static bool give_up(bsc_fetch *f, double now)
  * only waits for connect_timeout). */
 static bsc_stop_reason reconnect(bsc_fetch *f, size_t s)
 {
-	bsc_conn *c = bsc_pool_conn(f->pool, s);
+	bsc_conn *c = f->conns[s];
 
 	bsc_stop_signals_let_in(f->cfg.signals);
 	bsc_status st = bsc_pool_reconnect(f->pool, s);
@@ -306,7 +309,7 @@ static bool probe_answered(bsc_conn *c, const bsc_reply *reply)
  * delete or the probe); a failure is the server lost. */
 static void take_answer(bsc_fetch *f, size_t s, bool deleting, double sent_at)
 {
-	bsc_conn *c = bsc_pool_conn(f->pool, s);
+	bsc_conn *c = f->conns[s];
 	bsc_reply reply;
 	bsc_status st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
 
@@ -330,7 +333,7 @@ static void take_answer(bsc_fetch *f, size_t s, bool deleting, double sent_at)
  * probe's) answer, unless the connection takes it in later. */
 static void ask(bsc_fetch *f, size_t s)
 {
-	bsc_conn *c = bsc_pool_conn(f->pool, s);
+	bsc_conn *c = f->conns[s];
 	bsc_line del, probe;
 	bsc_request pre;
 	size_t npre = 0;
@@ -393,7 +396,7 @@ static void sweep_deletes(bsc_fetch *f)
 
 	for (size_t s = 0; s < f->n; s++) {
 		bsc_fetch_per_server *sv = &f->servers[s];
-		bsc_conn *c = bsc_pool_conn(f->pool, s);
+		bsc_conn *c = f->conns[s];
 		uint64_t now[3];
 		bsc_conn_delete_counts(c, &now[0], &now[1], &now[2]);
 		f->fig.deleted += now[0] - sv->deletes_seen[0];
@@ -459,7 +462,7 @@ static bool take_job(bsc_fetch *f, const bsc_histogram *durations, bsc_job *job)
 static bool reply_at_hand(const bsc_fetch *f)
 {
 	for (size_t s = 0; s < f->n; s++) {
-		if (bsc_conn_buffered(bsc_pool_conn(f->pool, s)) > 0) {
+		if (bsc_conn_buffered(f->conns[s]) > 0) {
 			return true;
 		}
 	}
@@ -535,7 +538,7 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 /* Never leaves a finished job undeleted: it would run again. */
 static void delete_last_job(bsc_fetch *f)
 {
-	bsc_conn *c = bsc_pool_conn(f->pool, f->done_server);
+	bsc_conn *c = f->conns[f->done_server];
 	double sent = bsc_now();
 
 	bsc_conn_pin(c, f->done_gen);
@@ -561,7 +564,7 @@ static void hand_back(bsc_fetch *f)
 	uint64_t jobs = 0;
 
 	for (size_t s = 0; s < f->n; s++) {
-		bsc_conn *c = bsc_pool_conn(f->pool, s);
+		bsc_conn *c = f->conns[s];
 		/* Its deletes first: they come before any reserve that may wait. */
 		bsc_conn_settle_deletes(c, bsc_conn_timeout(c));
 		size_t have = bsc_conn_prefetch_jobs(c);
@@ -587,6 +590,8 @@ void bsc_fetch_end(bsc_fetch *f)
 	free(f->job_body);
 	f->job_body = NULL;
 	free(f->servers);
+	free(f->conns);
 	f->servers = NULL;
+	f->conns = NULL;
 }
 /* }}} */

@@ -62,6 +62,7 @@ typedef struct {
 	bsc_fetch_config cfg;
 	bsc_pool *pool;
 	size_t n;
+	bsc_conn **conns;           /* the pool's, at hand */
 	bsc_fetch_per_server *servers;
 	size_t cur;                 /* the server of the job handed out last */
 	char *job_body;             /* its body, owned */

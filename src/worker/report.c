@@ -75,6 +75,11 @@ bool bsc_report_needs_job_tube(const bsc_report *r, bool log_jobs)
 	return !r->single_tube[0] && (log_jobs || r->statsd);
 }
 
+bool bsc_report_wants_view(const bsc_report *r)
+{
+	return r->publishing || r->title_on;
+}
+
 bool bsc_report_publishing(const bsc_report *r)
 {
 	return r->publishing;
@@ -165,7 +170,7 @@ static void title_update(bsc_report *r)
 {
 	char tube_buf[BSC_TUBE_MAX + 1] = "";
 	const char *tube = "";
-	const bsc_report_view *v = &r->view;
+	const bsc_report_view *v = r->view;
 	bool working = v->state == BSC_WORKER_WORKING;
 	uint64_t seconds = working ? (uint64_t)(bsc_now() - v->job_start) : 0;
 
@@ -197,7 +202,7 @@ void bsc_report_title_waiting(bsc_report *r)
 /* {{{ the loop's side */
 void bsc_report_publish(bsc_report *r, const bsc_report_view *view)
 {
-	r->view = *view;
+	r->view = view;
 	if (r->publishing) {
 		size_t heap = r->run.host->heap(r->run.ctx);
 		bool percentiles = atomic_exchange(&r->want_percentiles, false);
@@ -225,7 +230,7 @@ void bsc_report_publish(bsc_report *r, const bsc_report_view *view)
 	}
 }
 
-void bsc_report_job(bsc_report *r, const char *tube, bool failed, bool released, bool buried, double took)
+void bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took)
 {
 	if (r->statsd) {
 		bsc_statsd_job_end e = {
@@ -233,11 +238,11 @@ void bsc_report_job(bsc_report *r, const char *tube, bool failed, bool released,
 			.released = released,
 			.buried = buried,
 			.duration = took,
-			.wait = r->view.job_start - r->idle_since,
+			.wait = job_start - r->idle_since,
 		};
 		r->done_slot = bsc_statsd_job(r->statsd, r->single_tube[0] ? r->single_tube : tube, &e);
 	}
-	r->idle_since = r->view.job_start + took;
+	r->idle_since = job_start + took;
 }
 
 void bsc_report_deleted(bsc_report *r)
@@ -269,7 +274,7 @@ void bsc_report_drain_mail(bsc_report *r)
 void bsc_report_interrupted(bsc_report *r)
 {
 	bsc_report_drain_mail(r);
-	if (r->title_on && r->view.state == BSC_WORKER_WORKING) {
+	if (r->title_on && r->view->state == BSC_WORKER_WORKING) {
 		title_update(r);
 	}
 }
@@ -509,7 +514,7 @@ static void start_statsd(bsc_report *r)
 void bsc_report_begin(bsc_report *r, const bsc_report_run *run, const bsc_report_view *view, bsc_monitor_config *wc)
 {
 	r->run = *run;
-	r->view = *view;
+	r->view = view;
 	r->wd = NULL;
 	identify(r);
 	r->loop_thread = pthread_self();
@@ -616,7 +621,8 @@ static bool forked_child(const bsc_report *r)
 
 void bsc_report_stopping(bsc_report *r, bsc_stop_reason reason, const bsc_report_view *view)
 {
-	r->view = *view;
+	r->stopped = *view;
+	r->view = &r->stopped;
 	if (r->publishing && !forked_child(r)) {
 		pthread_mutex_lock(&r->snap_lock);
 		r->snap.state = BSC_WORKER_IDLE;
@@ -656,7 +662,7 @@ void bsc_report_end(bsc_report *r, bsc_stop_reason reason)
 	}
 	r->publishing = false;
 	r->wd = NULL;
-	r->view.state = BSC_WORKER_IDLE;
+	r->stopped.state = BSC_WORKER_IDLE;
 	if (r->title_on && reason != BSC_STOP_ABORT) {
 		title_update(r);
 	}

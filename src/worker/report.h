@@ -85,7 +85,8 @@ typedef struct {
 
 	/* One run. */
 	bsc_report_run run;
-	bsc_report_view view;       /* the loop's, as last shown */
+	const bsc_report_view *view;  /* the loop's, as last shown (it keeps it) */
+	bsc_report_view stopped;    /* the last view, once the loop stopped */
 	bsc_monitor *wd;            /* the loop's monitor thread, once started */
 	bool publishing;            /* a monitor reads the snapshot */
 	bool title_on;
@@ -130,13 +131,17 @@ void bsc_report_begin(bsc_report *r, const bsc_report_run *run, const bsc_report
 void bsc_report_monitor_started(bsc_report *r, bsc_monitor *wd);
 /* The start's log line. */
 void bsc_report_started(bsc_report *r);
-/* The loop's state changed: the snapshot and the title. */
+/* Whether the report shows the loop's state anywhere (a monitor thread,
+ * the title): the loop's state changes need not be published otherwise. */
+bool bsc_report_wants_view(const bsc_report *r);
+/* The loop's state changed: the snapshot and the title. The view is the
+ * loop's, kept by it until the next call. */
 void bsc_report_publish(bsc_report *r, const bsc_report_view *view);
 /* The loop may wait now: the title says so. */
 void bsc_report_title_waiting(bsc_report *r);
-/* A job ended (StatsD): its tube ("" when not known), what became of it,
- * how long it ran. */
-void bsc_report_job(bsc_report *r, const char *tube, bool failed, bool released, bool buried, double took);
+/* A job that began at job_start ended (StatsD): its tube ("" when not
+ * known), what became of it, how long it ran. */
+void bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took);
 /* The finished job's delete was confirmed (StatsD). */
 void bsc_report_deleted(bsc_report *r);
 /* The log_jobs line; learnt: the job's tube as the watchdog learnt it, or "". */

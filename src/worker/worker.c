@@ -29,6 +29,7 @@
 typedef struct {
 	struct bsc_worker *w;
 	size_t index;
+	bsc_conn *conn;
 } worker_server;
 
 struct bsc_worker {
@@ -57,6 +58,7 @@ struct bsc_worker {
 	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
 
 	bsc_worker_figures f;       /* the loop's; the fetching's are added on reading */
+	bsc_report_view view;       /* what the report is shown of the loop */
 	bsc_histogram durations;    /* µs */
 };
 
@@ -161,28 +163,29 @@ static void on_conn_event(void *ctx, bsc_conn_event event, uint64_t id)
 /* }}} */
 
 /* {{{ helpers */
-/* What the loop shows of itself to the report. */
-static bsc_report_view loop_view(const bsc_worker *w)
+/* What the loop shows of itself to the report, brought up to date. */
+static const bsc_report_view *loop_view(bsc_worker *w)
 {
-	return (bsc_report_view){
-		.state = w->f.state,
-		.job_id = w->job_id,
-		.job_start = w->job_start,
-		.processed = w->f.processed,
-		.failed = w->f.failed,
-		.released = w->f.released,
-		.buried = w->f.buried,
-		.deleted = w->fetch.fig.deleted,
-		.rtt = w->fetch.fig.rtt,
-		.durations = &w->durations,
-	};
+	bsc_report_view *v = &w->view;
+
+	v->state = w->f.state;
+	v->job_id = w->job_id;
+	v->job_start = w->job_start;
+	v->processed = w->f.processed;
+	v->failed = w->f.failed;
+	v->released = w->f.released;
+	v->buried = w->f.buried;
+	v->deleted = w->fetch.fig.deleted;
+	v->rtt = w->fetch.fig.rtt;
+	v->durations = &w->durations;
+	return v;
 }
 
 static void publish(bsc_worker *w)
 {
-	bsc_report_view v = loop_view(w);
-
-	bsc_report_publish(&w->report, &v);
+	if (bsc_report_wants_view(&w->report)) {
+		bsc_report_publish(&w->report, loop_view(w));
+	}
 }
 /* }}} */
 
@@ -260,17 +263,26 @@ static void job_failed(bsc_worker *w, bsc_conn *c, uint64_t id, uint64_t gen, bo
 	report_failure(w, c, head, &plan, st, gen);
 }
 
-/* Whether the waits on the servers' connections let the stop signals in
- * and end on them: between jobs, not while the handler runs. */
+/* Whether the waits on the servers' connections let the stop signals in:
+ * between jobs, not while the handler runs (whose own commands then wait in
+ * one blocking recv()). Whether a wait ends on them is the fetching's to
+ * say (bsc_fetch_interrupted), set for the run. */
 static void waits_let_in_signals(bsc_worker *w, bool on)
 {
+	const sigset_t *mask = on ? &w->signals.wait_mask : NULL;
+
 	for (size_t s = 0; s < w->n; s++) {
-		bsc_conn *c = bsc_pool_conn(w->pool, s);
-		bsc_conn_set_interrupt(c, on ? bsc_fetch_interrupted : NULL, &w->fetch);
-		bsc_conn_set_wait_mask(c, on ? &w->signals.wait_mask : NULL);
+		bsc_conn_set_wait_mask(w->servers[s].conn, mask);
+	}
+	bsc_pool_set_wait_mask(w->pool, mask);
+}
+
+static void waits_end_on_signals(bsc_worker *w, bool on)
+{
+	for (size_t s = 0; s < w->n; s++) {
+		bsc_conn_set_interrupt(w->servers[s].conn, on ? bsc_fetch_interrupted : NULL, &w->fetch);
 	}
 	bsc_pool_set_interrupt(w->pool, on ? bsc_fetch_interrupted : NULL, &w->fetch);
-	bsc_pool_set_wait_mask(w->pool, on ? &w->signals.wait_mask : NULL);
 }
 
 /* The handler ran: what became of the job. */
@@ -341,7 +353,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 
 	uint64_t released = w->f.released, buried = w->f.buried;
 	const char *outcome = job_settled(w, c, result, id, gen, why, tube, sizeof(tube));
-	bsc_report_job(&w->report, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
+	bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
 	publish(w);
 	if (w->opt.log_jobs) {
 		bsc_report_log_job(&w->report, id, tube, outcome, took);
@@ -373,7 +385,7 @@ static bool servers_begin(bsc_worker *w, bsc_pool *pool)
 	w->n = n;
 	w->server_names[0] = '\0';
 	for (size_t s = 0; s < n; s++) {
-		w->servers[s] = (worker_server){ w, s };
+		w->servers[s] = (worker_server){ w, s, bsc_pool_conn(pool, s) };
 		strcat(w->server_names, s ? ", " : "");
 		strcat(w->server_names, bsc_conn_name(bsc_pool_conn(pool, s)));
 	}
@@ -433,9 +445,7 @@ static void monitor_begin(bsc_worker *w)
 		.caps = &w->opt.caps,
 		.retry = &w->opt.retry,
 	};
-	bsc_report_view v = loop_view(w);
-
-	bsc_report_begin(&w->report, &run, &v, &wc);
+	bsc_report_begin(&w->report, &run, loop_view(w), &wc);
 	w->wd = bsc_monitor_start(&wc, errbuf);
 	bsc_report_monitor_started(&w->report, w->wd);
 	bsc_report_started(&w->report);
@@ -475,10 +485,11 @@ static bool run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 	bsc_stop_signals_install(&w->signals, INTERRUPT_SIGNAL);
 	monitor_begin(w);
 	for (size_t s = 0; s < w->n; s++) {
-		bsc_conn *c = bsc_pool_conn(w->pool, s);
+		bsc_conn *c = w->servers[s].conn;
 		bsc_conn_set_event_hook(c, on_conn_event, &w->servers[s]);
 		bsc_conn_set_auto_replace(c, false);
 	}
+	waits_end_on_signals(w, true);
 	waits_let_in_signals(w, true);
 	return true;
 }
@@ -487,12 +498,11 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 {
 	bsc_fetch_end(&w->fetch);
 	for (size_t s = 0; s < w->n; s++) {
-		bsc_conn *c = bsc_pool_conn(w->pool, s);
+		bsc_conn *c = w->servers[s].conn;
 		bsc_conn_set_event_hook(c, NULL, NULL);
 		bsc_conn_set_auto_replace(c, true);
 	}
-	bsc_report_view v = loop_view(w);
-	bsc_report_stopping(&w->report, reason, &v);
+	bsc_report_stopping(&w->report, reason, loop_view(w));
 	if (w->wd) {
 		w->f.ttr_exceeded = bsc_monitor_ttr_exceeded(w->wd);
 		bsc_monitor_stop(w->wd);
@@ -503,6 +513,7 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 		w->statm = -1;
 	}
 	waits_let_in_signals(w, false);
+	waits_end_on_signals(w, false);
 	int signals = bsc_stop_signals_arrived();
 	bsc_stop_signals_restore(&w->signals);
 	bool restart_requested = bsc_report_restart_requested(&w->report);
