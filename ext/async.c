@@ -188,6 +188,7 @@ void php_beanstalk_async_conn_end(bsc_conn *conn)
 {
 	failure_tally t = { 0 };
 
+	bsc_conn_own(conn);   /* in a forked child, the puts are the parent's */
 	if (bsc_conn_async_pending(conn) > 0) {
 		bsc_conn_flush_async(conn, bsc_conn_timeout(conn));
 	}

@@ -42,6 +42,7 @@ typedef struct {
 	php_beanstalk_pconn **pconns; /* the persistent slot of each, or NULL: the Queue's own */
 	bsc_pool *pool;               /* the engine over the n servers: reserve on several, and a Worker's */
 	php_beanstalk_async async;    /* the puts that did not wait (ext/async.c) */
+	uint64_t epoch;               /* bsc_fork_epoch() of the process it was made or last used in */
 	zend_object std;
 } php_beanstalk_queue;
 
@@ -71,7 +72,8 @@ typedef bsc_status (*php_beanstalk_id_command)(bsc_conn *conn, uint64_t id, bsc_
 void php_beanstalk_queue_job_by_id(INTERNAL_FUNCTION_PARAMETERS, php_beanstalk_id_command command, const char *verb);
 void php_beanstalk_queue_minit(zend_class_entry *ce);
 /* How many servers a Queue has: 1, or more for a pool; 0 after throwing
- * the Error that it was never constructed. */
+ * the Error that it was never constructed. In a forked child, the Queue
+ * first forgets what its connections had in the parent (bsc_conn_own). */
 size_t php_beanstalk_queue_servers(zend_object *queue);
 /* The failed put's exception, as put throws it (the job of len bytes,
  * server: where it went on a pool). */

@@ -170,6 +170,11 @@ bool php_beanstalk_job_command(bsc_conn *conn, php_beanstalk_job_op op, uint64_t
 		st = bsc_touch(conn, id);
 		break;
 	}
+	if (UNEXPECTED(st == BSC_NOT_FOUND && bsc_conn_inherited(conn, generation))) {
+		php_beanstalk_throw_not_found(verbs[op], "job %" PRIu64 " was reserved by the process this one was forked from: it is that process's to %s",
+			id, verbs[op]);
+		return false;
+	}
 	if (UNEXPECTED(st == BSC_NOT_FOUND && generation != 0 && bsc_conn_generation(conn) != generation)) {
 		php_beanstalk_throw_not_found(verbs[op], "job %" PRIu64 " was reserved on a connection to %s that is gone; the server has put it back",
 			id, bsc_conn_name(conn));

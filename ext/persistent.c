@@ -57,6 +57,9 @@ bsc_conn *php_beanstalk_persistent_take(zend_string *key, const char *address, s
 		if (slot->in_use) {
 			return NULL;  /* another Queue of this request has it */
 		}
+		/* Made before a fork: in the child, the parent's state on it is
+		 * forgotten before anyone looks. */
+		bsc_conn_own(slot->conn);
 		bsc_conn_set_timeouts(slot->conn, opt->connect_timeout, opt->timeout);
 		if (!bsc_tubes_reset(bsc_conn_tubes(slot->conn))) {
 			snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");

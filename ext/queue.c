@@ -24,6 +24,25 @@ static inline php_beanstalk_queue *queue_from_obj(zend_object *obj)
 	return php_beanstalk_queue_from_obj(obj);
 }
 
+/* In a child forked since the Queue was last used: its connections, and
+ * the puts it did not wait for, are the parent's. Each connection forgets
+ * its state (the next command connects anew); the puts are not the
+ * child's to flush nor to warn of. */
+static void queue_own(php_beanstalk_queue *q)
+{
+	uint64_t now = bsc_fork_epoch();
+
+	if (EXPECTED(q->epoch == now)) {
+		return;
+	}
+	q->epoch = now;
+	for (size_t i = 0; i < q->n; i++) {
+		bsc_conn_own(q->conns[i]);
+		q->async.inherited[i] = 0;
+	}
+	q->async.len = 0;
+}
+
 size_t php_beanstalk_queue_servers(zend_object *obj)
 {
 	php_beanstalk_queue *q = queue_from_obj(obj);
@@ -31,6 +50,7 @@ size_t php_beanstalk_queue_servers(zend_object *obj)
 	if (UNEXPECTED(q->n == 0)) {
 		zend_throw_error(NULL, "Beanstalk\\Queue was not constructed");
 	}
+	queue_own(q);
 	return q->n;
 }
 
@@ -77,6 +97,7 @@ static void queue_drop_conns(php_beanstalk_queue *q)
 static void queue_dtor(zend_object *obj)
 {
 	if (queue_from_obj(obj)->n) {
+		queue_own(queue_from_obj(obj));
 		php_beanstalk_async_settle(obj);
 	}
 	zend_objects_destroy_object(obj);
@@ -87,6 +108,7 @@ static void queue_free(zend_object *obj)
 	php_beanstalk_queue *q = queue_from_obj(obj);
 
 	if (q->n) {
+		queue_own(q);
 		php_beanstalk_async_settle(obj);  /* nothing left, unless no destructor ran */
 		queue_drop_conns(q);
 	}
@@ -343,6 +365,7 @@ static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses,
 	q->conns = conns;
 	q->pconns = pconns;
 	q->pool = pool;
+	q->epoch = bsc_fork_epoch();
 	php_beanstalk_async_adopt(&q->std);
 	return true;
 }

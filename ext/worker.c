@@ -245,6 +245,11 @@ static bsc_job_result run_handler(void *ctx, const bsc_job *job, char *why, size
 	}
 	zval_ptr_dtor(&retval);
 	zval_ptr_dtor(&args[0]);
+	if (bsc_worker_forked(w->core)) {
+		/* A child the handler forked: what it threw is its own, and goes
+		 * on out of run() as from any function. */
+		return BSC_JOB_ABORTED;
+	}
 	if (EG(exception)) {
 		zend_object *ex = EG(exception);
 		if (zend_is_unwind_exit(ex) || zend_is_graceful_exit(ex)) {
@@ -391,6 +396,14 @@ PHP_METHOD(Beanstalk_Worker, run)
 	}
 	if (w->bailout) {
 		zend_bailout();
+	}
+	if (reason == BSC_STOP_FORKED) {
+		/* In a child the handler forked: it goes on as a plain script
+		 * would, with the handler's exception if it threw one. */
+		if (EG(exception)) {
+			RETURN_THROWS();
+		}
+		RETURN_LONG(BSC_STOP_REQUESTED);
 	}
 	if (EG(timeout_seconds)) {
 		zend_set_timeout(EG(timeout_seconds), 0);

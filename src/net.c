@@ -15,6 +15,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,6 +26,29 @@
 #include <unistd.h>
 
 _Static_assert(sizeof(((bsc_endpoint *)0)->path) == sizeof(((struct sockaddr_un *)0)->sun_path), "path fits sun_path");
+
+static _Atomic uint64_t fork_epoch;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void child_after_fork(void)
+{
+	atomic_fetch_add_explicit(&fork_epoch, 1, memory_order_relaxed);
+}
+
+static void watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, child_after_fork);
+}
+
+void bsc_fork_watch(void)
+{
+	pthread_once(&fork_once, watch_forks);
+}
+
+uint64_t bsc_fork_epoch(void)
+{
+	return atomic_load_explicit(&fork_epoch, memory_order_relaxed);
+}
 
 double bsc_now(void)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define BSC_DEFAULT_PORT 11300
 #define BSC_ERRSTR_LEN 256
@@ -42,6 +43,15 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *address, size_t len, char 
  * interrupt said so, or the connect error; a name that does not resolve
  * gives EHOSTUNREACH with the resolver's message in errbuf. */
 int bsc_net_connect(const bsc_endpoint *ep, double deadline, bsc_interrupt_fn interrupt, void *ctx, int *fd, char errbuf[BSC_ERRSTR_LEN]);
+
+/* Which process this is, as far as sockets go: a number that changes in
+ * every child forked once bsc_fork_watch() has run (pthread_atfork), and
+ * nowhere else, so that a socket made under another one is another
+ * process's, which this one must never read or write. Reading it costs no
+ * system call (getpid() does). The one piece of process-wide state here,
+ * as a fork is the whole process's. */
+void bsc_fork_watch(void);
+uint64_t bsc_fork_epoch(void);
 
 /* Monotonic seconds. */
 double bsc_now(void);

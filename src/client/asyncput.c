@@ -100,7 +100,13 @@ void bsc_async_take(bsc_async_ledger *l, size_t n, bsc_async_visit_fn fn, void *
 	}
 	memmove(l->puts, l->puts + n, (l->len - n) * sizeof(*l->puts));
 	l->len -= n;
-	l->resolved -= n;
+	l->resolved = l->resolved > n ? l->resolved - n : 0;
+}
+
+void bsc_async_forget(bsc_async_ledger *l)
+{
+	bsc_async_take(l, l->len, NULL, NULL);
+	memset(l->counts, 0, sizeof(l->counts));
 }
 
 void bsc_async_free(bsc_async_ledger *l)

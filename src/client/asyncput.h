@@ -64,5 +64,8 @@ typedef void (*bsc_async_visit_fn)(void *ctx, const bsc_async_put *put, const ch
  * them. The tube name is valid only during the call. */
 void bsc_async_take(bsc_async_ledger *l, size_t n, bsc_async_visit_fn fn, void *ctx);
 void bsc_async_free(bsc_async_ledger *l);
+/* The puts are another process's (this one is a forked child): all of
+ * them, and the counts, are forgotten. */
+void bsc_async_forget(bsc_async_ledger *l);
 
 #endif

@@ -63,6 +63,8 @@ bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *
 		return NULL;
 	}
 	c->fd = -1;
+	bsc_fork_watch();
+	c->epoch = bsc_fork_epoch();
 	if (!bsc_endpoint_parse(&c->ep, address, len, errbuf)) {
 		free(c);
 		return NULL;
@@ -94,8 +96,42 @@ void bsc_conn_free(bsc_conn *c)
 	free(c);
 }
 
+bool bsc_conn_own(bsc_conn *c)
+{
+	uint64_t now = bsc_fork_epoch();
+
+	if (c->epoch == now) {
+		return false;
+	}
+	c->epoch = now;
+	if (c->fd >= 0) {
+		close(c->fd);       /* no event: the watcher was the parent's */
+		c->fd = -1;
+	}
+	c->event = NULL;
+	bsc_parser_reset(&c->parser);
+	c->expect.head = c->expect.len = 0;
+	bsc_async_forget(&c->async);
+	bsc_prefetch_forget(&c->prefetch);
+	c->request_out = false;
+	c->held.count = 0;
+	c->max_job_size = 0;
+	c->err = BSC_OK;
+	c->err_sent = false;
+	c->errstr[0] = '\0';
+	bsc_tubes_server_reset(&c->tubes);
+	c->inherited_below = c->generation + 1;
+	return true;
+}
+
+bool bsc_conn_inherited(const bsc_conn *c, uint64_t generation)
+{
+	return generation != 0 && generation < c->inherited_below;
+}
+
 void bsc_conn_close(bsc_conn *c)
 {
+	bsc_conn_check_owner(c);
 	if (c->fd >= 0) {
 		if (c->event) {
 			c->event(c->event_ctx, BSC_EVENT_CLOSING, 0);
@@ -151,6 +187,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 		return bsc_conn_fail_errno(c, BSC_ERR_CONNECT, "cannot set up the socket to", e);
 	}
 	c->fd = fd;
+	c->epoch = bsc_fork_epoch();
 	c->rcvtimeo_ms = -1;
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
@@ -495,8 +532,12 @@ static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bs
 	uint64_t pinned = c->pinned;
 
 	c->pinned = 0;
+	bsc_conn_check_owner(c);
 	if (n == 0) {
 		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
+	}
+	if (bsc_conn_inherited(c, pinned)) {
+		return BSC_NOT_FOUND;  /* the job is the parent process's */
 	}
 	for (int attempt = 0;; attempt++) {
 		bsc_status st;
@@ -532,6 +573,7 @@ bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 	size_t len;
 	const char *tube = bsc_tubes_used(&c->tubes, &len);
 
+	bsc_conn_check_owner(c);
 	/* Room first: once sent, its reply must find its entry. */
 	if (!bsc_async_prepare(&c->async, tube, len)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
@@ -583,6 +625,7 @@ double bsc_conn_prefetch_since(const bsc_conn *c)
 
 bool bsc_conn_prefetch_take(bsc_conn *c, bsc_prefetch_job *job)
 {
+	bsc_conn_check_owner(c);
 	return bsc_prefetch_take(&c->prefetch, job);
 }
 

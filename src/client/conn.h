@@ -80,6 +80,20 @@ typedef struct bsc_conn bsc_conn;
 bsc_conn *bsc_conn_new(const char *address, size_t len, const bsc_conn_options *opt, char errbuf[BSC_ERRSTR_LEN]);
 void bsc_conn_free(bsc_conn *c);
 
+/* A connection belongs to the process that made it. In a forked child, the
+ * parent's connection is never read or written: this forgets what the
+ * parent had on it (replies owed, puts not waited for, jobs held or kept
+ * ahead, and their counts), and closes the child's copy of its socket,
+ * which leaves the parent's connection as it was. The next command makes
+ * a connection of the child's own, with the tubes replayed. Every call
+ * that reads or writes the socket, or takes what was read, does this
+ * first; a caller that looks at the state first (how many replies are
+ * owed) calls it itself. True when it forgot anything. */
+bool bsc_conn_own(bsc_conn *c);
+/* Whether a job reserved under generation was reserved by the process this
+ * one was forked from (it is that process's to finish). */
+bool bsc_conn_inherited(const bsc_conn *c, uint64_t generation);
+
 /* Closes the socket; the next command reconnects and replays the tubes. */
 void bsc_conn_close(bsc_conn *c);
 /* Connects now if not connected. */

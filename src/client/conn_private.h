@@ -29,6 +29,8 @@ struct bsc_conn {
 	bsc_conn_options opt;
 	bsc_parser parser;
 	uint64_t generation;
+	uint64_t epoch;           /* bsc_fork_epoch() of the process whose connection this is */
+	uint64_t inherited_below; /* generations below this were the process's this one was forked from */
 	size_t max_job_size;      /* the server's -z, once known; 0 until then */
 	uint64_t pinned;          /* the next send must go out under this generation (0: any) */
 
@@ -60,6 +62,15 @@ struct bsc_conn {
 bsc_status bsc_conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum);
 /* poll() on the socket, or ppoll() with the caller's wait mask. */
 int bsc_conn_poll(bsc_conn *c, short events, double deadline);
+/* Before the socket is read or written, or what was read is taken: in a
+ * forked child, what the parent had on the connection is forgotten first
+ * (conn.h: bsc_conn_own). No system call. */
+static inline void bsc_conn_check_owner(bsc_conn *c)
+{
+	if (c->epoch != bsc_fork_epoch()) {
+		bsc_conn_own(c);
+	}
+}
 /* A reply wait was interrupted by a signal: whether to end it. */
 bool bsc_conn_reply_wait_interrupted(bsc_conn *c);
 

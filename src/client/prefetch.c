@@ -151,6 +151,14 @@ size_t bsc_prefetch_drop(bsc_prefetch *a)
 	return n;
 }
 
+void bsc_prefetch_forget(bsc_prefetch *a)
+{
+	bsc_prefetch_drop(a);
+	a->gone_len = 0;
+	a->brought = a->deadline_soon = 0;
+	a->deleted = a->refused = a->unconfirmed = 0;
+}
+
 void bsc_prefetch_free(bsc_prefetch *a)
 {
 	bsc_prefetch_drop(a);

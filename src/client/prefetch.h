@@ -62,5 +62,8 @@ bool bsc_prefetch_take(bsc_prefetch *a, bsc_prefetch_job *out);
  * deletes out unconfirmed. Returns how many jobs were dropped. */
 size_t bsc_prefetch_drop(bsc_prefetch *a);
 void bsc_prefetch_free(bsc_prefetch *a);
+/* The reserves, jobs and deletes are another process's (this one is a
+ * forked child): all of them, and the counts, are forgotten. */
+void bsc_prefetch_forget(bsc_prefetch *a);
 
 #endif

@@ -233,6 +233,7 @@ static bsc_status take_replies(bsc_conn *c, bsc_reply *reply, double deadline, d
 	bool own_only = mode != TAKE_CALLERS;
 	double reply_deadline = 0;   /* once the reply began: the rest by then */
 
+	bsc_conn_check_owner(c);
 	if (c->fd < 0) {
 		return own_only ? BSC_OK : c->err ? c->err : bsc_conn_fail(c, BSC_ERR_IO, "not connected to %s", c->ep.name);
 	}

@@ -580,18 +580,24 @@ static void hand_back(bsc_fetch *f)
 	}
 }
 
-void bsc_fetch_end(bsc_fetch *f)
+void bsc_fetch_forget(bsc_fetch *f)
 {
-	if (f->done_id) {
-		delete_last_job(f);
-	}
-	hand_back(f);
 	bsc_pool_set_events(f->pool, NULL, NULL);
+	f->done_id = 0;
 	free(f->job_body);
 	f->job_body = NULL;
 	free(f->servers);
 	free(f->conns);
 	f->servers = NULL;
 	f->conns = NULL;
+}
+
+void bsc_fetch_end(bsc_fetch *f)
+{
+	if (f->done_id) {
+		delete_last_job(f);
+	}
+	hand_back(f);
+	bsc_fetch_forget(f);
 }
 /* }}} */

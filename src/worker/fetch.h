@@ -82,6 +82,9 @@ bool bsc_fetch_begin(bsc_fetch *f, const bsc_fetch_config *cfg, bsc_pool *pool);
  * connections close: the server puts them back), frees the run's state. */
 void bsc_fetch_end(bsc_fetch *f);
 
+/* In a child the handler forked: frees the run's state without a word to
+ * any server (the connections and jobs are the parent's). */
+void bsc_fetch_forget(bsc_fetch *f);
 /* Sends the finished job's delete (if any) with the next reserves and
  * takes the next job, waiting for one when none has come: BSC_STOP_NONE
  * with *got telling whether one came (its body is the fetch's until the

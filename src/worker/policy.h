@@ -34,7 +34,10 @@ typedef enum {
 	BSC_STOP_NONE = -2,
 	/* Not an exit code: run() did not start, another run has the process's
 	 * signals. */
-	BSC_STOP_BUSY = -3
+	BSC_STOP_BUSY = -3,
+	/* Not an exit code: the handler returned (or threw, or exited) in a
+	 * child it forked; the run, the parent's, is left to the parent. */
+	BSC_STOP_FORKED = -4
 } bsc_stop_reason;
 
 /* How a failing job is retried. */

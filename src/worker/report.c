@@ -641,11 +641,12 @@ void bsc_report_end(bsc_report *r, bsc_stop_reason reason)
 {
 	bool child = forked_child(r);
 
+	/* A child frees its copies: no count (their locks may be held by the
+	 * parent's monitor thread), no send, no log line. */
 	if (r->status && !child) {
 		bsc_status_writer_counts(r->status, &r->status_counts);
-		bsc_status_writer_free(r->status);
 	}
-	/* The child leaves the parent's writer alone: it is about to exit. */
+	bsc_status_writer_free(r->status);
 	r->status = NULL;
 	if (r->statsd && !child) {
 		/* No monitor thread ran (the watchdog could not start): what
@@ -654,8 +655,8 @@ void bsc_report_end(bsc_report *r, bsc_stop_reason reason)
 			bsc_statsd_send(r->statsd, NULL);
 		}
 		bsc_statsd_counts_get(r->statsd, &r->statsd_counts);
-		bsc_statsd_free(r->statsd);
 	}
+	bsc_statsd_free(r->statsd);
 	r->statsd = NULL;
 	if (!child) {
 		bsc_report_drain_mail(r);
@@ -663,7 +664,7 @@ void bsc_report_end(bsc_report *r, bsc_stop_reason reason)
 	r->publishing = false;
 	r->wd = NULL;
 	r->stopped.state = BSC_WORKER_IDLE;
-	if (r->title_on && reason != BSC_STOP_ABORT) {
+	if (r->title_on && reason != BSC_STOP_ABORT && !child) {
 		title_update(r);
 	}
 }

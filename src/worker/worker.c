@@ -49,6 +49,7 @@ struct bsc_worker {
 	void *ctx;
 	bool running;
 	bool stop_requested;
+	uint64_t epoch;             /* bsc_fork_epoch() of the run's process */
 	bsc_monitor *wd;
 	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
@@ -119,14 +120,21 @@ void bsc_worker_stop(bsc_worker *w)
 	w->stop_requested = true;
 }
 
+bool bsc_worker_forked(const bsc_worker *w)
+{
+	return w->running && w->epoch != bsc_fork_epoch();
+}
+
 bool bsc_worker_take_interrupt(bsc_worker *w, char *msg, size_t size)
 {
-	return w->running && w->wd && w->job_id && bsc_monitor_take_give_up(w->wd, msg, size);
+	return w->running && !bsc_worker_forked(w) && w->wd && w->job_id && bsc_monitor_take_give_up(w->wd, msg, size);
 }
 
 void bsc_worker_interrupted(bsc_worker *w)
 {
-	if (w->running) {
+	/* Not in a forked child: the monitor thread that fills the mailbox is
+	 * the parent's. */
+	if (w->running && !bsc_worker_forked(w)) {
 		bsc_report_interrupted(&w->report);
 	}
 }
@@ -330,6 +338,9 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	}
 	publish(w);
 	bsc_job_result result = w->host->run(w->ctx, job, why, sizeof(why));
+	if (bsc_worker_forked(w)) {
+		return BSC_STOP_FORKED;   /* a child the handler forked: the job is the parent's */
+	}
 	/* Learnt by the watchdog while the job ran: gone once it ends. */
 	char tube[BSC_TUBE_MAX + 1] = "";
 	if (w->wd && bsc_report_needs_job_tube(&w->report, w->opt.log_jobs)) {
@@ -462,6 +473,7 @@ static bool run_begin(bsc_worker *w, const bsc_worker_host *host, void *ctx)
 	w->log.ctx = ctx;
 	w->stop_requested = false;
 	w->job_id = 0;
+	w->epoch = bsc_fork_epoch();
 	w->statm = w->opt.caps.rss_limit ? open("/proc/self/statm", O_RDONLY | O_CLOEXEC) : -1;
 	figures_begin(w);
 	bsc_fetch_config fc = {
@@ -526,6 +538,28 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	w->fetch.fig.reconnect_backoff = 0;
 	w->end = bsc_now();
 	bsc_report_end(&w->report, reason);
+	w->running = false;
+}
+
+/* The end of the run in a child the handler forked: nothing of the
+ * parent's is touched (no connection, no beat, no log line); the child's
+ * copy of the run's memory is freed. Its stop signals were given back at
+ * the fork. */
+static void run_forsaken(bsc_worker *w)
+{
+	bsc_fetch_forget(&w->fetch);
+	if (w->wd) {
+		bsc_monitor_stop(w->wd);   /* in a child: its memory only */
+		w->wd = NULL;
+	}
+	if (w->statm >= 0) {
+		close(w->statm);
+		w->statm = -1;
+	}
+	bsc_report_end(&w->report, BSC_STOP_FORKED);
+	w->f.stop_reason = BSC_STOP_REQUESTED;
+	w->f.state = BSC_WORKER_IDLE;
+	w->end = bsc_now();
 	w->running = false;
 }
 
@@ -601,6 +635,11 @@ bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_pool *pool, const bsc_worker_h
 		if (reason != BSC_STOP_NONE) {
 			break;
 		}
+	}
+	if (reason == BSC_STOP_FORKED) {
+		run_forsaken(w);
+		servers_end(w);
+		return reason;
 	}
 	run_end(w, reason);
 	bsc_stop_signals_release();

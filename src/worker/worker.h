@@ -145,12 +145,18 @@ void bsc_worker_free(bsc_worker *w);
  * reserve of the caller's is the first handed to the handler. Blocks the
  * stop signals and installs handlers for them for the duration, then puts
  * back what was there. BSC_STOP_BUSY, at once, when another run in the
- * process has the signals; BSC_STOP_ABORT when memory runs out. */
+ * process has the signals; BSC_STOP_ABORT when memory runs out;
+ * BSC_STOP_FORKED, in a child the handler forked, as soon as the handler
+ * returns there: the child leaves every connection, job and report of the
+ * run to the parent, and only frees its copy of the run's memory. */
 bsc_stop_reason bsc_worker_run(bsc_worker *w, bsc_pool *pool, const bsc_worker_host *host, void *ctx);
 /* The server of the job the handler runs: an index into the pool. */
 size_t bsc_worker_server(const bsc_worker *w);
 /* The name option ("" when none). */
 const char *bsc_worker_name(const bsc_worker *w);
+/* Whether this process is a child forked during the run (by the handler):
+ * the run is the parent's, and nothing of it is done here. */
+bool bsc_worker_forked(const bsc_worker *w);
 /* Ends run() once the job that runs now is done (BSC_STOP_REQUESTED). Called
  * from the handler, or from the host's idle callback between waits. */
 void bsc_worker_stop(bsc_worker *w);
