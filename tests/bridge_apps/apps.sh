@@ -13,8 +13,8 @@
 # put in place at every run: that costs no download.
 
 # framework:version:how. The newest of each framework installs the release
-# zip, the oldest the checkout.
-BRIDGE_APPS=(laravel:10:path laravel:12:artifact symfony:6.4:path symfony:7.4:artifact)
+# zip, the others the checkout.
+BRIDGE_APPS=(laravel:10:path laravel:11:path laravel:12:artifact symfony:6.4:path symfony:7.4:artifact)
 # Bump when the way an application is made changes: each is made again.
 BRIDGE_APPS_RECIPE=1
 
