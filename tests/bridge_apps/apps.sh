@@ -39,7 +39,11 @@ bridge_package() {
 # batches, migrated.
 bridge_app_create_laravel() {
 	local ver=$1 dir=$2
-	bridge_composer create-project "laravel/laravel:^$ver" "$dir" --no-install --no-scripts --quiet || return 1
+	# From a folder of its own: create-project downloads into ./vendor of
+	# the folder it runs in, which another application's may share.
+	mkdir -p "$dir.new"
+	(cd "$dir.new" && bridge_composer create-project "laravel/laravel:^$ver" "$dir" --no-install --no-scripts --quiet) || return 1
+	rm -rf "$dir.new"
 	php -r '$f = $argv[1]; $c = json_decode(file_get_contents($f)); unset($c->{"require-dev"});
 		file_put_contents($f, json_encode($c, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");' "$dir/composer.json"
 	(
@@ -104,9 +108,7 @@ bridge_app() {
 	local fw ver how
 	IFS=: read -r fw ver how <<<"$1"
 	local dir="$WORK/bridge-apps/$fw-$ver" zip= app_key bridge_key
-	if [ "$how" = artifact ]; then
-		zip=$(php "$ROOT/bridges/release.php" "$WORK/bridge-release" "$(version)" | grep -F "/$(bridge_package "$fw" | tr / -)-") || return 1
-	fi
+	[ "$how" = artifact ] && zip="$WORK/bridge-release/$(bridge_package "$fw" | tr / -)-$(version).zip"
 	app_key="$BRIDGE_APPS_RECIPE $fw $ver"
 	bridge_key="$how $(sha256sum "$ROOT/bridges/$fw/composer.json" ${zip:+"$zip"} | awk '{ print $1 }' | tr '\n' ' ')"
 	local stamp="$dir/.bridge-app"
@@ -127,12 +129,18 @@ bridge_app() {
 }
 
 # ./dev bridge-apps, and ./dev test's part bridge-apps: every application
-# made or brought up to date; the tests of one that failed skip.
+# made or brought up to date, each in a process of its own (Composer mostly
+# waits for the registry); the tests of one that failed skip.
 bridge_apps() {
-	local app ok=1
+	local i pids=() ok=1
 	mkdir -p "$WORK/bridge-apps"
-	for app in "${BRIDGE_APPS[@]}"; do
-		bridge_app "$app" || { echo "bridge app $app: failed" >&2; ok=0; }
+	php "$ROOT/bridges/release.php" "$WORK/bridge-release" "$(version)" >/dev/null || return 1
+	for i in "${!BRIDGE_APPS[@]}"; do
+		bridge_app "${BRIDGE_APPS[$i]}" &
+		pids[i]=$!
+	done
+	for i in "${!BRIDGE_APPS[@]}"; do
+		wait "${pids[$i]}" || { echo "bridge app ${BRIDGE_APPS[$i]}: failed" >&2; ok=0; }
 	done
 	return $(( 1 - ok ))
 }
