@@ -1,5 +1,5 @@
 --TEST--
-Laravel bridge: the README's connection, block_for (and null, ended by SIGTERM), bulk() in one putMany and its partial failure, bury() keeps the priority, size() of an unknown tube, queues in priority order, pop and deleteReserved, server strings, the provider after the queue manager
+Laravel bridge: the README's connection, block_for (and null, ended by SIGTERM), bulk() in one putMany (or putAsync and one flush, for jobs of different delays) and its partial failure, bury() keeps the priority, size() of an unknown tube, queues in priority order, pop and deleteReserved, server strings, the provider after the queue manager
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -67,6 +67,12 @@ $app['queue']->connection()->bulk([new RecordJob('b1'), new RecordJob('b2'), new
 $peek = new Beanstalk\Queue($server, ['tube' => "$tube-bulk"]);
 foreach ($queued as [$id, $name]) {
     echo "JobQueued $name: ", json_decode($peek->peek($id)->data, true)['displayName'], " ", unserialize(json_decode($peek->peek($id)->data, true)['data']['command'])->name, "\n";
+}
+// Each job with its own delay: putAsync() and one flush().
+$queued = [];
+$app['queue']->connection()->bulk([new RecordJob('d0'), (new RecordJob('d5'))->delay(5), (new RecordJob('d9'))->delay(new DateInterval('PT9S'))]);
+foreach ($queued as [$id, $name]) {
+    printf("JobQueued %s: %s, delay %s\n", $name, bs_stat($server, "stats-job $id", 'state'), bs_stat($server, "stats-job $id", 'delay'));
 }
 // A server whose max-job-size the second job is over.
 $app = laravel_app(laravel_connection('beanstalk-ext', $small, $tube));
@@ -164,7 +170,7 @@ if ($child->log() !== '') {
 ?>
 --EXPECTF--
 -- the README's connection --
-connection beanstalkd: {"driver":"beanstalk-ext","host":"localhost","queue":"default","retry_after":90,"block_for":5,"persistent":true}
+connection beanstalkd: {"driver":"beanstalk-ext","host":"localhost","port":11300,"queue":"default","retry_after":90,"block_for":5,"after_commit":false,"persistent":true}
 Beanstalk\Laravel\BeanstalkQueue
 waiting
 pop returned job for pop after yes
@@ -175,6 +181,9 @@ readme-3 ran, attempt 1
 JobQueued b1: RecordJob b1
 JobQueued b2: RecordJob b2
 JobQueued b3: RecordJob b3
+JobQueued d0: ready, delay 0
+JobQueued d5: delayed, delay 5
+JobQueued d9: delayed, delay 9
 Beanstalk\BatchException: put [0,2], refused {"1":"JOB_TOO_BIG"}
 JobQueued for: fits, fits too
 server: put 2, ready 2, delayed 0, reserved 0, buried 0

@@ -1,0 +1,8 @@
+<?php
+
+namespace App\Message;
+
+/** A message whose handler does nothing: what the framework and the transport cost one. */
+final class Nop
+{
+}
