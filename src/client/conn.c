@@ -18,9 +18,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IOV_BATCH 1024
+/* A connection idle for less than this (s) is not looked at before the
+ * command that ends its idle spell (see idle_connection_is_unusable). */
+#define IDLE_LOOK_AFTER 0.001
 
 
 static const char crlf[2] = { '\r', '\n' };
@@ -189,6 +193,12 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	c->fd = fd;
 	c->epoch = bsc_fork_epoch();
 	c->rcvtimeo_ms = -1;
+	int on = 1;
+	/* UNIX stream sockets give no receive times: those are looked at
+	 * before every command that ends an idle spell. */
+	c->rx_stamps = !c->ep.is_unix && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0;
+	c->looked = true;   /* a new connection: nothing came on it yet */
+	c->idle_since = bsc_now();
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
 	return BSC_OK;
@@ -476,9 +486,21 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 
 /* Whether a connection with no reply pending is of no more use: beanstalkd
  * never speaks first, so anything to read now is EOF (the server closed it),
- * an error, or bytes nobody asked for (the stream is out of step). One
- * non-blocking peek per command: nothing of the command has been sent yet,
- * so the connection can still be replaced. */
+ * an error, or bytes nobody asked for (the stream is out of step). Found
+ * now, before a byte of the command is sent, the connection can still be
+ * replaced and the command go out on the new one.
+ *
+ * A non-blocking peek costs a system call, and a command that follows the
+ * last reply within IDLE_LOOK_AFTER does without it where the socket gives
+ * receive times (TCP): bytes nobody asked for that came meanwhile are then
+ * found at the read, by their receive time, which is before the command's
+ * write (bsc_conn_read_before_asked), and the command fails (its request
+ * had left) instead of going out again; nothing is ever taken as an answer
+ * that came before its question. The look stays where it pays: after an
+ * idle spell (a request's first command on a persistent connection finds a
+ * server that closed it meanwhile and goes out on a new one), on UNIX
+ * sockets, and never on a connection that is not replaced anyway (a
+ * Worker's: its dead connection fails the command either way). */
 static bool idle_connection_is_unusable(bsc_conn *c)
 {
 	char byte;
@@ -489,8 +511,27 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 	if (bsc_parser_pending(&c->parser) > 0) {
 		return true;
 	}
+	c->looked = !(c->rx_stamps && (c->keep_dead || bsc_now() - c->idle_since < IDLE_LOOK_AFTER));
+	if (!c->looked) {
+		return false;
+	}
 	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+bool bsc_conn_read_before_asked(const bsc_conn *c, const struct timespec *arrived)
+{
+	struct timespec real;
+
+	if (arrived->tv_sec > c->busy_real.tv_sec || (arrived->tv_sec == c->busy_real.tv_sec && arrived->tv_nsec >= c->busy_real.tv_nsec)) {
+		return false;
+	}
+	/* Receive times are the wall clock's: a step of it since the write
+	 * (the monotonic clock did not move alike) says nothing of the bytes. */
+	clock_gettime(CLOCK_REALTIME, &real);
+	double stepped = ((double)(real.tv_sec - c->busy_real.tv_sec) + (double)(real.tv_nsec - c->busy_real.tv_nsec) / 1e9)
+		- (bsc_now() - c->busy_mono);
+	return stepped > -0.001 && stepped < 0.001;
 }
 
 static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
@@ -498,6 +539,11 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 	size_t niov = 0, i;
 
 	*written = 0;
+	if (c->expect.len == 0 && c->rx_stamps) {
+		/* The idle spell ends: no byte read from now on may be older. */
+		clock_gettime(CLOCK_REALTIME, &c->busy_real);
+		c->busy_mono = bsc_now();
+	}
 	c->sync_len = 0;
 	if (!bsc_tubes_sync(&c->tubes, sync_add, c) || !iov_reserve(c, 1 + 3 * n)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");

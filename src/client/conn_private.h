@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "src/client/asyncput.h"
 #include "src/client/conn.h"
@@ -42,6 +43,16 @@ struct bsc_conn {
 	bsc_conn_event_fn event;
 	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
+	/* Keeping the stream in step without a look per command (reply.c):
+	 * over TCP, each read says when its bytes arrived (SO_TIMESTAMPNS), and
+	 * none may have arrived before the write that ended the last idle
+	 * spell (no reply owed), whose time is kept here. */
+	bool rx_stamps;
+	struct timespec busy_real;  /* CLOCK_REALTIME just before that write */
+	double busy_mono;           /* the same moment, monotonic: a clock step between shows */
+	double idle_since;          /* monotonic: the last owed reply was taken then */
+	bool looked;                /* the write that ended the idle spell came after a look
+	                             * (or on a new connection): nothing older can be in a read */
 	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
 	const sigset_t *wait_mask;  /* the caller's: waits run in ppoll() with it; NULL: poll() */
 
@@ -71,6 +82,9 @@ static inline void bsc_conn_check_owner(bsc_conn *c)
 		bsc_conn_own(c);
 	}
 }
+/* A read brought bytes that arrived (by the socket's receive time) before
+ * the write that ended the last idle spell: nobody asked for them. */
+bool bsc_conn_read_before_asked(const bsc_conn *c, const struct timespec *arrived);
 /* A reply wait was interrupted by a signal: whether to end it. */
 bool bsc_conn_reply_wait_interrupted(bsc_conn *c);
 
