@@ -2,8 +2,9 @@
  * Tests of the worker's monitor thread and of the policies it shares with
  * the loop: the failure plan, the lock that ties an ended process to the
  * job it was ended for, the socket forgotten when the connection closes
- * it, the process-wide claim of the stop signals, and the back-off of a
- * connection that is cut after every reply.
+ * it, the process-wide claim of the stop signals and the run's own SIGHUP
+ * taken back, and the back-off of a connection that is cut after every
+ * reply.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -17,10 +18,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* {{{ the failure plan */
@@ -214,6 +218,59 @@ static void test_overrun_writes_nothing_to_a_gone_socket(void)
 /* }}} */
 
 /* {{{ the stop signals */
+/* Waits up to ms for child pid to end; false (and the child killed) when
+ * it does not. */
+static bool child_ends(pid_t pid, int ms, int *status)
+{
+	for (int waited = 0; waited < ms; waited += 5) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			return true;
+		}
+		sleep_ms(5);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+	return false;
+}
+
+/* In a child (whose end tells): a SIGHUP of the run's own still pending at
+ * the end of the run (restartAll's, which can come after the loop's last
+ * wait) reaches SIGHUP's disposition of before the run, whose default ends
+ * the process, unless the run takes it back first. */
+static int pending_sighup_at_the_end(bool take_back)
+{
+	pid_t pid = fork();
+	int status = -1;
+
+	if (pid == 0) {
+		bsc_stop_signals s;
+		sigset_t hup;
+		sigemptyset(&hup);
+		sigaddset(&hup, SIGHUP);
+		pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
+		signal(SIGHUP, SIG_DFL);
+		bsc_stop_signals_install(&s, 0);
+		pthread_kill(pthread_self(), SIGHUP);
+		if (take_back) {
+			bsc_stop_signals_take_back(&s, SIGHUP);
+		}
+		bsc_stop_signals_restore(&s);
+		_exit(0);
+	}
+	if (pid < 0 || !child_ends(pid, 5000, &status)) {
+		return -1;
+	}
+	return status;
+}
+
+static void test_own_sighup_taken_back(void)
+{
+	int status = pending_sighup_at_the_end(false);
+	CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP, "without it: status %d", status);
+	status = pending_sighup_at_the_end(true);
+	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "taken back: status %d", status);
+}
+
 static void test_one_run_per_process(void)
 {
 	CHECK(bsc_stop_signals_claim());
@@ -326,6 +383,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_overrun_releases_the_job),
 	UNIT_TEST(test_overrun_writes_nothing_to_a_gone_socket),
 	UNIT_TEST(test_one_run_per_process),
+	UNIT_TEST(test_own_sighup_taken_back),
 	UNIT_TEST(test_busy_while_another_run_has_the_signals),
 	UNIT_TEST(test_backoff_when_cut_after_every_reply),
 };
