@@ -68,7 +68,7 @@ if test "$PHP_BEANSTALK" != "no"; then
   dnl The Worker's status in Redis: libhiredis's reply parser. Without it
   dnl the extension builds all the same, and the status option says how to
   dnl get it.
-  BEANSTALK_SOURCES="$BEANSTALK_SOURCES src/monitor/redis.c src/monitor/redis_address.c src/monitor/status.c"
+  BEANSTALK_SOURCES="$BEANSTALK_SOURCES src/monitor/redis.c src/monitor/redis_address.c src/monitor/status.c src/monitor/status_writer.c"
   beanstalk_redis="no"
   if test "$PHP_BEANSTALK_REDIS" != "no"; then
     PKG_CHECK_MODULES([HIREDIS], [hiredis >= 0.13], [beanstalk_redis="yes"], [beanstalk_redis="no"])
