@@ -72,8 +72,11 @@ register_shutdown_function(function () use ($supervisord, $dir) {
         proc_terminate($supervisord, SIGTERM);
     }
 });
-wait_for(fn () => count(Worker::fleet($redis->address)) === $n, bs_seconds(60))
-    or printf("%d of %d workers beat\n", count(Worker::fleet($redis->address)), $n);
+// Every worker waits on every server (the beats may lapse on a busy
+// machine: restartAll() reaches a worker at its next beat all the same).
+$watching = fn () => array_map(fn ($a) => (int)bs_stat($a, "stats-tube $tube", 'current-watching'), $addresses);
+wait_for(fn () => $watching() === [$n, $n, $n], bs_seconds(60))
+    or printf("workers watching on each server: %s of %d\n", implode(', ', $watching()), $n);
 
 // Jobs flow over the three servers the whole time: the workers are taking
 // jobs, waiting and running handlers when the request comes.
@@ -86,7 +89,7 @@ $flow = function (float $seconds) use ($q): void {
     } while (microtime(true) < $until);
 };
 $flow(0.5);
-echo "restartAll: ", Worker::restartAll($redis->address) === $n ? 'every worker asked' : 'not all asked', "\n";
+echo "restartAll: ", Worker::restartAll($redis->address) > 0 ? 'asked' : 'nobody asked', "\n";
 $until = microtime(true) + bs_seconds(30);
 while (count(exits($dir)) < $n && microtime(true) < $until) {
     $flow(0.1);
@@ -119,7 +122,7 @@ array_map('unlink', glob("$dir/*"));
 rmdir($dir);
 ?>
 --EXPECT--
-restartAll: every worker asked
+restartAll: asked
 supervisord: all exit status 10
 workers that logged their stop on restartAll: all
 workers whose shutdown functions ran: all
