@@ -22,7 +22,8 @@ foreach ($addresses as $i => $a) {
 
 echo "-- the reserve takes one job and keeps the other --\n";
 $first = $q->reserve(5);
-echo $first->data, "\n";
+// Whichever server answers first: the other one's job is kept.
+echo in_array($first->data, ['job on 0', 'job on 1'], true) ? 'one of the two jobs' : "unknown: {$first->data}", "\n";
 $other = $first->data === 'job on 0' ? 1 : 0;
 // The other server's reserve is out there: its answer is taken in and kept.
 $deadline = microtime(true) + 5;
@@ -40,10 +41,13 @@ $reason = $w->run(function (Beanstalk\Job $job) use (&$got, &$t0) {
     $got = [$job->data, microtime(true) - $t0];
 });
 echo $got[0] === "job on $other" ? 'the kept job' : "another: {$got[0]}", "\n";
-echo "at once: ", bs_within($got[1], 0, 0.5), "\n";
+// At once: well under the 8 s of max_runtime it waited before (a bound
+// that holds on a loaded machine).
+echo "at once: ", bs_within($got[1], 0, 2.5), "\n";
 echo "reason: ", $reason === Beanstalk\Worker::STOP_MAX_JOBS ? 'max_jobs' : $reason, "\n";
 foreach ($addresses as $a) {
-    echo bs_stat($a, "stats-tube $tube", 'current-jobs-reserved'), bs_stat($a, "stats-tube $tube", 'current-jobs-ready'), " ";
+    // A tube with no job and nobody on it is gone from the server: 0 both.
+    echo (int)bs_stat($a, "stats-tube $tube", 'current-jobs-reserved'), (int)bs_stat($a, "stats-tube $tube", 'current-jobs-ready'), " ";
 }
 echo "\n";
 
@@ -59,7 +63,8 @@ while ($n < 10 && ($job = $q->reserve(5))) {
     $n++;
 }
 $took = microtime(true) - $t0;
-echo "$n jobs, well under a second: ", bs_within($took, 0, 0.5), "\n";
+// 10 s before: one job a second, each waiting out the first server's slice.
+echo "$n jobs, none waiting out the empty server's slice: ", bs_within($took, 0, 2.5), "\n";
 
 echo "-- a put after a reserve waits for no reserve out there --\n";
 $t0 = microtime(true);
@@ -67,11 +72,11 @@ for ($i = 0; $i < 10; $i++) {
     $q->put("after $i");
     $q->reserve(5)->delete();
 }
-echo "10 puts and reserves: ", bs_within(microtime(true) - $t0, 0, 0.5), "\n";
+echo "10 puts and reserves: ", bs_within(microtime(true) - $t0, 0, 2.5), "\n";
 ?>
 --EXPECT--
 -- the reserve takes one job and keeps the other --
-job on 0
+one of the two jobs
 kept: 1
 -- a Worker on the same Queue gets the kept job first, at once --
 the kept job
@@ -79,6 +84,6 @@ at once: yes
 reason: max_jobs
 00 00 
 -- the first-listed server empty: 10 jobs from the second without a wait --
-10 jobs, well under a second: yes
+10 jobs, none waiting out the empty server's slice: yes
 -- a put after a reserve waits for no reserve out there --
 10 puts and reserves: yes
