@@ -1,7 +1,7 @@
 /*
  * beanstalk: what the files of ext/ share, and nothing else sees: the
  * module globals, the classes' internal entry points, the argument checks
- * and the mapping of src/'s statuses to exceptions.
+ * (args.h) and the mapping of src/'s statuses to exceptions.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -10,6 +10,7 @@
 
 #include "php.h"
 #include "php_beanstalk.h"
+#include "args.h"
 #include "src/client/command.h"
 #include "src/client/conn.h"
 #include "src/client/pool.h"
@@ -169,18 +170,6 @@ void php_beanstalk_batch_exception_fill(zend_object *obj, zval *inserted, zval *
 void php_beanstalk_throw_transport(bsc_status status, const char *verb, const char *errstr, bool sent);
 /* The exception class for a server's error word. */
 zend_class_entry *php_beanstalk_server_exception(bsc_reply_kind word);
-
-/* ext/beanstalk.c: argument checks shared by the classes, false after
- * throwing ValueError (or TypeError). */
-bool php_beanstalk_check_u32(zend_long value, uint32_t arg_num);
-/* The ($priority, $delay, $ttr) of put and putMany, arguments 2 to 4. */
-bool php_beanstalk_check_put_args(zend_long priority, zend_long delay, zend_long ttr);
-bool php_beanstalk_check_tube(const zend_string *tube, uint32_t arg_num, const char *option);
-/* A number of seconds in [0, a year]; above 0 when positive is set. */
-#define PHP_BEANSTALK_SECONDS_MAX 31536000
-bool php_beanstalk_seconds_valid(double seconds, bool positive);
-/* An option of argument arg_num given in seconds, as an int or a float. */
-bool php_beanstalk_option_seconds(zval *value, uint32_t arg_num, const char *name, bool positive, double *out);
 
 /* ext/batch.c: Queue::putMany and its BatchException */
 /* BatchException ("verb: 3 of 5 jobs inserted; ...") over the exception

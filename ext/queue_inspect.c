@@ -4,8 +4,9 @@
  *
  * On a Queue of several servers, what concerns the queue as a whole goes to
  * every server: kick and pauseTube act on each (kick counts them all),
- * stats and statsTube answer per server, listTubes gives the union, and the
- * peeks return the first job any server has. What concerns one job goes to
+ * stats and statsTube answer per server (a server that fails with its
+ * exception), listTubes gives the union, and the peeks return the first job
+ * any server has. What concerns one job goes to
  * the server the Job came from.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -143,6 +144,15 @@ static bool stats_answer(zval *out, bsc_conn *conn, bsc_status st, const bsc_yam
  * pool an array of every server's keyed by its name. */
 typedef bsc_status (*queue_stats_command)(bsc_conn *conn, const zend_string *tube, bsc_yaml *out);
 
+/* A server's failure as its entry in a pool's answer, so that one server
+ * away costs a dashboard that server's figures only: the exception it
+ * would have thrown alone, taken out of flight. */
+static void failure_entry(zval *out)
+{
+	ZVAL_OBJ_COPY(out, EG(exception));
+	zend_clear_exception();
+}
+
 static void queue_stats(INTERNAL_FUNCTION_PARAMETERS, queue_stats_command command, const zend_string *tube, bsc_stats_kind kind, const char *verb)
 {
 	bsc_yaml yaml;
@@ -160,9 +170,7 @@ static void queue_stats(INTERNAL_FUNCTION_PARAMETERS, queue_stats_command comman
 	for (size_t i = 0; i < n; i++) {
 		bsc_conn *conn = php_beanstalk_queue_server(THIS_QUEUE, i);
 		if (!stats_answer(&answer, conn, command(conn, tube, &yaml), &yaml, kind, verb, 0)) {
-			zval_ptr_dtor(return_value);
-			ZVAL_UNDEF(return_value);
-			RETURN_THROWS();
+			failure_entry(&answer);
 		}
 		add_assoc_zval(return_value, bsc_conn_name(conn), &answer);
 	}

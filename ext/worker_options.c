@@ -279,6 +279,54 @@ static void option_defaults(bsc_worker_options *opt)
 	opt->process_title = strcmp(sapi_module.name, "cli") == 0 && php_beanstalk_title_function() != NULL;
 }
 
+/* The options of the run: its caps, its retry policy, its reserves. */
+static bool parse_run_option(zend_string *key, zval *value, bsc_worker_options *opt, uint32_t **backoff, bool *known)
+{
+	zend_long n;
+	bool ok;
+
+	*known = true;
+	if (zend_string_equals_literal(key, "max_jobs")) {
+		ok = option_int(value, "max_jobs", 0, ZEND_LONG_MAX, &n);
+		opt->caps.max_jobs = (uint64_t)n;
+	} else if (zend_string_equals_literal(key, "max_runtime")) {
+		ok = php_beanstalk_option_seconds(value, 2, "max_runtime", false, &opt->caps.max_runtime);
+	} else if (zend_string_equals_literal(key, "runtime_jitter")) {
+		ok = php_beanstalk_option_seconds(value, 2, "runtime_jitter", false, &opt->caps.runtime_jitter);
+	} else if (zend_string_equals_literal(key, "memory_limit")) {
+		ok = option_int(value, "memory_limit", 0, ZEND_LONG_MAX, &n);
+		opt->caps.memory_limit = (uint64_t)n;
+	} else if (zend_string_equals_literal(key, "rss_limit")) {
+		ok = option_int(value, "rss_limit", 0, ZEND_LONG_MAX, &n);
+		opt->caps.rss_limit = (uint64_t)n;
+	} else if (zend_string_equals_literal(key, "max_attempts")) {
+		ok = option_int(value, "max_attempts", 1, UINT32_MAX, &n);
+		opt->retry.max_attempts = (uint32_t)n;
+	} else if (zend_string_equals_literal(key, "backoff")) {
+		if (*backoff) {
+			efree(*backoff);
+			*backoff = NULL;
+		}
+		ok = option_backoff(value, backoff, &opt->retry.backoff_len);
+	} else if (zend_string_equals_literal(key, "prefetch")) {
+		ok = option_int(value, "prefetch", 1, PREFETCH_MAX, &n);
+		opt->prefetch = (uint32_t)n;
+	} else if (zend_string_equals_literal(key, "reserve_timeout")) {
+		ok = option_int(value, "reserve_timeout", 1, RESERVE_SLICE_MAX, &n);
+		opt->reserve_timeout = (uint32_t)n;
+	} else if (zend_string_equals_literal(key, "ttr_margin")) {
+		ok = php_beanstalk_option_seconds(value, 2, "ttr_margin", true, &opt->ttr_margin);
+	} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
+		ok = php_beanstalk_option_seconds(value, 2, "reconnect_timeout", false, &opt->reconnect_timeout);
+	} else if (zend_string_equals_literal(key, "name")) {
+		ok = option_string(value, "name", 60, &opt->name);
+	} else {
+		ok = true;
+		*known = false;
+	}
+	return ok;
+}
+
 /* Fills opt from the array; the backoff list is emalloc'ed (free it). The
  * status address goes to *status, StatsD's to *statsd. */
 bool php_beanstalk_worker_options(HashTable *options, bsc_worker_options *opt, uint32_t **backoff, bsc_redis_address *status,
@@ -287,54 +335,20 @@ bool php_beanstalk_worker_options(HashTable *options, bsc_worker_options *opt, u
 	static const uint32_t default_backoff[] = { 1, 5, 30 };
 	zend_string *key;
 	zval *value;
-	zend_long n;
 
 	option_defaults(opt);
 	*backoff = NULL;
 	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
-		bool ok;
+		bool ok, known;
 		if (!key) {
 			zend_argument_value_error(2, "must be an array keyed by option name");
-			return false;
-		}
-		ZVAL_DEREF(value);
-		if (zend_string_equals_literal(key, "max_jobs")) {
-			ok = option_int(value, "max_jobs", 0, ZEND_LONG_MAX, &n);
-			opt->caps.max_jobs = (uint64_t)n;
-		} else if (zend_string_equals_literal(key, "max_runtime")) {
-			ok = php_beanstalk_option_seconds(value, 2, "max_runtime", false, &opt->caps.max_runtime);
-		} else if (zend_string_equals_literal(key, "runtime_jitter")) {
-			ok = php_beanstalk_option_seconds(value, 2, "runtime_jitter", false, &opt->caps.runtime_jitter);
-		} else if (zend_string_equals_literal(key, "memory_limit")) {
-			ok = option_int(value, "memory_limit", 0, ZEND_LONG_MAX, &n);
-			opt->caps.memory_limit = (uint64_t)n;
-		} else if (zend_string_equals_literal(key, "rss_limit")) {
-			ok = option_int(value, "rss_limit", 0, ZEND_LONG_MAX, &n);
-			opt->caps.rss_limit = (uint64_t)n;
-		} else if (zend_string_equals_literal(key, "max_attempts")) {
-			ok = option_int(value, "max_attempts", 1, UINT32_MAX, &n);
-			opt->retry.max_attempts = (uint32_t)n;
-		} else if (zend_string_equals_literal(key, "backoff")) {
-			if (*backoff) {
-				efree(*backoff);
-				*backoff = NULL;
-			}
-			ok = option_backoff(value, backoff, &opt->retry.backoff_len);
-		} else if (zend_string_equals_literal(key, "prefetch")) {
-			ok = option_int(value, "prefetch", 1, PREFETCH_MAX, &n);
-			opt->prefetch = (uint32_t)n;
-		} else if (zend_string_equals_literal(key, "reserve_timeout")) {
-			ok = option_int(value, "reserve_timeout", 1, RESERVE_SLICE_MAX, &n);
-			opt->reserve_timeout = (uint32_t)n;
-		} else if (zend_string_equals_literal(key, "ttr_margin")) {
-			ok = php_beanstalk_option_seconds(value, 2, "ttr_margin", true, &opt->ttr_margin);
-		} else if (zend_string_equals_literal(key, "reconnect_timeout")) {
-			ok = php_beanstalk_option_seconds(value, 2, "reconnect_timeout", false, &opt->reconnect_timeout);
-		} else if (zend_string_equals_literal(key, "name")) {
-			ok = option_string(value, "name", 60, &opt->name);
+			ok = false;
 		} else {
-			bool known;
-			ok = parse_report_option(key, value, opt, status, statsd, &known);
+			ZVAL_DEREF(value);
+			ok = parse_run_option(key, value, opt, backoff, &known);
+			if (ok && !known) {
+				ok = parse_report_option(key, value, opt, status, statsd, &known);
+			}
 			if (ok && !known) {
 				zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
 				ok = false;

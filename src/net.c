@@ -81,6 +81,7 @@ int bsc_poll_ms(double deadline)
 #define ADDRESS_FORMS "host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path"
 #define NOT_AN_ADDRESS "not a server address; accepted: " ADDRESS_FORMS
 #define UNKNOWN_SCHEME "unknown scheme; accepted: " ADDRESS_FORMS
+#define PATH_NOT_ALLOWED "a path after host:port is not allowed in the address"
 _Static_assert(sizeof(NOT_AN_ADDRESS) <= BSC_ERRSTR_LEN, "the message fits errbuf");
 
 /* The schemes of a TCP server: "beanstalkd://" is the DSN of Symfony
@@ -148,8 +149,8 @@ static bool parse_unix(bsc_endpoint *ep, const char *path, size_t plen, char err
 }
 
 /* Drops a known scheme ("tcp://", a DSN's "beanstalkd://") and the empty
- * path a URL may end with; false for a scheme we do not speak or a query
- * string. */
+ * path a URL may end with; false for a scheme we do not speak, a path or a
+ * query string. */
 static bool strip_scheme(const char **a, const char **end, char errbuf[BSC_ERRSTR_LEN])
 {
 	size_t slen = scheme_length(*a, (size_t)(*end - *a));
@@ -164,14 +165,20 @@ static bool strip_scheme(const char **a, const char **end, char errbuf[BSC_ERRST
 			return false;
 		}
 		*a += slen;
-		/* A URL may end its authority with the empty path "/". */
-		if (*end > *a && (*end)[-1] == '/') {
-			(*end)--;
-		}
 	}
 	if (memchr(*a, '?', (size_t)(*end - *a))) {
 		snprintf(errbuf, BSC_ERRSTR_LEN, "a query string in the address is not read: options go in the second argument");
 		return false;
+	}
+	if (slen > 0) {
+		/* A URL may end its authority with the empty path "/". */
+		if (*end > *a && (*end)[-1] == '/') {
+			(*end)--;
+		}
+		if (memchr(*a, '/', (size_t)(*end - *a))) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, PATH_NOT_ALLOWED);
+			return false;
+		}
 	}
 	return true;
 }
@@ -210,10 +217,61 @@ static bool split_host_port(const char *a, const char *end, const char **host, c
 	return true;
 }
 
-bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf[BSC_ERRSTR_LEN])
+/* The port from port to end: a number from 1 to 65535, or a refusal that
+ * says a path followed it ("h:11300/x"). */
+static bool parse_port_part(bsc_endpoint *ep, const char *port, const char *end, unsigned long default_port, char errbuf[BSC_ERRSTR_LEN])
+{
+	unsigned long p = port ? parse_port(port, (size_t)(end - port)) : default_port;
+
+	if (p == 0 || p > 65535) {
+		const char *slash = port ? memchr(port, '/', (size_t)(end - port)) : NULL;
+		unsigned long before = slash ? parse_port(port, (size_t)(slash - port)) : 0;
+		snprintf(errbuf, BSC_ERRSTR_LEN, "%s", before > 0 && before <= 65535 ? PATH_NOT_ALLOWED : "port must be a number from 1 to 65535");
+		return false;
+	}
+	snprintf(ep->port, sizeof(ep->port), "%lu", p);
+	return true;
+}
+
+bool bsc_host_port_parse(bsc_endpoint *ep, const char *a, size_t len, unsigned default_port, const char *forms, char errbuf[BSC_ERRSTR_LEN])
 {
 	const char *end = a + len, *host, *host_end, *port;
 	bool bracketed;
+
+	memset(ep, 0, sizeof(*ep));
+	/* Before the split, whose colons it would take for an IPv6 address. */
+	if (memchr(a, '@', len)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "user information (user:password@) is not supported in the address");
+		return false;
+	}
+	if (!split_host_port(a, end, &host, &host_end, &port, &bracketed, errbuf)) {
+		return false;
+	}
+	size_t hlen = (size_t)(host_end - host);
+	if (hlen == 0 || hlen >= sizeof(ep->host)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
+		return false;
+	}
+	if (!host_chars_ok(host, hlen, bracketed)) {
+		if (forms) {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "not a server address; accepted: %s", forms);
+		} else {
+			snprintf(errbuf, BSC_ERRSTR_LEN, "the host has a character a host name cannot have");
+		}
+		return false;
+	}
+	memcpy(ep->host, host, hlen);
+	ep->host[hlen] = '\0';
+	if (!parse_port_part(ep, port, end, default_port, errbuf)) {
+		return false;
+	}
+	snprintf(ep->name, sizeof(ep->name), bracketed ? "[%s]:%s" : "%s:%s", ep->host, ep->port);
+	return true;
+}
+
+bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf[BSC_ERRSTR_LEN])
+{
+	const char *end = a + len;
 
 	memset(ep, 0, sizeof(*ep));
 	if (memchr(a, '\0', len)) {
@@ -226,29 +284,10 @@ bool bsc_endpoint_parse(bsc_endpoint *ep, const char *a, size_t len, char errbuf
 	if (len > 0 && a[0] == '/') {
 		return parse_unix(ep, a, len, errbuf);
 	}
-	if (!strip_scheme(&a, &end, errbuf) || !split_host_port(a, end, &host, &host_end, &port, &bracketed, errbuf)) {
+	if (!strip_scheme(&a, &end, errbuf)) {
 		return false;
 	}
-	size_t hlen = (size_t)(host_end - host);
-	if (hlen == 0 || hlen >= sizeof(ep->host)) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "missing or too long host name in address");
-		return false;
-	}
-	if (!host_chars_ok(host, hlen, bracketed)) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, NOT_AN_ADDRESS);
-		return false;
-	}
-	memcpy(ep->host, host, hlen);
-	ep->host[hlen] = '\0';
-
-	unsigned long p = port ? parse_port(port, (size_t)(end - port)) : BSC_DEFAULT_PORT;
-	if (p == 0 || p > 65535) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "port must be a number from 1 to 65535");
-		return false;
-	}
-	snprintf(ep->port, sizeof(ep->port), "%lu", p);
-	snprintf(ep->name, sizeof(ep->name), bracketed ? "[%s]:%lu" : "%s:%lu", ep->host, p);
-	return true;
+	return bsc_host_port_parse(ep, a, (size_t)(end - a), BSC_DEFAULT_PORT, ADDRESS_FORMS, errbuf);
 }
 /* }}} */
 

@@ -38,6 +38,13 @@ typedef struct {
  * refuse a form list the accepted ones. */
 bool bsc_endpoint_parse(bsc_endpoint *ep, const char *address, size_t len, char errbuf[BSC_ERRSTR_LEN]);
 
+/* The TCP part of that, for every service that takes such an address:
+ * "host", "host:port", "[v6]" or "[v6]:port" (default_port when none). False
+ * with a message in errbuf for anything else; one that refuses the host
+ * lists forms (the accepted forms) when it is given. */
+bool bsc_host_port_parse(bsc_endpoint *ep, const char *address, size_t len, unsigned default_port, const char *forms,
+	char errbuf[BSC_ERRSTR_LEN]);
+
 /* Connects a non-blocking socket (TCP_NODELAY and keepalive on TCP) by the
  * deadline (0: none). 0 with *fd set, or an errno: ETIMEDOUT, EINTR when
  * interrupt said so, or the connect error; a name that does not resolve

@@ -24,7 +24,7 @@ oldest pending job put 0 to 30 s ago: yes
 exit 0
 -- artisan queue:monitor --
 Queue name Size / Status
-[beanstalkd] app [14] OK
+[beanstalkd] app [14, and the delayed ones come due] OK
 exit 0
 -- artisan queue:work --tries=3 --sleep=0, until the jobs are done, then SIGTERM --
 the jobs done: yes

@@ -22,7 +22,8 @@ foreach ($addresses as $i => $a) {
 
 echo "-- the reserve takes one job and keeps the other --\n";
 $first = $q->reserve(5);
-echo $first->data, "\n";
+// Whichever server answers first: the other one's job is kept.
+echo in_array($first->data, ['job on 0', 'job on 1'], true) ? 'one of the two jobs' : "unknown: {$first->data}", "\n";
 $other = $first->data === 'job on 0' ? 1 : 0;
 // The other server's reserve is out there: its answer is taken in and kept.
 $deadline = microtime(true) + 5;
@@ -45,7 +46,8 @@ echo $got[0] === "job on $other" ? 'the kept job' : "another: {$got[0]}", "\n";
 echo "at once: ", bs_within($got[1], 0, 2.5), "\n";
 echo "reason: ", $reason === Beanstalk\Worker::STOP_MAX_JOBS ? 'max_jobs' : $reason, "\n";
 foreach ($addresses as $a) {
-    echo bs_stat($a, "stats-tube $tube", 'current-jobs-reserved'), bs_stat($a, "stats-tube $tube", 'current-jobs-ready'), " ";
+    // A tube with no job and nobody on it is gone from the server: 0 both.
+    echo (int)bs_stat($a, "stats-tube $tube", 'current-jobs-reserved'), (int)bs_stat($a, "stats-tube $tube", 'current-jobs-ready'), " ";
 }
 echo "\n";
 
@@ -74,7 +76,7 @@ echo "10 puts and reserves: ", bs_within(microtime(true) - $t0, 0, 2.5), "\n";
 ?>
 --EXPECT--
 -- the reserve takes one job and keeps the other --
-job on 0
+one of the two jobs
 kept: 1
 -- a Worker on the same Queue gets the kept job first, at once --
 the kept job

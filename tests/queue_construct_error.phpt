@@ -12,7 +12,8 @@ echo "-- addresses --\n";
 foreach (['127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:', '127.0.0.1:12a', ':11300', '::1:11300',
     '[::1', '[::1]x', 'unix://', 'unix://relative/path', 'unix:///' . str_repeat('a', 200), "127.0.0.1\0:11300",
     '/' . str_repeat('a', 200), 'http://127.0.0.1:11300', '127.0.0.1:11300/', 'beanstalkd://127.0.0.1:11300/jobs',
-    'localhost/', 'relative/path.sock', 'beanstalkd://127.0.0.1:11300?tube_name=mail', 'tcp://user@127.0.0.1'] as $address) {
+    'localhost/', 'relative/path.sock', 'beanstalkd://127.0.0.1:11300?tube_name=mail', 'tcp://user@127.0.0.1',
+    'beanstalkd://u:p@127.0.0.1', '127.0.0.1:11300/x'] as $address) {
     bs_catch(fn() => new Beanstalk\Queue($address));
 }
 bs_catch(fn() => new Beanstalk\Queue([]));
@@ -75,12 +76,14 @@ ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) unix socket a
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) address contains a NUL byte
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) unix socket address needs an absolute path shorter than 108 bytes
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) unknown scheme; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path
-ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) port must be a number from 1 to 65535
-ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) port must be a number from 1 to 65535
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) a path after host:port is not allowed in the address
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) a path after host:port is not allowed in the address
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) not a server address; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) not a server address; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) a query string in the address is not read: options go in the second argument
-ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) not a server address; accepted: host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) user information (user:password@) is not supported in the address
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) user information (user:password@) is not supported in the address
+ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) a path after host:port is not allowed in the address
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must name at least one server
 ValueError: Beanstalk\Queue::__construct(): Argument #1 ($servers) server 1: port must be a number from 1 to 65535
 TypeError: Beanstalk\Queue::__construct(): Argument #1 ($servers) must be a string or a list of strings, int found in the list

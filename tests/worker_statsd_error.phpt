@@ -72,10 +72,10 @@ unlink($log);
 --EXPECTF--
 -- options
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be of type ?string, int given
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": the host must be 1 to 255 bytes
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": the port must be from 1 to 65535
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": the port must be from 1 to 65535
-ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://" (an IPv6 address goes in brackets)
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": missing or too long host name in address
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": port must be a number from 1 to 65535
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": port must be a number from 1 to 65535
+ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": an IPv6 address must be written in brackets: [addr]:port
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd" must be "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://": StatsD is spoken over UDP only
 TypeError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd_prefix" must be of type string, int given
 ValueError: Beanstalk\Worker::__construct(): Argument #2 ($options) option "statsd_prefix" may hold only letters, digits, '_', '-' and '.'

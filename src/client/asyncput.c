@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "src/client/asyncput.h"
+#include "src/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +24,8 @@ static void tube_release(bsc_async_tube *t)
 
 bool bsc_async_prepare(bsc_async_ledger *l, const char *tube, size_t tube_len)
 {
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		bsc_async_put *puts = realloc(l->puts, cap * sizeof(*puts));
-		if (!puts) {
-			return false;
-		}
-		l->puts = puts;
-		l->cap = cap;
+	if (!bsc_grow(&l->puts, &l->cap, l->len + 1, sizeof(*l->puts), 64)) {
+		return false;
 	}
 	if (l->tube && strlen(l->tube->name) == tube_len && memcmp(l->tube->name, tube, tube_len) == 0) {
 		return true;

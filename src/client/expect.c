@@ -4,24 +4,21 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "src/client/expect.h"
+#include "src/grow.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 bool bsc_expect_push(bsc_expect *e, bsc_expect_tag tag, size_t body_max)
 {
 	if (e->len == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 64;
-		bsc_expected *ring = malloc(cap * sizeof(*ring));
-		if (!ring) {
+		size_t old = e->cap;
+		if (!bsc_grow(&e->ring, &e->cap, e->len + 1, sizeof(*e->ring), 64)) {
 			return false;
 		}
-		for (size_t i = 0; i < e->len; i++) {
-			ring[i] = e->ring[(e->head + i) % e->cap];
-		}
-		free(e->ring);
-		e->ring = ring;
-		e->cap = cap;
-		e->head = 0;
+		/* Full, the ring ran from head to the old end and on from the
+		 * front: that front part, head long, goes on after the old end. */
+		memcpy(e->ring + old, e->ring, e->head * sizeof(*e->ring));
 	}
 	e->ring[(e->head + e->len++) % e->cap] = (bsc_expected){ tag, body_max };
 	return true;

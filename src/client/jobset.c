@@ -4,19 +4,14 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "src/client/jobset.h"
+#include "src/grow.h"
 
 #include <stdlib.h>
 
 bool bsc_jobset_add(bsc_jobset *s, uint64_t id)
 {
-	if (s->count == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		uint64_t *ids = realloc(s->ids, cap * sizeof(*ids));
-		if (!ids) {
-			return false;
-		}
-		s->ids = ids;
-		s->cap = cap;
+	if (!bsc_grow(&s->ids, &s->cap, s->count + 1, sizeof(*s->ids), 8)) {
+		return false;
 	}
 	s->ids[s->count++] = id;
 	return true;

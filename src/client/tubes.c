@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "src/client/tubes.h"
+#include "src/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +37,8 @@ static bool list_add(bsc_tube_list *l, const char *name, size_t len)
 	if (list_find(l, name, len) >= 0) {
 		return true;
 	}
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		bsc_tube_name *items = realloc(l->items, cap * sizeof(*items));
-		if (!items) {
-			return false;
-		}
-		l->items = items;
-		l->cap = cap;
+	if (!bsc_grow(&l->items, &l->cap, l->count + 1, sizeof(*l->items), 4)) {
+		return false;
 	}
 	tube_set(&l->items[l->count++], name, len);
 	return true;

@@ -7,6 +7,7 @@
 # define _GNU_SOURCE
 #endif
 #include "src/monitor/redis.h"
+#include "src/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,18 +60,9 @@ static void resp_append(bsc_resp *r, const char *s, size_t len)
 	if (r->failed) {
 		return;
 	}
-	if (r->len + len > r->cap) {
-		size_t cap = r->cap ? r->cap : 512;
-		while (cap < r->len + len) {
-			cap *= 2;
-		}
-		char *buf = realloc(r->buf, cap);
-		if (!buf) {
-			r->failed = true;
-			return;
-		}
-		r->buf = buf;
-		r->cap = cap;
+	if (!bsc_grow(&r->buf, &r->cap, r->len + len, 1, 512)) {
+		r->failed = true;
+		return;
 	}
 	memcpy(r->buf + r->len, s, len);
 	r->len += len;
@@ -356,13 +348,8 @@ bsc_redis_step bsc_redis_begin(bsc_redis *r, const bsc_resp *req, double deadlin
 	if (r->out.failed) {
 		return fail(r, "out of memory");
 	}
-	if (req->count > r->replies_cap) {
-		bsc_redis_reply **replies = realloc(r->replies, req->count * sizeof(*replies));
-		if (!replies) {
-			return fail(r, "out of memory");
-		}
-		r->replies = replies;
-		r->replies_cap = req->count;
+	if (!bsc_grow(&r->replies, &r->replies_cap, req->count, sizeof(*r->replies), 8)) {
+		return fail(r, "out of memory");
 	}
 	r->sent = 0;
 	r->taken = 0;

@@ -91,21 +91,14 @@ static bool parse_db(bsc_redis_address *a, const char *s, size_t len, char errbu
 	return true;
 }
 
-/* "host", "host:port", "[v6]" or "[v6]:port", through the endpoint parser
- * with Redis's port when none is given. */
+/* "host", "host:port", "[v6]" or "[v6]:port", with Redis's port when none
+ * is given. */
 static bool parse_host_port(bsc_redis_address *a, const char *s, size_t len, char errbuf[BSC_ERRSTR_LEN])
 {
-	char hp[300], why[BSC_ERRSTR_LEN];
-	bool has_port = len > 0 && (s[0] == '[' ? (memchr(s, ']', len) && ((const char *)memchr(s, ']', len))[1] == ':')
-		: memchr(s, ':', len) != NULL);
-	int n = snprintf(hp, sizeof(hp), has_port ? "%.*s" : "%.*s:%d", (int)len, s, BSC_REDIS_DEFAULT_PORT);
+	char why[BSC_ERRSTR_LEN];
 
-	if (len == 0 || n < 0 || (size_t)n >= sizeof(hp)) {
-		return address_error(errbuf, "missing or too long host name in the address");
-	}
-	if (!bsc_endpoint_parse(&a->ep, hp, (size_t)n, why)) {
-		/* Its list of forms is a beanstalkd server's. */
-		return address_error(errbuf, strstr(why, "accepted") ? "not a Redis address" : why);
+	if (!bsc_host_port_parse(&a->ep, s, len, BSC_REDIS_DEFAULT_PORT, NULL, why)) {
+		return address_error(errbuf, why);
 	}
 	return true;
 }

@@ -8,7 +8,6 @@
 #endif
 #include "src/monitor/statsd.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
@@ -23,89 +22,23 @@
 #include <unistd.h>
 
 /* {{{ addresses and names */
-static bool host_char(unsigned char ch, bool v6)
-{
-	return isalnum(ch) || ch == '.' || ch == '-' || ch == '_' || (v6 && (ch == ':' || ch == '%'));
-}
-
 bool bsc_statsd_address_parse(bsc_statsd_address *a, const char *s, size_t len, char errbuf[BSC_ERRSTR_LEN])
 {
 	static const char usage[] = "must be \"host\", \"host:port\", \"[v6]\" or \"[v6]:port\", bare or after \"udp://\"";
-	const char *host, *port = NULL, *end = s + len;
-	size_t host_len, port_len = 0;
-	bool v6 = false;
+	char why[BSC_ERRSTR_LEN];
 
-	memset(a, 0, sizeof(*a));
 	if (len >= 6 && strncasecmp(s, "udp://", 6) == 0) {
 		s += 6;
+		len -= 6;
 	} else if (memmem(s, len, "://", 3)) {
+		memset(a, 0, sizeof(*a));
 		snprintf(errbuf, BSC_ERRSTR_LEN, "%s: StatsD is spoken over UDP only", usage);
 		return false;
 	}
-	if (s < end && *s == '[') {
-		const char *close = memchr(s, ']', (size_t)(end - s));
-		if (!close) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "%s: '[' without ']'", usage);
-			return false;
-		}
-		host = s + 1;
-		host_len = (size_t)(close - host);
-		v6 = true;
-		if (close + 1 < end) {
-			if (close[1] != ':') {
-				snprintf(errbuf, BSC_ERRSTR_LEN, "%s", usage);
-				return false;
-			}
-			port = close + 2;
-			port_len = (size_t)(end - port);
-		}
-	} else {
-		const char *colon = memchr(s, ':', (size_t)(end - s));
-		host = s;
-		host_len = colon ? (size_t)(colon - s) : (size_t)(end - s);
-		if (colon) {
-			port = colon + 1;
-			port_len = (size_t)(end - port);
-			if (memchr(port, ':', port_len)) {
-				snprintf(errbuf, BSC_ERRSTR_LEN, "%s (an IPv6 address goes in brackets)", usage);
-				return false;
-			}
-		}
-	}
-	if (host_len == 0 || host_len >= sizeof(a->host)) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "%s: the host must be 1 to %zu bytes", usage, sizeof(a->host) - 1);
+	if (!bsc_host_port_parse(a, s, len, BSC_STATSD_PORT, NULL, why)) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "%s: %.150s", usage, why);
 		return false;
 	}
-	for (size_t i = 0; i < host_len; i++) {
-		if (!host_char((unsigned char)host[i], v6)) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "%s: the host has a character a host name cannot have", usage);
-			return false;
-		}
-	}
-	unsigned long number = 0;
-	if (port) {
-		if (port_len == 0 || port_len > 5) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "%s: the port must be from 1 to 65535", usage);
-			return false;
-		}
-		for (size_t i = 0; i < port_len; i++) {
-			if (!isdigit((unsigned char)port[i])) {
-				snprintf(errbuf, BSC_ERRSTR_LEN, "%s: the port must be from 1 to 65535", usage);
-				return false;
-			}
-			number = number * 10 + (unsigned long)(port[i] - '0');
-		}
-		if (number == 0 || number > 65535) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "%s: the port must be from 1 to 65535", usage);
-			return false;
-		}
-		snprintf(a->port, sizeof(a->port), "%lu", number);
-	} else {
-		snprintf(a->port, sizeof(a->port), "%s", BSC_STATSD_PORT);
-	}
-	memcpy(a->host, host, host_len);
-	a->host[host_len] = '\0';
-	snprintf(a->name, sizeof(a->name), v6 ? "[%s]:%s" : "%s:%s", a->host, a->port);
 	return true;
 }
 

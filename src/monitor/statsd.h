@@ -39,7 +39,7 @@
 
 #include "src/net.h"
 
-#define BSC_STATSD_PORT "8125"
+#define BSC_STATSD_PORT 8125
 #define BSC_STATSD_PREFIX "beanstalk."
 #define BSC_STATSD_PREFIX_MAX 100
 #define BSC_STATSD_INTERVAL 1.0
@@ -55,11 +55,8 @@
 #define BSC_STATSD_LINE_MAX 400
 
 /* {{{ the pure part */
-typedef struct {
-	char host[256];
-	char port[8];
-	char name[280];             /* "host:port" or "[v6]:port", for messages */
-} bsc_statsd_address;
+/* host, port, and name ("host:port" or "[v6]:port", for messages) */
+typedef bsc_endpoint bsc_statsd_address;
 
 /* "host", "host:port", "[v6]" or "[v6]:port", bare or after "udp://"
  * (port 8125 when none is given). False with a message in errbuf. */

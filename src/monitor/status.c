@@ -1,5 +1,7 @@
 /*
- * The worker's status in Redis. See status.h.
+ * The worker's status in Redis: the keys, the beat's fields and requests
+ * (the pure part), and the fleet and its steering. The writer of the beats
+ * is in status_writer.c. See status.h.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -9,14 +11,12 @@
 #include "src/monitor/status.h"
 
 #include <math.h>
-#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* A beat's replies are a few hundred bytes; a fleet's, a few per worker. */
-#define BEAT_REPLY_MAX ((size_t)64 << 10)
+/* A fleet's replies are a few hundred bytes per worker. */
 #define FLEET_REPLY_MAX ((size_t)64 << 20)
 #define KEY_MAX 512
 
@@ -41,77 +41,141 @@ void bsc_status_key_restart(char *buf, size_t size, const char *prefix, const ch
 }
 /* }}} */
 
+/* {{{ the fields */
+/* How a beat writes a field's value. */
+typedef enum {
+	AS_TEXT,         /* const char * */
+	AS_COUNT,        /* uint64_t */
+	AS_LONG,         /* long */
+	AS_INT,          /* int */
+	AS_MICROS,       /* double, to the microsecond: times and durations */
+	AS_MILLIS,       /* double, to the thousandth: an interval, a rate */
+	AS_STATE         /* bsc_status_state, by its name */
+} value_format;
+
+typedef enum {
+	ALWAYS,
+	WORKING,         /* "" unless working */
+	LAST             /* in the last beat only */
+} value_when;
+
+/* The offset of a member, which must be of type ctype: a row that names the
+ * wrong type does not compile. */
+#define CHECKED_OFFSET(type, member, ctype) \
+	(offsetof(type, member) + 0 * sizeof(_Generic(((type *)0)->member, ctype: 1)))
+/* Where a value is: in the worker's identity, or in the beat's figures. */
+#define WHO(member, ctype) true, CHECKED_OFFSET(bsc_status_identity, member, ctype)
+#define BEAT(member, ctype) false, CHECKED_OFFSET(bsc_status_figures, member, ctype)
+
+/* The hash's fields, in the order a beat writes them: the one list of them,
+ * for the beat and for fleet() (how it types each). */
+static const struct beat_field {
+	const char *name;
+	bsc_status_field_kind kind;
+	bool of_who;
+	size_t offset;
+	value_format as;
+	value_when when;
+} fields[] = {
+	{ "id", BSC_FIELD_STRING, WHO(id, const char *), AS_TEXT, ALWAYS },
+	{ "name", BSC_FIELD_STRING, WHO(name, const char *), AS_TEXT, ALWAYS },
+	{ "host", BSC_FIELD_STRING, WHO(host, const char *), AS_TEXT, ALWAYS },
+	{ "pid", BSC_FIELD_INT, WHO(pid, long), AS_LONG, ALWAYS },
+	{ "server", BSC_FIELD_STRING, WHO(server, const char *), AS_TEXT, ALWAYS },
+	{ "tubes", BSC_FIELD_LIST, WHO(tubes, const char *), AS_TEXT, ALWAYS },
+	{ "started_at", BSC_FIELD_FLOAT, WHO(started_at, double), AS_MICROS, ALWAYS },
+	{ "interval", BSC_FIELD_FLOAT, WHO(interval, double), AS_MILLIS, ALWAYS },
+	{ "state", BSC_FIELD_STRING, BEAT(state, bsc_status_state), AS_STATE, ALWAYS },
+	{ "job_id", BSC_FIELD_INT, BEAT(job_id, uint64_t), AS_COUNT, WORKING },
+	{ "job_tube", BSC_FIELD_STRING, BEAT(job_tube, const char *), AS_TEXT, WORKING },
+	{ "job_since", BSC_FIELD_FLOAT, BEAT(job_since, double), AS_MICROS, WORKING },
+	{ "processed", BSC_FIELD_INT, BEAT(processed, uint64_t), AS_COUNT, ALWAYS },
+	{ "failed", BSC_FIELD_INT, BEAT(failed, uint64_t), AS_COUNT, ALWAYS },
+	{ "released", BSC_FIELD_INT, BEAT(released, uint64_t), AS_COUNT, ALWAYS },
+	{ "buried", BSC_FIELD_INT, BEAT(buried, uint64_t), AS_COUNT, ALWAYS },
+	{ "deleted", BSC_FIELD_INT, BEAT(deleted, uint64_t), AS_COUNT, ALWAYS },
+	{ "jobs_per_sec", BSC_FIELD_FLOAT, BEAT(jobs_per_sec, double), AS_MILLIS, ALWAYS },
+	{ "job_duration_p50", BSC_FIELD_FLOAT, BEAT(duration_p50, double), AS_MICROS, ALWAYS },
+	{ "job_duration_p99", BSC_FIELD_FLOAT, BEAT(duration_p99, double), AS_MICROS, ALWAYS },
+	{ "memory", BSC_FIELD_INT, BEAT(memory, uint64_t), AS_COUNT, ALWAYS },
+	{ "rss", BSC_FIELD_INT, BEAT(rss, uint64_t), AS_COUNT, ALWAYS },
+	{ "rtt", BSC_FIELD_FLOAT, BEAT(rtt, double), AS_MICROS, ALWAYS },
+	{ "beat_at", BSC_FIELD_FLOAT, BEAT(beat_at, double), AS_MICROS, ALWAYS },
+	{ "stop_reason", BSC_FIELD_INT, BEAT(stop_reason, int), AS_INT, LAST },
+};
+#define FIELD_COUNT (sizeof(fields) / sizeof(fields[0]))
+
+const char *bsc_status_field_name(size_t i)
+{
+	return i < FIELD_COUNT ? fields[i].name : NULL;
+}
+
+bsc_status_field_kind bsc_status_field(const char *name, size_t len)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0) {
+			return fields[i].kind;
+		}
+	}
+	return BSC_FIELD_UNKNOWN;
+}
+/* }}} */
+
 /* {{{ the beat */
 static const char *const state_names[] = { "waiting", "working", "stopped" };
 
-/* The hash's fields, in the order they are written. */
-static void beat_fields(bsc_resp *req, const bsc_status_identity *who, const bsc_status_figures *f, bool last)
+static void beat_value(bsc_resp *req, const struct beat_field *field, const bsc_status_identity *who, const bsc_status_figures *f)
 {
-	bool working = f->state == BSC_STATUS_WORKING;
+	const char *at = (field->of_who ? (const char *)who : (const char *)f) + field->offset;
 
-	bsc_resp_str(req, "id");
-	bsc_resp_str(req, who->id);
-	bsc_resp_str(req, "name");
-	bsc_resp_str(req, who->name);
-	bsc_resp_str(req, "host");
-	bsc_resp_str(req, who->host);
-	bsc_resp_str(req, "pid");
-	bsc_resp_argf(req, "%ld", who->pid);
-	bsc_resp_str(req, "server");
-	bsc_resp_str(req, who->server);
-	bsc_resp_str(req, "tubes");
-	bsc_resp_str(req, who->tubes);
-	bsc_resp_str(req, "started_at");
-	bsc_resp_argf(req, "%.6f", who->started_at);
-	bsc_resp_str(req, "interval");
-	bsc_resp_argf(req, "%.3f", who->interval);
-	bsc_resp_str(req, "state");
-	bsc_resp_str(req, state_names[f->state]);
-	bsc_resp_str(req, "job_id");
-	if (working) {
-		bsc_resp_argf(req, "%llu", (unsigned long long)f->job_id);
-	} else {
+	if (field->when == WORKING && f->state != BSC_STATUS_WORKING) {
 		bsc_resp_str(req, "");
+		return;
 	}
-	bsc_resp_str(req, "job_tube");
-	bsc_resp_str(req, working ? f->job_tube : "");
-	bsc_resp_str(req, "job_since");
-	if (working) {
-		bsc_resp_argf(req, "%.6f", f->job_since);
-	} else {
-		bsc_resp_str(req, "");
-	}
-	bsc_resp_str(req, "processed");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->processed);
-	bsc_resp_str(req, "failed");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->failed);
-	bsc_resp_str(req, "released");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->released);
-	bsc_resp_str(req, "buried");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->buried);
-	bsc_resp_str(req, "deleted");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->deleted);
-	bsc_resp_str(req, "jobs_per_sec");
-	bsc_resp_argf(req, "%.3f", f->jobs_per_sec);
-	bsc_resp_str(req, "job_duration_p50");
-	bsc_resp_argf(req, "%.6f", f->duration_p50);
-	bsc_resp_str(req, "job_duration_p99");
-	bsc_resp_argf(req, "%.6f", f->duration_p99);
-	bsc_resp_str(req, "memory");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->memory);
-	bsc_resp_str(req, "rss");
-	bsc_resp_argf(req, "%llu", (unsigned long long)f->rss);
-	bsc_resp_str(req, "rtt");
-	bsc_resp_argf(req, "%.6f", f->rtt);
-	bsc_resp_str(req, "beat_at");
-	bsc_resp_argf(req, "%.6f", f->beat_at);
-	if (last) {
-		bsc_resp_str(req, "stop_reason");
-		bsc_resp_argf(req, "%d", f->stop_reason);
+	switch (field->as) {
+	case AS_TEXT:
+		bsc_resp_str(req, *(const char *const *)(const void *)at);
+		break;
+	case AS_COUNT:
+		bsc_resp_argf(req, "%llu", (unsigned long long)*(const uint64_t *)(const void *)at);
+		break;
+	case AS_LONG:
+		bsc_resp_argf(req, "%ld", *(const long *)(const void *)at);
+		break;
+	case AS_INT:
+		bsc_resp_argf(req, "%d", *(const int *)(const void *)at);
+		break;
+	case AS_MICROS:
+		bsc_resp_argf(req, "%.6f", *(const double *)(const void *)at);
+		break;
+	case AS_MILLIS:
+		bsc_resp_argf(req, "%.3f", *(const double *)(const void *)at);
+		break;
+	case AS_STATE:
+		bsc_resp_str(req, state_names[*(const bsc_status_state *)(const void *)at]);
+		break;
 	}
 }
 
-#define BEAT_FIELDS 24
+/* The HSET of the hash's fields: every one, but the last beat's own only
+ * in the last beat. */
+static void beat_fields(bsc_resp *req, const char *key, const bsc_status_identity *who, const bsc_status_figures *f, bool last)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		n += last || fields[i].when != LAST;
+	}
+	bsc_resp_begin(req, 2 + 2 * n);
+	bsc_resp_str(req, "HSET");
+	bsc_resp_str(req, key);
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		if (last || fields[i].when != LAST) {
+			bsc_resp_str(req, fields[i].name);
+			beat_value(req, &fields[i], who, f);
+		}
+	}
+}
 
 void bsc_status_beat_request(bsc_resp *req, const bsc_status_identity *who, const bsc_status_figures *f, bool last)
 {
@@ -120,10 +184,7 @@ void bsc_status_beat_request(bsc_resp *req, const bsc_status_identity *who, cons
 
 	bsc_status_key_worker(key, sizeof(key), who->prefix, who->id);
 	bsc_status_key_workers(set, sizeof(set), who->prefix);
-	bsc_resp_begin(req, 2 + 2 * (BEAT_FIELDS + (last ? 1 : 0)));
-	bsc_resp_str(req, "HSET");
-	bsc_resp_str(req, key);
-	beat_fields(req, who, f, last);
+	beat_fields(req, key, who, f, last);
 	bsc_resp_begin(req, 3);
 	bsc_resp_str(req, "PEXPIRE");
 	bsc_resp_str(req, key);
@@ -209,39 +270,6 @@ bool bsc_status_beat_read(bsc_redis_reply *const *replies, size_t count, bool ha
 bool bsc_status_restart_due(double restart_at, double redis_now, double running_for)
 {
 	return restart_at > 0 && restart_at > redis_now - running_for;
-}
-/* }}} */
-
-/* {{{ fields */
-static const struct {
-	const char *name;
-	bsc_status_field_kind kind;
-} fields[] = {
-	{ "id", BSC_FIELD_STRING }, { "name", BSC_FIELD_STRING }, { "host", BSC_FIELD_STRING },
-	{ "pid", BSC_FIELD_INT }, { "server", BSC_FIELD_STRING }, { "tubes", BSC_FIELD_LIST },
-	{ "started_at", BSC_FIELD_FLOAT }, { "interval", BSC_FIELD_FLOAT }, { "state", BSC_FIELD_STRING },
-	{ "job_id", BSC_FIELD_INT }, { "job_tube", BSC_FIELD_STRING }, { "job_since", BSC_FIELD_FLOAT },
-	{ "processed", BSC_FIELD_INT }, { "failed", BSC_FIELD_INT }, { "released", BSC_FIELD_INT },
-	{ "buried", BSC_FIELD_INT }, { "deleted", BSC_FIELD_INT }, { "jobs_per_sec", BSC_FIELD_FLOAT },
-	{ "job_duration_p50", BSC_FIELD_FLOAT }, { "job_duration_p99", BSC_FIELD_FLOAT },
-	{ "memory", BSC_FIELD_INT }, { "rss", BSC_FIELD_INT }, { "rtt", BSC_FIELD_FLOAT },
-	{ "beat_at", BSC_FIELD_FLOAT }, { "stop_reason", BSC_FIELD_INT },
-};
-_Static_assert(sizeof(fields) / sizeof(fields[0]) == BEAT_FIELDS + 1, "every field of the beat has a kind");
-
-const char *bsc_status_field_name(size_t i)
-{
-	return i < sizeof(fields) / sizeof(fields[0]) ? fields[i].name : NULL;
-}
-
-bsc_status_field_kind bsc_status_field(const char *name, size_t len)
-{
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0) {
-			return fields[i].kind;
-		}
-	}
-	return BSC_FIELD_UNKNOWN;
 }
 /* }}} */
 
@@ -494,244 +522,5 @@ bool bsc_status_restart_all(const bsc_redis_address *a, const char *prefix, cons
 	bsc_resp_free(&req);
 	bsc_redis_free(redis);
 	return ok;
-}
-/* }}} */
-
-/* {{{ the writer */
-struct bsc_status_writer {
-	bsc_status_config cfg;
-	char *strings;               /* the identity's strings, copied */
-	bsc_redis *redis;
-	bsc_resp req;
-	double timeout;
-	double next_beat;            /* monotonic */
-	bool busy;
-	double beat_started;         /* monotonic */
-	uint64_t beat_processed;     /* the count the beat under way carries */
-	double last_beat;            /* monotonic, of the last beat written; 0: none */
-	uint64_t last_processed;
-	bool outage;                 /* beats fail since the last one written */
-	bool restart_told;
-
-	pthread_mutex_t lock;        /* the counts, for stats() */
-	bsc_status_counts counts;
-};
-
-double bsc_status_timeout(double interval)
-{
-	return interval / 4 < BSC_STATUS_TIMEOUT_MAX ? interval / 4 : BSC_STATUS_TIMEOUT_MAX;
-}
-
-/* Copies the identity's strings into one allocation. */
-static bool copy_identity(bsc_status_writer *w)
-{
-	bsc_status_identity *who = &w->cfg.who;
-	const char **fields[] = { &who->prefix, &who->id, &who->name, &who->host, &who->server, &who->tubes };
-	size_t size = 0;
-
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		size += strlen(*fields[i]) + 1;
-	}
-	char *p = w->strings = malloc(size);
-	if (!p) {
-		return false;
-	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		size_t len = strlen(*fields[i]) + 1;
-		memcpy(p, *fields[i], len);
-		*fields[i] = p;
-		p += len;
-	}
-	return true;
-}
-
-bsc_status_writer *bsc_status_writer_new(const bsc_status_config *cfg)
-{
-	bsc_status_writer *w = calloc(1, sizeof(*w));
-
-	if (!w) {
-		return NULL;
-	}
-	w->cfg = *cfg;
-	w->redis = bsc_redis_new(cfg->address, BEAT_REPLY_MAX);
-	if (!w->redis || !copy_identity(w)) {
-		bsc_redis_free(w->redis);
-		free(w->strings);
-		free(w);
-		return NULL;
-	}
-	w->cfg.address = NULL;
-	bsc_resp_init(&w->req);
-	pthread_mutex_init(&w->lock, NULL);
-	w->timeout = bsc_status_timeout(cfg->who.interval);
-	w->next_beat = 0;            /* the first beat at once */
-	return w;
-}
-
-void bsc_status_writer_free(bsc_status_writer *w)
-{
-	if (!w) {
-		return;
-	}
-	bsc_redis_free(w->redis);
-	bsc_resp_free(&w->req);
-	pthread_mutex_destroy(&w->lock);
-	free(w->strings);
-	free(w);
-}
-
-void bsc_status_writer_counts(bsc_status_writer *w, bsc_status_counts *out)
-{
-	pthread_mutex_lock(&w->lock);
-	*out = w->counts;
-	pthread_mutex_unlock(&w->lock);
-}
-
-static double unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The figures now, for a beat that starts at now (monotonic). */
-static void beat_figures(bsc_status_writer *w, double now, bsc_status_figures *f, char *tube, size_t tube_size)
-{
-	double unix_at = unix_now();
-
-	memset(f, 0, sizeof(*f));
-	tube[0] = '\0';
-	w->cfg.read(w->cfg.ctx, f, tube, tube_size);
-	f->job_tube = tube;
-	f->beat_at = unix_at;
-	f->job_since = unix_at - (now - f->job_since);
-	double since = w->last_beat > 0 ? w->last_beat : w->cfg.started;
-	f->jobs_per_sec = now > since && f->processed >= w->last_processed ? (double)(f->processed - w->last_processed) / (now - since) : 0;
-}
-
-static void beat_failed(bsc_status_writer *w, const char *why)
-{
-	char line[BSC_ERRSTR_LEN + 200];
-
-	pthread_mutex_lock(&w->lock);
-	w->counts.errors++;
-	snprintf(w->counts.last_error, sizeof(w->counts.last_error), "%s", why);
-	pthread_mutex_unlock(&w->lock);
-	if (!w->outage) {
-		w->outage = true;
-		snprintf(line, sizeof(line), "status: no heartbeat written (%s); beats are skipped until Redis answers", why);
-		w->cfg.log(w->cfg.ctx, line);
-	}
-}
-
-static void beat_done(bsc_status_writer *w)
-{
-	char why[BSC_ERRSTR_LEN];
-	bsc_status_beat_answer answer;
-	size_t n;
-	bsc_redis_reply *const *replies = bsc_redis_replies(w->redis, &n);
-
-	if (!bsc_status_beat_read(replies, n, w->cfg.who.name[0] != '\0', &answer, why)) {
-		/* The connection may be out of step: the next beat starts afresh. */
-		bsc_redis_close(w->redis);
-		beat_failed(w, why);
-		return;
-	}
-	pthread_mutex_lock(&w->lock);
-	w->counts.beats++;
-	pthread_mutex_unlock(&w->lock);
-	w->outage = false;
-	w->last_beat = w->beat_started;
-	w->last_processed = w->beat_processed;
-	if (!w->restart_told && bsc_status_restart_due(answer.restart_at, answer.redis_now, w->beat_started - w->cfg.started)) {
-		w->restart_told = true;
-		w->cfg.restart(w->cfg.ctx);
-	}
-}
-
-static void beat_start(bsc_status_writer *w, double now)
-{
-	bsc_status_figures f;
-	char tube[256];
-
-	beat_figures(w, now, &f, tube, sizeof(tube));
-	bsc_resp_reset(&w->req);
-	bsc_status_beat_request(&w->req, &w->cfg.who, &f, false);
-	w->beat_started = now;
-	w->beat_processed = f.processed;
-	w->busy = true;
-	bsc_redis_step step = bsc_redis_begin(w->redis, &w->req, now + w->timeout);
-	if (step == BSC_REDIS_BUSY) {
-		return;
-	}
-	w->busy = false;
-	if (step == BSC_REDIS_DONE) {
-		beat_done(w);
-	} else {
-		beat_failed(w, bsc_redis_errstr(w->redis));
-	}
-}
-
-double bsc_status_writer_run(bsc_status_writer *w, double now, int *fd, short *events)
-{
-	if (w->busy) {
-		bsc_redis_step step = bsc_redis_advance(w->redis);
-		if (step != BSC_REDIS_BUSY) {
-			w->busy = false;
-			if (step == BSC_REDIS_DONE) {
-				beat_done(w);
-			} else {
-				beat_failed(w, bsc_redis_errstr(w->redis));
-			}
-		}
-	}
-	if (!w->busy && now >= w->next_beat) {
-		w->next_beat = now + w->cfg.who.interval;
-		beat_start(w, now);
-	}
-	*fd = -1;
-	*events = 0;
-	if (w->busy) {
-		*fd = bsc_redis_fd(w->redis);
-		*events = bsc_redis_events(w->redis);
-		double deadline = w->beat_started + w->timeout;
-		return deadline < w->next_beat ? deadline : w->next_beat;
-	}
-	return w->next_beat;
-}
-
-void bsc_status_writer_finish(bsc_status_writer *w)
-{
-	bsc_status_figures f;
-	char tube[256];
-	double now = bsc_now();
-
-	if (w->busy) {
-		/* The beat under way gives way to the last one. */
-		bsc_redis_close(w->redis);
-		w->busy = false;
-	}
-	beat_figures(w, now, &f, tube, sizeof(tube));
-	f.state = BSC_STATUS_STOPPED;
-	bsc_resp_reset(&w->req);
-	bsc_status_beat_request(&w->req, &w->cfg.who, &f, true);
-	size_t n;
-	if (!bsc_redis_exchange(w->redis, &w->req, w->timeout)) {
-		beat_failed(w, bsc_redis_errstr(w->redis));
-		return;
-	}
-	bsc_redis_reply *const *r = bsc_redis_replies(w->redis, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (r[i]->type != BSC_REDIS_INTEGER) {
-			char why[BSC_ERRSTR_LEN], text[160];
-			snprintf(why, sizeof(why), "Redis answered the last beat with %s", bsc_redis_reply_text(r[i], text, sizeof(text)));
-			beat_failed(w, why);
-			return;
-		}
-	}
-	pthread_mutex_lock(&w->lock);
-	w->counts.beats++;
-	pthread_mutex_unlock(&w->lock);
 }
 /* }}} */

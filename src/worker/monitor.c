@@ -6,6 +6,9 @@
  * under a lock one way, and requests to give the job up as atomics the
  * other way. Everything else belongs to one side.
  *
+ * A fork() in the handler finds the thread parked where it holds no lock
+ * (see "forks" below).
+ *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #ifndef _GNU_SOURCE
@@ -50,6 +53,8 @@ struct bsc_monitor {
 	int wake[2];                 /* a byte on wake[1] ends the thread's wait */
 	bsc_conn *conn;              /* the thread's own, connected on first use */
 	atomic_bool stop;
+	struct bsc_monitor *next_live;   /* the process's monitors (forks below), under fork_lock */
+	bool parked, done;               /* under fork_lock */
 
 	/* handler's thread -> watchdog, under lock */
 	pthread_mutex_t lock;
@@ -168,6 +173,127 @@ bool bsc_monitor_job_tube(bsc_monitor *wd, uint64_t id, char *buf, size_t size)
 	}
 	pthread_mutex_unlock(&wd->lock);
 	return known;
+}
+/* }}} */
+
+/* {{{ forks */
+/* A handler may fork (pcntl_fork(), proc_open()), and the child has no
+ * monitor thread: a lock that thread held at the fork (the job lock here,
+ * the report's, StatsD's or the status writer's, or one of libc's in a
+ * call it was making) would stay held in the child for ever, and the
+ * child's copy of the run, which a handler's exit() goes through, would
+ * block on it. So every fork of the process waits until each monitor
+ * thread is parked between two passes, where it holds nothing, and lets
+ * them go on after it (pthread_atfork). A thread parks within one pass:
+ * what a pass waits on is bounded (a stats-job round trip at most). The
+ * fork handlers take no argument: the process's monitors are listed here,
+ * process-wide as forks are. */
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fork_cond = PTHREAD_COND_INITIALIZER;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+static bsc_monitor *live;            /* under fork_lock */
+static atomic_bool forking;          /* written under fork_lock */
+
+static void drain_wake(bsc_monitor *wd)
+{
+	char buf[16];
+
+	while (read(wd->wake[0], buf, sizeof(buf)) > 0) {
+	}
+}
+
+/* In the thread, between two passes: parks while a fork is under way. */
+static void park_for_fork(bsc_monitor *wd)
+{
+	if (!atomic_load(&forking)) {
+		return;
+	}
+	pthread_mutex_lock(&fork_lock);
+	wd->parked = true;
+	pthread_cond_broadcast(&fork_cond);
+	while (atomic_load(&forking)) {
+		pthread_cond_wait(&fork_cond, &fork_lock);
+	}
+	wd->parked = false;
+	pthread_mutex_unlock(&fork_lock);
+	drain_wake(wd);
+}
+
+/* Whether every monitor thread is parked, or has ended. */
+static bool all_parked(void)
+{
+	for (bsc_monitor *wd = live; wd; wd = wd->next_live) {
+		if (!wd->parked && !wd->done) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Holds fork_lock across the fork. */
+static void before_fork(void)
+{
+	pthread_mutex_lock(&fork_lock);
+	atomic_store(&forking, true);
+	for (bsc_monitor *wd = live; wd; wd = wd->next_live) {
+		ssize_t ignored = write(wd->wake[1], "f", 1);
+		(void)ignored;
+	}
+	while (!all_parked()) {
+		pthread_cond_wait(&fork_cond, &fork_lock);
+	}
+}
+
+static void after_fork_in_parent(void)
+{
+	atomic_store(&forking, false);
+	pthread_cond_broadcast(&fork_cond);
+	pthread_mutex_unlock(&fork_lock);
+}
+
+/* The threads are the parent's: the child has none to park, and the
+ * condition's waiters are theirs. */
+static void after_fork_in_child(void)
+{
+	live = NULL;
+	atomic_store(&forking, false);
+	pthread_cond_init(&fork_cond, NULL);
+	pthread_mutex_unlock(&fork_lock);
+}
+
+static void register_fork_handlers(void)
+{
+	pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+}
+
+static void live_add(bsc_monitor *wd)
+{
+	pthread_once(&fork_once, register_fork_handlers);
+	pthread_mutex_lock(&fork_lock);
+	wd->next_live = live;
+	live = wd;
+	pthread_mutex_unlock(&fork_lock);
+}
+
+static void live_remove(bsc_monitor *wd)
+{
+	pthread_mutex_lock(&fork_lock);
+	for (bsc_monitor **at = &live; *at; at = &(*at)->next_live) {
+		if (*at == wd) {
+			*at = wd->next_live;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&fork_lock);
+}
+
+/* The thread's last step: a fork no longer waits for it. */
+static void thread_done(bsc_monitor *wd)
+{
+	pthread_mutex_lock(&fork_lock);
+	wd->done = true;
+	pthread_cond_broadcast(&fork_cond);
+	pthread_mutex_unlock(&fork_lock);
 }
 /* }}} */
 
@@ -426,6 +552,7 @@ static void *watchdog_main(void *arg)
 		if (atomic_load(&wd->stop)) {
 			break;
 		}
+		park_for_fork(wd);
 		watch_pass(wd, &ws, first_check);
 		if (wd->cfg.task_run) {
 			task_next = wd->cfg.task_run(wd->cfg.task_ctx, wd, bsc_now(), &task_fd, &task_events);
@@ -436,6 +563,7 @@ static void *watchdog_main(void *arg)
 	}
 	bsc_conn_free(wd->conn);
 	wd->conn = NULL;
+	thread_done(wd);
 	return NULL;
 }
 /* }}} */
@@ -488,6 +616,7 @@ bsc_monitor *bsc_monitor_start(const bsc_monitor_config *cfg, char errbuf[BSC_ER
 		watchdog_free(wd);
 		return NULL;
 	}
+	live_add(wd);
 	return wd;
 }
 
@@ -502,6 +631,7 @@ void bsc_monitor_stop(bsc_monitor *wd)
 		(void)ignored;
 		pthread_join(wd->thread, NULL);
 	}
+	live_remove(wd);
 	close(wd->wake[0]);
 	close(wd->wake[1]);
 	watchdog_free(wd);

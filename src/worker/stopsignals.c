@@ -166,6 +166,20 @@ void bsc_stop_signals_take_pending(const bsc_stop_signals *s)
 	}
 }
 
+void bsc_stop_signals_take_back(const bsc_stop_signals *s, int signo)
+{
+	sigset_t one;
+	struct timespec zero = { 0, 0 };
+
+	(void)s;
+	sigemptyset(&one);
+	sigaddset(&one, signo);
+	/* Blocked for the whole run, so sigtimedwait() can take it: once from
+	 * the thread's pending set, once from the process's. */
+	while (sigtimedwait(&one, NULL, &zero) == signo) {
+	}
+}
+
 bool bsc_stop_signals_pause(const bsc_stop_signals *s, double seconds)
 {
 	double until = bsc_now() + seconds;

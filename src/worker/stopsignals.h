@@ -55,6 +55,12 @@ void bsc_stop_signals_keep_out(const bsc_stop_signals *s);
 /* Takes in the stop signals that came while they were kept out (during
  * the handler): they are counted as arrived now. One system call. */
 void bsc_stop_signals_take_pending(const bsc_stop_signals *s);
+/* Takes back a stop signal the run sent itself (the monitor thread's
+ * SIGHUP for restartAll, which ends the loop's wait) that is still pending,
+ * so that the dispositions of before the run, once put back, never get it:
+ * SIGHUP's default ends the process. Call once no thread of the run can
+ * send it any more, before bsc_stop_signals_restore(). */
+void bsc_stop_signals_take_back(const bsc_stop_signals *s, int signo);
 /* Sleeps for seconds with the stop signals let in; false when one came. */
 bool bsc_stop_signals_pause(const bsc_stop_signals *s, double seconds);
 

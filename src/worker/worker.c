@@ -527,8 +527,14 @@ static void run_end(bsc_worker *w, bsc_stop_reason reason)
 	waits_let_in_signals(w, false);
 	waits_end_on_signals(w, false);
 	int signals = bsc_stop_signals_arrived();
-	bsc_stop_signals_restore(&w->signals);
+	/* restartAll's SIGHUP, sent by the monitor thread (joined above) to end
+	 * a wait, may have come after the last wait: still pending, it would
+	 * reach SIGHUP's disposition of before the run and end the process. */
 	bool restart_requested = bsc_report_restart_requested(&w->report);
+	if (restart_requested) {
+		bsc_stop_signals_take_back(&w->signals, SIGHUP);
+	}
+	bsc_stop_signals_restore(&w->signals);
 	w->f.stop_signal = (reason == BSC_STOP_SIGNAL || reason == BSC_STOP_RESTART) ? bsc_stop_signal_number(signals) : 0;
 	if (reason == BSC_STOP_RESTART && restart_requested) {
 		w->f.stop_signal = 0;   /* its own SIGHUP, sent to end a wait */

@@ -77,7 +77,8 @@ static void test_address_errors(void)
 		{ "redis://:s3cret@h:99999", "port" },
 		{ "redis://:s3cret@", "host" },
 		{ "h:s3cret", "port" },
-		{ "h!:1", "not a Redis address" },
+		{ "h!:1", "a host name cannot have" },
+		{ "h:1/x", "a path after host:port is not allowed" },
 		{ "unix://s3cret", "absolute path" },
 	};
 

@@ -17,8 +17,10 @@
 #include <string.h>
 
 /* {{{ replies nobody asked for */
-/* Two answers to one put, in one write: neither can be trusted, and the
- * next put must not take the second as its own. */
+/* Two answers to one put, in one write: the put takes the first, a valid
+ * answer to what it sent (the job is stored: its id must not be lost), and
+ * the connection is out of step. It is not idle, and the next put must not
+ * take the second answer as its own: it goes on a new connection. */
 static void test_second_reply_in_the_same_read(void)
 {
 	static const peer_step script[] = {
@@ -38,10 +40,10 @@ static void test_second_reply_in_the_same_read(void)
 	if (!c) {
 		return;
 	}
-	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "a", 1, &id), BSC_ERR_PROTOCOL);
-	CHECK_MSG(strstr(bsc_conn_errstr(c), "out of step") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
-	CHECK(bsc_conn_err_sent(c));
-	CHECK(!bsc_conn_is_connected(c));
+	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "a", 1, &id), BSC_OK);
+	CHECK_U64(id, 5);
+	CHECK(!bsc_conn_is_idle(c));
+	CHECK(!bsc_conn_owes_only_async(c));
 	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "b", 1, &id), BSC_OK);
 	CHECK_U64(id, 7);
 	CHECK_U64(bsc_conn_generation(c), 2);
@@ -83,6 +85,79 @@ static void test_late_reply_nobody_asked_for(void)
 	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "c", 1, &id), BSC_OK);
 	CHECK_U64(id, 8);
 	CHECK_U64(bsc_conn_generation(c), 2);
+	bsc_conn_free(c);
+	CHECK_PEER(&p);
+}
+
+/* A job reserved, and bytes after it: the job is the caller's (its body
+ * whole), and the connection goes before the next command, taking the job
+ * back to the server: a command for it, pinned to the connection it came
+ * over, sends nothing and finds it gone. */
+static void test_reserved_then_junk(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("reserve\r\n"),
+		P_SEND("RESERVED 3 5\r\nhello\r\nJUNK\r\n"),
+		P_EXPECT_EOF,
+		P_ACCEPT,
+		P_END,
+	};
+	peer p;
+	bsc_job job;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+
+	if (!c) {
+		return;
+	}
+	CHECK_STATUS(c, bsc_reserve(c, -1, &job), BSC_OK);
+	CHECK_U64(job.id, 3);
+	CHECK_MEM(job.body, job.body_len, "hello", 5);
+	CHECK(bsc_conn_holds(c, 3));
+	CHECK(!bsc_conn_is_idle(c));
+	uint64_t gen = bsc_conn_generation(c);
+	bsc_conn_pin(c, gen);
+	CHECK_STATUS(c, bsc_delete(c, 3), BSC_NOT_FOUND);
+	CHECK_U64(bsc_conn_generation(c), gen + 1);
+	CHECK(!bsc_conn_holds(c, 3));
+	bsc_conn_free(c);
+	CHECK_PEER(&p);
+}
+
+/* A batch answered in full, then one answer more: every id stands. A
+ * connection that must not be replaced unseen (the worker's) fails the
+ * next command before a byte of it goes out; the one after reconnects. */
+static void test_put_many_then_junk(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("put 0 0 1 1\r\na\r\nput 0 0 1 1\r\nb\r\n"),
+		P_SEND("INSERTED 1\r\nINSERTED 2\r\nINSERTED 9\r\n"),
+		P_EXPECT_EOF,
+		P_ACCEPT,
+		P_EXPECT_ONE("put 0 0 1 1\r\nc\r\n"),
+		P_SEND("INSERTED 3\r\n"),
+		P_END,
+	};
+	static const bsc_body bodies[] = { { "a", 1 }, { "b", 1 } };
+	bsc_put_result results[2];
+	uint64_t id = 0;
+	peer p;
+	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
+
+	if (!c) {
+		return;
+	}
+	CHECK_STATUS(c, bsc_put_many(c, 0, 0, 1, bodies, 2, results), BSC_OK);
+	CHECK(results[0].status == BSC_OK && results[1].status == BSC_OK);
+	CHECK_U64(results[0].id, 1);
+	CHECK_U64(results[1].id, 2);
+	bsc_conn_set_auto_replace(c, false);
+	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "c", 1, &id), BSC_ERR_EOF);
+	CHECK(!bsc_conn_err_sent(c));
+	CHECK_MSG(strstr(bsc_conn_errstr(c), "sent what nobody asked for") != NULL, "errstr \"%s\"", bsc_conn_errstr(c));
+	CHECK_STATUS(c, bsc_put(c, 0, 0, 1, "c", 1, &id), BSC_OK);
+	CHECK_U64(id, 3);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
 }
@@ -344,6 +419,8 @@ static void test_job_events(void)
 static const unit_test tests[] = {
 	UNIT_TEST(test_second_reply_in_the_same_read),
 	UNIT_TEST(test_late_reply_nobody_asked_for),
+	UNIT_TEST(test_reserved_then_junk),
+	UNIT_TEST(test_put_many_then_junk),
 	UNIT_TEST(test_leftover_bytes_are_not_idle),
 	UNIT_TEST(test_reply_stops_after_its_first_bytes),
 	UNIT_TEST(test_trickling_reply),

@@ -2,7 +2,8 @@
  * Tests of the worker's monitor thread and of the policies it shares with
  * the loop: the failure plan, the lock that ties an ended process to the
  * job it was ended for, the socket forgotten when the connection closes
- * it, the process-wide claim of the stop signals, and the back-off of a
+ * it, forks while the thread runs, the process-wide claim of the stop
+ * signals and the run's own SIGHUP taken back, and the back-off of a
  * connection that is cut after every reply.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -17,10 +18,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* {{{ the failure plan */
@@ -59,6 +63,8 @@ typedef struct {
 	_Atomic uint64_t wrong_id, wrong_running;
 	const char *state;           /* what the fake stats-job says */
 	char why[1024];              /* the last overrun's message */
+	int hold_ms;                 /* how long an overrun keeps the job lock */
+	atomic_bool holding;         /* an overrun is keeping it now */
 } seam_state;
 
 /* Every job is reserved, with no time left. */
@@ -85,6 +91,11 @@ static void fake_overrun(void *ctx, uint64_t id, const char *why)
 	uint64_t running = atomic_load(&s->running);
 
 	snprintf(s->why, sizeof(s->why), "%s", why);
+	if (s->hold_ms > 0) {
+		atomic_store(&s->holding, true);
+		sleep_ms(s->hold_ms);
+		atomic_store(&s->holding, false);
+	}
 	atomic_fetch_add(&s->overruns, 1);
 	if (running != id) {
 		atomic_fetch_add(&s->wrong, 1);
@@ -213,7 +224,125 @@ static void test_overrun_writes_nothing_to_a_gone_socket(void)
 }
 /* }}} */
 
+/* {{{ forks */
+/* Waits up to ms for child pid to end; false (and the child killed) when
+ * it does not. */
+static bool child_ends(pid_t pid, int ms, int *status)
+{
+	for (int waited = 0; waited < ms; waited += 5) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			return true;
+		}
+		sleep_ms(5);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+	return false;
+}
+
+/* A fork while the monitor thread holds the job lock (in the overrun seam,
+ * which runs with it held): the fork waits until the thread has let go and
+ * parked, so the child, which has no monitor thread, can take the lock (a
+ * handler's exit() ends the job through it) and ends at once. */
+static void test_fork_while_the_monitor_holds_its_lock(void)
+{
+	seam_state s = { .state = "reserved", .hold_ms = 300 };
+	bsc_monitor *wd = seamed_watchdog(&s);
+	int status = 0;
+
+	if (!wd) {
+		return;
+	}
+	atomic_store(&s.running, 42);
+	bsc_monitor_job_begin(wd, 42, -1, NULL);
+	for (int i = 0; i < 400 && !atomic_load(&s.holding); i++) {
+		sleep_ms(5);
+	}
+	CHECK(atomic_load(&s.holding));
+	double before = now_ms();
+	pid_t pid = fork();
+	if (pid == 0) {
+		bsc_monitor_job_end(wd);
+		_exit(0);
+	}
+	double waited = now_ms() - before;
+	CHECK_MSG(pid > 0 && child_ends(pid, 5000, &status), "the child hangs on a lock the monitor thread held at the fork");
+	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	CHECK_MSG(!atomic_load(&s.holding), "forked while the lock was held (after %.0f ms)", waited);
+	bsc_monitor_job_end(wd);
+	bsc_monitor_stop(wd);
+	CHECK_U64(atomic_load(&s.overruns), 1);
+}
+
+/* Forks in a tight loop while the monitor thread runs its passes as fast
+ * as it can (a job past its limit, looked at every pass): no child hangs. */
+static void test_forks_while_the_monitor_is_busy(void)
+{
+	seam_state s = { .state = "reserved" };
+	bsc_monitor *wd = seamed_watchdog(&s);
+	int forks = 0, hung = 0;
+
+	if (!wd) {
+		return;
+	}
+	double until = now_ms() + 1000;
+	for (uint64_t id = 1; now_ms() < until; id++) {
+		atomic_store(&s.running, id);
+		bsc_monitor_job_begin(wd, id, -1, NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			bsc_monitor_job_end(wd);
+			_exit(0);
+		}
+		int status;
+		forks++;
+		hung += pid < 0 || !child_ends(pid, 5000, &status);
+		bsc_monitor_job_end(wd);
+	}
+	bsc_monitor_stop(wd);
+	CHECK_MSG(hung == 0 && forks > 10, "%d of %d children hung", hung, forks);
+}
+/* }}} */
+
 /* {{{ the stop signals */
+/* In a child (whose end tells): a SIGHUP of the run's own still pending at
+ * the end of the run (restartAll's, which can come after the loop's last
+ * wait) reaches SIGHUP's disposition of before the run, whose default ends
+ * the process, unless the run takes it back first. */
+static int pending_sighup_at_the_end(bool take_back)
+{
+	pid_t pid = fork();
+	int status = -1;
+
+	if (pid == 0) {
+		bsc_stop_signals s;
+		sigset_t hup;
+		sigemptyset(&hup);
+		sigaddset(&hup, SIGHUP);
+		pthread_sigmask(SIG_UNBLOCK, &hup, NULL);
+		signal(SIGHUP, SIG_DFL);
+		bsc_stop_signals_install(&s, 0);
+		pthread_kill(pthread_self(), SIGHUP);
+		if (take_back) {
+			bsc_stop_signals_take_back(&s, SIGHUP);
+		}
+		bsc_stop_signals_restore(&s);
+		_exit(0);
+	}
+	if (pid < 0 || !child_ends(pid, 5000, &status)) {
+		return -1;
+	}
+	return status;
+}
+
+static void test_own_sighup_taken_back(void)
+{
+	int status = pending_sighup_at_the_end(false);
+	CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP, "without it: status %d", status);
+	status = pending_sighup_at_the_end(true);
+	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "taken back: status %d", status);
+}
+
 static void test_one_run_per_process(void)
 {
 	CHECK(bsc_stop_signals_claim());
@@ -325,7 +454,10 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_kill_only_for_the_job_running),
 	UNIT_TEST(test_overrun_releases_the_job),
 	UNIT_TEST(test_overrun_writes_nothing_to_a_gone_socket),
+	UNIT_TEST(test_fork_while_the_monitor_holds_its_lock),
+	UNIT_TEST(test_forks_while_the_monitor_is_busy),
 	UNIT_TEST(test_one_run_per_process),
+	UNIT_TEST(test_own_sighup_taken_back),
 	UNIT_TEST(test_busy_while_another_run_has_the_signals),
 	UNIT_TEST(test_backoff_when_cut_after_every_reply),
 };
