@@ -24,7 +24,7 @@
 #define IOV_BATCH 1024
 /* A connection idle for less than this (s) is not looked at before the
  * command that ends its idle spell (see idle_connection_is_unusable). */
-#define IDLE_LOOK_AFTER 0.001
+#define IDLE_LOOK_AFTER 0.00025
 
 
 static const char crlf[2] = { '\r', '\n' };
@@ -197,7 +197,6 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	/* UNIX stream sockets give no receive times: those are looked at
 	 * before every command that ends an idle spell. */
 	c->rx_stamps = !c->ep.is_unix && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0;
-	c->looked = true;   /* a new connection: nothing came on it yet */
 	c->idle_since = bsc_now();
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
@@ -490,17 +489,24 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
  * now, before a byte of the command is sent, the connection can still be
  * replaced and the command go out on the new one.
  *
- * A non-blocking peek costs a system call, and a command that follows the
- * last reply within IDLE_LOOK_AFTER does without it where the socket gives
- * receive times (TCP): bytes nobody asked for that came meanwhile are then
- * found at the read, by their receive time, which is before the command's
- * write (bsc_conn_read_before_asked), and the command fails (its request
- * had left) instead of going out again; nothing is ever taken as an answer
- * that came before its question. The look stays where it pays: after an
- * idle spell (a request's first command on a persistent connection finds a
- * server that closed it meanwhile and goes out on a new one), on UNIX
- * sockets, and never on a connection that is not replaced anyway (a
- * Worker's: its dead connection fails the command either way). */
+ * The look is a non-blocking peek, a system call, and it is not needed
+ * everywhere. Bytes that come while no reply is owed are seen by whatever
+ * reads next: at a read that takes them alone, by their receive time,
+ * which is before the write that asked for the next reply (over TCP, each
+ * read gives it: bsc_conn_read_before_asked); at a read that takes them
+ * behind a reply owed, as bytes after the last reply. The only case the
+ * look catches and a read does not is bytes that came in the idle spell
+ * and are read together with the next answer, in front of it; for that,
+ * the process must be held up between its write and its read until the
+ * answer is in too. The look itself leaves the same kind of window, from
+ * the look to the write. So a command that follows the last reply within
+ * IDLE_LOOK_AFTER goes out without a look (a loop of puts: two system
+ * calls each), and one after a longer idle spell is looked at: there a
+ * server that closed the connection meanwhile (a persistent connection's
+ * first command of a request) is replaced before the command goes out,
+ * instead of the command failing with its request sent. UNIX sockets give
+ * no receive times, and are always looked at; a Worker's connection never
+ * (it is not replaced before a command anyway: a dead one fails it). */
 static bool idle_connection_is_unusable(bsc_conn *c)
 {
 	char byte;
@@ -511,8 +517,7 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 	if (bsc_parser_pending(&c->parser) > 0) {
 		return true;
 	}
-	c->looked = !(c->rx_stamps && (c->keep_dead || bsc_now() - c->idle_since < IDLE_LOOK_AFTER));
-	if (!c->looked) {
+	if (c->rx_stamps && (c->keep_dead || bsc_now() - c->idle_since < IDLE_LOOK_AFTER)) {
 		return false;
 	}
 	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -701,9 +706,9 @@ void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refu
 	*unconfirmed = c->prefetch.unconfirmed;
 }
 
-size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max)
+size_t bsc_conn_take_delete_outcomes(bsc_conn *c, bsc_delete_outcome *out, size_t max)
 {
-	return bsc_prefetch_take_gone(&c->prefetch, out, max);
+	return bsc_prefetch_take_outcomes(&c->prefetch, out, max);
 }
 /* }}} */
 

@@ -258,8 +258,8 @@ bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout);
 /* Such deletes since this connection was made: done, refused by the
  * server, and out when the connection was lost (the job may run again). */
 void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed);
-/* Jobs such a delete found gone (their time-to-run had run out), taken. */
-size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max);
+/* What became of each such delete, in order (up to max), taken. */
+size_t bsc_conn_take_delete_outcomes(bsc_conn *c, bsc_delete_outcome *out, size_t max);
 
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it

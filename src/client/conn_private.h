@@ -51,8 +51,6 @@ struct bsc_conn {
 	struct timespec busy_real;  /* CLOCK_REALTIME just before that write */
 	double busy_mono;           /* the same moment, monotonic: a clock step between shows */
 	double idle_since;          /* monotonic: the last owed reply was taken then */
-	bool looked;                /* the write that ended the idle spell came after a look
-	                             * (or on a new connection): nothing older can be in a read */
 	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
 	const sigset_t *wait_mask;  /* the caller's: waits run in ppoll() with it; NULL: poll() */
 

@@ -79,6 +79,22 @@ static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
 	return true;
 }
 
+/* Notes what became of delete id; dropped when memory runs out (the caller's
+ * count of that outcome is then short by one). */
+static void note_outcome(bsc_prefetch *a, uint64_t id, bsc_delete_outcome_kind kind)
+{
+	if (a->outcomes_len == a->outcomes_cap) {
+		size_t cap = a->outcomes_cap ? a->outcomes_cap * 2 : 16;
+		bsc_delete_outcome *grown = realloc(a->outcomes, cap * sizeof(*grown));
+		if (!grown) {
+			return;
+		}
+		a->outcomes = grown;
+		a->outcomes_cap = cap;
+	}
+	a->outcomes[a->outcomes_len++] = (bsc_delete_outcome){ id, kind };
+}
+
 bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id)
 {
 	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
@@ -95,33 +111,34 @@ bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_
 	*let_go = true;
 	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
 		a->deleted++;
+		note_outcome(a, *id, BSC_DELETE_DONE);
 		return true;
 	}
 	if (reply->kind == BSC_REPLY_NOT_FOUND) {
-		/* Dropped when memory runs out: the count of lost jobs is then short by one. */
-		push_u64(&a->gone, &a->gone_len, &a->gone_cap, *id);
+		note_outcome(a, *id, BSC_DELETE_GONE);
 		return true;
 	}
 	if (bsc_reply_is_error(reply->kind)) {
 		/* INTERNAL_ERROR: the binlog could not record it. The job stays
 		 * reserved and comes back when its time-to-run runs out. */
 		a->refused++;
+		note_outcome(a, *id, BSC_DELETE_REFUSED);
 		*let_go = false;
 		return true;
 	}
 	return false;
 }
 
-size_t bsc_prefetch_take_gone(bsc_prefetch *a, uint64_t *out, size_t max)
+size_t bsc_prefetch_take_outcomes(bsc_prefetch *a, bsc_delete_outcome *out, size_t max)
 {
-	size_t n = a->gone_len < max ? a->gone_len : max;
+	size_t n = a->outcomes_len < max ? a->outcomes_len : max;
 
 	if (n == 0) {
 		return 0;
 	}
-	memcpy(out, a->gone, n * sizeof(*out));
-	memmove(a->gone, a->gone + n, (a->gone_len - n) * sizeof(*a->gone));
-	a->gone_len -= n;
+	memcpy(out, a->outcomes, n * sizeof(*out));
+	memmove(a->outcomes, a->outcomes + n, (a->outcomes_len - n) * sizeof(*a->outcomes));
+	a->outcomes_len -= n;
 	return n;
 }
 
@@ -147,6 +164,9 @@ size_t bsc_prefetch_drop(bsc_prefetch *a)
 	a->asked_len = 0;
 	a->waiting = false;
 	a->unconfirmed += a->deleting_len;
+	for (size_t i = 0; i < a->deleting_len; i++) {
+		note_outcome(a, a->deleting[i], BSC_DELETE_UNCONFIRMED);
+	}
 	a->deleting_len = 0;
 	return n;
 }
@@ -154,7 +174,7 @@ size_t bsc_prefetch_drop(bsc_prefetch *a)
 void bsc_prefetch_forget(bsc_prefetch *a)
 {
 	bsc_prefetch_drop(a);
-	a->gone_len = 0;
+	a->outcomes_len = 0;
 	a->brought = a->deadline_soon = 0;
 	a->deleted = a->refused = a->unconfirmed = 0;
 }
@@ -165,6 +185,6 @@ void bsc_prefetch_free(bsc_prefetch *a)
 	free(a->jobs);
 	free(a->asked);
 	free(a->deleting);
-	free(a->gone);
+	free(a->outcomes);
 	memset(a, 0, sizeof(*a));
 }

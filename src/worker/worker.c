@@ -24,6 +24,9 @@
 
 /* The signal the watchdog sends to end a blocking call in the handler. */
 #define INTERRUPT_SIGNAL (SIGRTMIN + 4)
+/* How often (s) the loop looks for a stop signal that came while the
+ * handler ran, when the wait for the next job does not let it in. */
+#define PENDING_LOOK_EVERY 0.01
 
 /* A server of the run, as its connection's events name it. */
 typedef struct {
@@ -54,6 +57,7 @@ struct bsc_worker {
 	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
 	double job_start;           /* monotonic */
+	double pending_looked;      /* monotonic: the last look for stop signals kept out */
 	double start, end;          /* monotonic */
 	double deadline;            /* max_runtime plus jitter; 0: none */
 	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
@@ -293,22 +297,24 @@ static void waits_end_on_signals(bsc_worker *w, bool on)
 	bsc_pool_set_interrupt(w->pool, on ? bsc_fetch_interrupted : NULL, &w->fetch);
 }
 
-/* The handler ran: what became of the job. */
+/* The handler ran: what became of the job; *done: it is still held, to be
+ * deleted. */
 static const char *job_settled(bsc_worker *w, bsc_conn *c, bsc_job_result result, uint64_t id, uint64_t gen, const char *why,
-	char *tube, size_t tube_size)
+	char *tube, size_t tube_size, bool *done)
 {
 	/* Still ours unless the handler gave it up, or the connection it came
 	 * over was lost (and with it the job). */
 	bool same = bsc_conn_is_connected(c) && bsc_conn_generation(c) == gen;
 	bool held = same && bsc_conn_holds(c, id);
 
+	*done = false;
 	if (result == BSC_JOB_THREW) {
 		w->f.failed++;
 		job_failed(w, c, id, gen, held, same, why, tube, tube_size);
 		return "failed";
 	}
 	if (held) {
-		bsc_fetch_job_done(&w->fetch, id, gen);
+		*done = true;
 		return "done";
 	}
 	if (!same) {
@@ -350,9 +356,16 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 		bsc_monitor_job_end(w->wd);
 	}
 	/* A ppoll() whose socket is ready returns without letting a pending
-	 * signal in: one that came during the handler is taken in here. */
-	bsc_stop_signals_take_pending(&w->signals);
-	double took = bsc_now() - start;
+	 * signal in: one that came during the handler is taken in here, looked
+	 * for once PENDING_LOOK_EVERY has passed since the last look (the
+	 * clock costs no system call, sigpending() does), so a stop waits
+	 * that long at most after a run of fast jobs, and not at all after a
+	 * job that ran longer. */
+	double end = bsc_now(), took = end - start;
+	if (end - w->pending_looked >= PENDING_LOOK_EVERY) {
+		bsc_stop_signals_take_pending(&w->signals);
+		w->pending_looked = end;
+	}
 	waits_let_in_signals(w, true);
 	w->job_id = 0;
 	w->f.state = BSC_WORKER_WAITING;
@@ -363,8 +376,12 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	bsc_hist_add(&w->durations, (uint64_t)(took * 1e6));
 
 	uint64_t released = w->f.released, buried = w->f.buried;
-	const char *outcome = job_settled(w, c, result, id, gen, why, tube, sizeof(tube));
-	bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
+	bool done;
+	const char *outcome = job_settled(w, c, result, id, gen, why, tube, sizeof(tube), &done);
+	size_t slot = bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
+	if (done) {
+		bsc_fetch_job_done(&w->fetch, id, gen, slot);
+	}
 	publish(w);
 	if (w->opt.log_jobs) {
 		bsc_report_log_job(&w->report, id, tube, outcome, took);
