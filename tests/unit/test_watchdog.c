@@ -2,8 +2,9 @@
  * Tests of the worker's monitor thread and of the policies it shares with
  * the loop: the failure plan, the lock that ties an ended process to the
  * job it was ended for, the socket forgotten when the connection closes
- * it, the process-wide claim of the stop signals, and the back-off of a
- * connection that is cut after every reply.
+ * it, the process-wide claim of the stop signals, a stop signal that lands
+ * on another thread, and the back-off of a connection that is cut after
+ * every reply.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -17,6 +18,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -223,6 +226,50 @@ static void test_one_run_per_process(void)
 	bsc_stop_signals_release();
 }
 
+/* A thread of the process that does not block the stop signals, as a
+ * threaded server's are: a SIGTERM for the process may be delivered there.
+ * It raises one on itself once the run's thread waits. */
+static void *other_thread(void *arg)
+{
+	sigset_t none;
+
+	(void)arg;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	poll(NULL, 0, 200);
+	pthread_kill(pthread_self(), SIGTERM);
+	return NULL;
+}
+
+static void test_stop_signal_on_another_thread_ends_the_wait(void)
+{
+	bsc_stop_signals s;
+	pthread_t t;
+	sigset_t pending;
+
+	if (!CHECK(bsc_stop_signals_claim())) {
+		return;
+	}
+	bsc_stop_signals_install(&s, 0);
+	double start = bsc_now();
+	if (CHECK(pthread_create(&t, NULL, other_thread, NULL) == 0)) {
+		/* Without the handler passing it on, the signal would be noted
+		 * but this wait would last its 10 s. */
+		bool quiet = bsc_stop_signals_pause(&s, 10.0);
+		double took = bsc_now() - start;
+		pthread_join(t, NULL);
+		CHECK_MSG(!quiet && took < 5.0, "the wait went on for %.3f s", took);
+		CHECK(bsc_stop_signals_arrived() == BSC_SIGNAL_TERM);
+	}
+	/* The signal passed on was counted: restoring takes it off this
+	 * thread, so SIGTERM's disposition of before (the default, which would
+	 * end the runner) never sees it. */
+	bsc_stop_signals_restore(&s);
+	bsc_stop_signals_release();
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGTERM));
+}
+
 static bsc_job_result count_job(void *ctx, const bsc_job *job, char *why, size_t why_size)
 {
 	(void)job;
@@ -326,6 +373,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_overrun_releases_the_job),
 	UNIT_TEST(test_overrun_writes_nothing_to_a_gone_socket),
 	UNIT_TEST(test_one_run_per_process),
+	UNIT_TEST(test_stop_signal_on_another_thread_ends_the_wait),
 	UNIT_TEST(test_busy_while_another_run_has_the_signals),
 	UNIT_TEST(test_backoff_when_cut_after_every_reply),
 };
