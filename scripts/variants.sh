@@ -91,8 +91,8 @@ variant_part() {
 	local must=("${VARIANT_MUST_RUN[@]}")
 	[[ $name == *zts* ]] && must+=("${VARIANT_MUST_RUN_ZTS[@]}")
 	for t in "${must[@]}"; do
-		if ! grep -qE "^PASS .*\[tests/$t\.phpt\]" "$log"; then
-			echo "$name: tests/$t.phpt must run and pass on this build: $(grep -E "\[tests/$t\.phpt\]" "$log" | head -1)" >&2
+		if ! sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -qE "PASS .*\[tests/$t\.phpt\]"; then
+			echo "$name: tests/$t.phpt must run and pass on this build: $(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -oE "(FAIL|SKIP|BORK).*\[tests/$t\.phpt\]" | head -1)" >&2
 			extra=$(( extra + 1 ))
 		fi
 	done
