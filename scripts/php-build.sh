@@ -28,11 +28,12 @@ debug-nts) flags=(--enable-debug) ;;
 *) echo "usage: $0 debug-zts|release-zts|debug-nts" >&2; exit 2 ;;
 esac
 
-CACHE=${BEANSTALK_PHP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/beanstalk-php}
+CACHE=${BEANSTALK_PHP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/beanstalk-php}
 SUITE=bookworm
-# Debian packages the build needs. apache2-dev brings apxs; apache2-bin the
-# server the threaded test starts; dpkg-dev lets apt-get source verify.
-BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin libxml2-dev)
+# Debian packages the build and the variants' runs need. apache2-dev brings
+# apxs; apache2-bin the server the threaded test starts, and wrk its load;
+# dpkg-dev lets apt-get source verify.
+BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin wrk libxml2-dev)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
