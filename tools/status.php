@@ -5,7 +5,8 @@
  * operator needs (restart workers, kick buried jobs, pause and resume a
  * tube, peek the next buried job). One file, no framework, no CDN, no build
  * step: it needs PHP 8.1+ with the beanstalk extension (built with Redis
- * support for the workers' part).
+ * support for the workers' part) and PHP's session extension (ext/session:
+ * the CSRF token of the actions; a page without it says so and stops).
  *
  *   BEANSTALK_SERVERS=127.0.0.1:11300 BEANSTALK_STATUS_REDIS=127.0.0.1:6379 \
  *       php -S 127.0.0.1:8080 tools/status.php
@@ -143,6 +144,13 @@ if (($_GET['json'] ?? '') === '1' && $_SERVER['REQUEST_METHOD'] === 'GET') {
 // }}}
 
 // {{{ actions
+if (!extension_loaded('session')) {
+    http_response_code(500);
+    header('Content-Type: text/plain; charset=utf-8');
+    echo "tools/status.php needs PHP's session extension (ext/session), which keeps the CSRF token of its actions:\n",
+        "this PHP (", PHP_BINARY, ") was built without it. Build PHP with --enable-session, or load session.so.\n";
+    exit;
+}
 session_name('beanstalk_status');
 session_set_cookie_params(['httponly' => true, 'samesite' => 'Strict', 'path' => strtok($_SERVER['REQUEST_URI'] ?? '/', '?')]);
 ini_set('session.use_strict_mode', '1');
