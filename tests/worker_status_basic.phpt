@@ -90,7 +90,9 @@ echo "in the set: ", var_export($redis->call('ZSCORE', 'test:workers', $last['id
 echo "expires: ", $redis->call('PTTL', $ids[0]) > 0 ? 'yes' : 'no', "\n";
 $requests = $redis->call('KEYS', 'test:restart*');
 sort($requests);
-echo "restart requests: ", implode(' ', $requests), "\n";
+$names = $redis->call('HKEYS', 'test:restart:names');
+sort($names);
+echo "restart requests: ", implode(' ', $requests), ", for the names ", implode(' ', $names), "\n";
 echo preg_replace(['/^\[[^]]+\] /m', '/\d+\.\d+/'], ['', 'N'], file_get_contents($log));
 unlink($log);
 ?>
@@ -112,6 +114,6 @@ fleet after the stop: 0
 last beat: state stopped, stop_reason 10, processed 2, job_id ''
 in the set: NULL
 expires: yes
-restart requests: test:restart:basic test:restart:other
+restart requests: test:restart:names, for the names basic other
 beanstalk worker basic: running, pid %d, server %s, tubes worker_status_basic-%s; caps: none; max_attempts 3, backoff 1,5,30 s; status: redis://%s/0 every N s
 beanstalk worker basic: stopping on restartAll (restart) after 2 jobs (0 failed, 0 buried) in N s, N jobs/s (exit code 10)
