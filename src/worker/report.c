@@ -377,7 +377,7 @@ static double monitor_task(void *ctx, bsc_monitor *wd, double now, int *fd, shor
 		if (bsc_statsd_due(w->statsd, now) <= now) {
 			statsd_gauges(w, &g);
 		}
-		next = fmin(next, bsc_statsd_run(w->statsd, now, &g));
+		next = fmin(next, bsc_statsd_run(w->statsd, now, &g, fd, events));
 	}
 	if (w->title_on) {
 		title_refresh(w, now);
@@ -491,6 +491,7 @@ static void start_statsd(bsc_worker *w)
 		.worker = worker,
 		.tubes = (const char *const *)tubes,
 		.tube_count = n,
+		.servers = w->server_names,
 	};
 	w->statsd = ok ? bsc_statsd_new(&sc, errbuf) : NULL;
 	if (!w->statsd) {
