@@ -15,7 +15,24 @@ if (getenv('USE_ZEND_ALLOC') === '0') die('skip php -S and prometheus would run 
 <?php
 require __DIR__ . '/redis.inc';
 require __DIR__ . '/prometheus.inc';
+require __DIR__ . '/readme.inc';
 use Beanstalk\{Queue, Worker};
+
+// The README's queries, with thresholds this test reaches: a wait over
+// 2 s, fewer than 2 "mail" workers.
+$queries = [];
+foreach (readme_blocks(file_get_contents(README_MD), 'promql') as $block) {
+    foreach (explode("\n", $block['code']) as $line) {
+        if ($line !== '' && $line[0] !== '#') {
+            $queries[] = $line;
+        }
+    }
+}
+count($queries) === 3 or print("the README has " . count($queries) . " queries\n");
+[$donePerTube, $waitAlert, $missing] = $queries + ['', '', ''];
+$waitAlert = str_replace('> 60', '> 2', $waitAlert, $n1);
+$missing = str_replace('< 4', '< 2', $missing, $n2);
+$n1 + $n2 === 2 or print("the README's thresholds are not 60 s and 4 workers\n");
 
 const PASSWORD = 'scrape "me"';
 $bs = new BsServer();
@@ -149,9 +166,9 @@ $rising = $samples;
 sort($rising);
 echo "without a worker: ", $grown && $samples === $rising && count($samples) >= 2 && $samples[0] < end($samples) && end($samples) >= 3
     ? 'grew, scrape by scrape, to 3 s and more' : json_encode($samples), "\n";
-$late = array_map(fn ($r) => $r[0]['tube'], $prom->query('max by (server, tube) (beanstalk_tube_wait_seconds) > 2'));
+$late = array_map(fn ($r) => $r[0]['tube'], $prom->query($waitAlert));
 sort($late);
-echo "README's wait alert: ", implode(' ', $late), "\n";
+echo "the README's wait alert: ", implode(' ', $late), "\n";
 $idle = new BsChild($code, [$server, $redis->address, 'idle', 'idle']);
 $idle->line() === 'running' or print("the idle worker did not start\n");
 $dropped = $prom->waitFor(fn ($p) => $p->value('beanstalk_tube_wait_seconds{tube="idle"}') === 0.0);
@@ -159,11 +176,10 @@ echo "a worker started: ", $dropped ? 'back to 0' : $prom->value('beanstalk_tube
 
 echo "-- the README's other queries\n";
 $rates = [];
-foreach ($prom->query('sum by (tube) (rate(beanstalk_tube_commands_total{command="delete"}[5m]))') as [$labels, $value]) {
+foreach ($prom->query($donePerTube) as [$labels, $value]) {
     $rates[$labels['tube']] = $value;
 }
 echo "jobs done per second: mail ", $rates['mail'] > 0 ? '> 0' : 0, ", reports ", $rates['reports'], "\n";
-$missing = 'count(beanstalk_worker_beat_age_seconds{name="mail"}) < 2 or absent(beanstalk_worker_beat_age_seconds{name="mail"})';
 echo "mail workers missing, both running: ", json_encode($prom->query($missing)), "\n";
 $workers[1]->signal(SIGTERM);
 echo "one stopped: ", $workers[1]->wait() === 0 ? 'exit 0' : 'not 0', "\n";
@@ -199,7 +215,7 @@ default: as stats-tube says (ready 0, reserved 0, delayed 0, buried 0, put 0, de
 sum(beanstalk_worker_processed_total): 201, as fleet() says
 -- wait time
 without a worker: grew, scrape by scrape, to 3 s and more
-README's wait alert: idle reports
+the README's wait alert: idle reports
 a worker started: back to 0
 -- the README's other queries
 jobs done per second: mail > 0, reports 0
