@@ -82,6 +82,16 @@ echo "promtool check metrics: ", bs_promtool_check($text), "\n";
 [$status, $headers, $om] = bs_http('GET', "{$page->url}?metrics", $auth + $asOpenMetrics);
 echo "OpenMetrics: $status, ", $headers['content-type'][0] ?? '?', ", ends with # EOF: ", var_export(str_ends_with($om, "\n# EOF\n"), true), "\n";
 
+// A server and a Redis that are down: each says so, the rest stands.
+$down = '127.0.0.1:' . bs_free_port();
+$partial = new BsStatusPage(['BEANSTALK_SERVERS' => "$server,$down", 'BEANSTALK_STATUS_REDIS' => $down]);
+[, , $text] = bs_http('GET', "{$partial->url}?metrics");
+preg_match_all('/^(beanstalk_up\{server="([^"]+)"\}|beanstalk_fleet_up) (\d)$/m', $text, $m, PREG_SET_ORDER);
+echo "a server and Redis down: ", implode(', ', array_map(fn ($x) => str_replace([$server, $down], ['up', 'down'], $x[2] ?: $x[1]) . " $x[3]", $m)),
+    ", the other's tubes: ", preg_match_all('/^beanstalk_tube_jobs\{server="' . preg_quote($server) . '"/m', $text) > 0 ? 'in' : 'missing',
+    ", promtool: ", bs_promtool_check($text), "\n";
+unset($partial);
+
 echo "-- Prometheus\n";
 $target = parse_url($page->url, PHP_URL_HOST) . ':' . parse_url($page->url, PHP_URL_PORT);
 $prom = new BsPrometheus($target, '/?metrics', PASSWORD);
@@ -104,6 +114,12 @@ do {
     $processed = array_sum(array_column(Worker::fleet($redis->address), 'processed'));
 } while (($mail['current-jobs-ready'] !== '0' || $mail['current-jobs-reserved'] !== '0' || $processed < 201) && microtime(true) < $until);
 echo "work done: $processed jobs\n";
+
+/** A line of the run's figures: what Prometheus answered, beside what it is compared with. */
+function figure(string $text): void
+{
+    file_put_contents(getenv('BS_FIGURES') ?: '/dev/null', "status_metrics_prometheus: $text\n", FILE_APPEND);
+}
 
 /** What Prometheus says of a tube, by the name each figure has in stats-tube. */
 function tube_from_prometheus(BsPrometheus $p, string $tube): array
@@ -150,13 +166,13 @@ foreach (['mail', 'reports', 'default'] as $tube) {
         $want['current-jobs-ready'], $want['current-jobs-reserved'], $want['current-jobs-delayed'], $want['current-jobs-buried'],
         $want['total-jobs'], $want['cmd-delete'], $want['current-waiting'], $want['pause'] ? ', paused' : '')
         : json_encode(['prometheus' => $got, 'stats-tube' => $want]));
+    figure("$tube: Prometheus " . json_encode($got) . ', stats-tube ' . json_encode($want));
 }
 
 $fleet = array_sum(array_column(Worker::fleet($redis->address), 'processed'));
 $sum = $prom->waitFor(fn ($p) => $p->value('sum(beanstalk_worker_processed_total)') === (float)$fleet ? $fleet : false);
 echo "sum(beanstalk_worker_processed_total): ", $sum === $fleet ? "$fleet, as fleet() says" : $prom->value('sum(beanstalk_worker_processed_total)') . " (fleet(): $fleet)", "\n";
-file_put_contents(getenv('BS_FIGURES') ?: '/dev/null', sprintf("status_metrics_prometheus: sum(beanstalk_worker_processed_total) %d = fleet() %d\n",
-    $prom->value('sum(beanstalk_worker_processed_total)'), $fleet), FILE_APPEND);
+figure(sprintf("sum(beanstalk_worker_processed_total) %d, fleet() %d", $prom->value('sum(beanstalk_worker_processed_total)'), $fleet));
 
 echo "-- wait time\n";
 $q->useTube('idle')->put('waits');
@@ -166,13 +182,16 @@ $rising = $samples;
 sort($rising);
 echo "without a worker: ", $grown && $samples === $rising && count($samples) >= 2 && $samples[0] < end($samples) && end($samples) >= 3
     ? 'grew, scrape by scrape, to 3 s and more' : json_encode($samples), "\n";
+figure('beanstalk_tube_wait_seconds{tube="idle"}[1m] without a worker: ' . json_encode($samples));
 $late = array_map(fn ($r) => $r[0]['tube'], $prom->query($waitAlert));
+figure("$waitAlert: " . implode(' ', $late));
 sort($late);
 echo "the README's wait alert: ", implode(' ', $late), "\n";
 $idle = new BsChild($code, [$server, $redis->address, 'idle', 'idle']);
 $idle->line() === 'running' or print("the idle worker did not start\n");
 $dropped = $prom->waitFor(fn ($p) => $p->value('beanstalk_tube_wait_seconds{tube="idle"}') === 0.0);
 echo "a worker started: ", $dropped ? 'back to 0' : $prom->value('beanstalk_tube_wait_seconds{tube="idle"}'), "\n";
+figure('beanstalk_tube_wait_seconds{tube="idle"} once a worker started: ' . $prom->value('beanstalk_tube_wait_seconds{tube="idle"}'));
 
 echo "-- the README's other queries\n";
 $rates = [];
@@ -180,11 +199,13 @@ foreach ($prom->query($donePerTube) as [$labels, $value]) {
     $rates[$labels['tube']] = $value;
 }
 echo "jobs done per second: mail ", $rates['mail'] > 0 ? '> 0' : 0, ", reports ", $rates['reports'], "\n";
+figure("$donePerTube: " . json_encode($rates));
 echo "mail workers missing, both running: ", json_encode($prom->query($missing)), "\n";
 $workers[1]->signal(SIGTERM);
 echo "one stopped: ", $workers[1]->wait() === 0 ? 'exit 0' : 'not 0', "\n";
 $found = $prom->waitFor(fn ($p) => $p->query($missing));
 echo "mail workers missing: ", json_encode($found), "\n";
+figure("$missing, one of two stopped: " . json_encode($found));
 $types = $prom->types();
 echo "read as OpenMetrics: ", ($types['beanstalk_server'] ?? '') === 'info' && ($types['beanstalk_worker_processed'] ?? '') === 'counter'
     ? 'yes (an info family, counters named without _total)' : json_encode(array_intersect_key($types, ['beanstalk_server' => 1, 'beanstalk_server_info' => 1,
@@ -205,6 +226,7 @@ no password: 401
 text format: 200, text/plain; version=0.0.4; charset=utf-8, cookies: 0
 promtool check metrics: ok
 OpenMetrics: 200, application/openmetrics-text; version=1.0.0; charset=utf-8, ends with # EOF: true
+a server and Redis down: up 1, down 0, beanstalk_fleet_up 0, the other's tubes: in, promtool: ok
 -- Prometheus
 scraped: up, beanstalkd up
 workers in the fleet: 2

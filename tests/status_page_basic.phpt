@@ -147,7 +147,7 @@ foreach (array_merge($tubes, ['default']) as $t) {
         $wrong[] = 'not shown paused';
     }
     // A ready job's wait, in seconds (the paused tube's have waited since the start); none without one.
-    if (($st['current-jobs-ready'] > 0) !== (bool)preg_match('/^\d+ s$/', $cells['wait'] ?? '')) {
+    if (($st['current-jobs-ready'] > 0) !== (bool)preg_match('/^\d+ (s|min)$/', $cells['wait'] ?? '')) {
         $wrong[] = "wait time '" . ($cells['wait'] ?? '?') . "'";
     }
     printf("%s: %s\n", $t, $wrong ? implode(', ', $wrong) : "as the server says (total {$st['total-jobs']}, buried {$st['current-jobs-buried']}, delayed {$st['current-jobs-delayed']}"
