@@ -22,10 +22,13 @@ $tube = bs_tube('worker_status_basic');
 $log = tempnam(sys_get_temp_dir(), 'bslog');
 ini_set('error_log', $log);
 
+// A beat may take a quarter of the interval: under valgrind, 125 ms is
+// not always enough for this very process to write one.
+define('INTERVAL', bs_under_valgrind() ? 2.5 : 0.5);
 $q = new Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
 $look = $q->put('look');
 $q->put('restart');
-$w = new Worker($q, ['name' => 'basic', 'status' => "redis://{$redis->address}/0", 'status_interval' => 0.5,
+$w = new Worker($q, ['name' => 'basic', 'status' => "redis://{$redis->address}/0", 'status_interval' => INTERVAL,
     'status_prefix' => 'test:', 'process_title' => false]);
 $started = microtime(true);
 $reason = $w->run(function (Job $job) use ($redis, $look, $tube, $server, $started) {
@@ -49,7 +52,7 @@ $reason = $w->run(function (Job $job) use ($redis, $look, $tube, $server, $start
             'server' => $me['server'] === $server,
             'tubes' => $me['tubes'] === [$tube],
             'started_at' => abs($me['started_at'] - $started) < 1,
-            'interval' => $me['interval'] === 0.5,
+            'interval' => $me['interval'] === INTERVAL,
             'job_id' => $me['job_id'] === $look,
             'job_tube' => $me['job_tube'] === $tube,
             'job_since' => $me['job_since'] >= $started - 0.1 && $me['job_since'] <= microtime(true),
@@ -64,7 +67,7 @@ $reason = $w->run(function (Job $job) use ($redis, $look, $tube, $server, $start
         echo "wrong: ", implode(' ', array_keys(array_filter($ok, fn ($v) => !$v))) ?: 'none', "\n";
         // Three missed beats, and it is gone.
         $ttl = $redis->call('PTTL', "test:worker:{$me['id']}");
-        echo "ttl: ", $ttl > 0 && $ttl <= 1500 ? 'at most 3 intervals' : $ttl, "\n";
+        echo "ttl: ", $ttl > 0 && $ttl <= 3000 * INTERVAL ? 'at most 3 intervals' : $ttl, "\n";
         $score = (float)$redis->call('ZSCORE', 'test:workers', $me['id']);
         echo "scored by its beat: ", var_export(abs($score - $me['beat_at']) < 0.001, true), "\n";
         echo "under another prefix: ", count(Worker::fleet($redis->address)), "\n";

@@ -78,6 +78,15 @@ function h(mixed $s): string
     return htmlspecialchars((string)$s, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
 }
 
+/** This page, as a redirect names it: its path when that is a plain one,
+ * else "?" (this very path): "//host/x", "/\host/x" or a path with a
+ * tab in it would send a browser to another host. */
+function self_reference(): string
+{
+    $path = strtok($_SERVER['REQUEST_URI'] ?? '/', '?');
+    return preg_match('#^/(?!/)[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$#D', (string)$path) ? $path : '?';
+}
+
 // {{{ who may look
 header('X-Content-Type-Options: nosniff');
 header('Referrer-Policy: no-referrer');
@@ -432,15 +441,6 @@ if (empty($_SESSION['csrf'])) {
     $_SESSION['csrf'] = bin2hex(random_bytes(32));
 }
 $csrf = $_SESSION['csrf'];
-
-/** This page, as a redirect names it: its path when that is a plain one,
- * else "?" (this very path): "//host/x", "/\host/x" or a path with a
- * tab in it would send a browser to another host. */
-function self_reference(): string
-{
-    $path = strtok($_SERVER['REQUEST_URI'] ?? '/', '?');
-    return preg_match('#^/(?!/)[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$#D', (string)$path) ? $path : '?';
-}
 
 /** The action asked for, done; what to tell ('ok' or 'error', text, and a peeked job). */
 function act(array $config, array $post): array
