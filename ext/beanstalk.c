@@ -38,7 +38,7 @@ zend_class_entry *php_beanstalk_batch_exception_ce;
 static ZEND_INI_MH(OnUpdateSeconds)
 {
 	double d;
-	zend_uchar type = is_numeric_string(ZSTR_VAL(new_value), ZSTR_LEN(new_value), NULL, &d, false);
+	uint8_t type = is_numeric_string(ZSTR_VAL(new_value), ZSTR_LEN(new_value), NULL, &d, false);
 
 	if (type == IS_LONG) {
 		d = (double)ZEND_STRTOL(ZSTR_VAL(new_value), NULL, 10);

@@ -8,6 +8,14 @@
 #ifndef BEANSTALK_PRIVATE_H
 #define BEANSTALK_PRIVATE_H
 
+/* What ext/ uses of the C library, said here rather than left to php.h:
+ * PHP 8.3 trimmed the headers the Zend headers bring in. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "php.h"
 #include "php_beanstalk.h"
 #include "args.h"

@@ -13,6 +13,7 @@
 #endif
 
 #include "php.h"
+#include "SAPI.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "beanstalk_private.h"
@@ -360,6 +361,15 @@ PHP_METHOD(Beanstalk_Worker, run)
 	if (!w) {
 		RETURN_THROWS();
 	}
+#ifdef ZTS
+	/* A threaded server's process (Apache's threaded MPMs, FrankenPHP)
+	 * serves other requests on other threads, and its signals are its own:
+	 * the run's would take them for as long as it runs. */
+	if (strcmp(sapi_module.name, "cli") != 0) {
+		zend_throw_error(NULL, "Beanstalk\\Worker::run() takes the process's signals: it runs in the CLI, not in the %s SAPI of a thread-safe PHP, whose threads serve other requests", sapi_module.name);
+		RETURN_THROWS();
+	}
+#endif
 	if (running) {
 		zend_throw_error(NULL, running == w ? "Beanstalk\\Worker::run() cannot be called from its own handler"
 			: "Another Beanstalk\\Worker is running in this process");

@@ -7,7 +7,10 @@ beanstalk
 --FILE--
 <?php
 require __DIR__ . '/server.inc';
-$server = bs_server();
+// A server of its own: consecutive ids and total-connections are this
+// test's only (the run's shared one serves the tests running beside it).
+$own = new BsServer();
+$server = $own->address;
 $tube = bs_tube('put_many_basic');
 $q = new Beanstalk\Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
 

@@ -136,7 +136,7 @@ $keys = ['ready' => 'current-jobs-ready', 'reserved' => 'current-jobs-reserved',
 foreach (array_merge($tubes, ['default']) as $t) {
     $st = bs_stats($server, "stats-tube $t");
     $cells = $b->eval('(() => { const tr = [...document.querySelectorAll("#tubes tbody tr")].find(tr => tr.dataset.tube === ' . json_encode($t)
-        . '); return tr ? Object.fromEntries(["ready","reserved","delayed","buried","urgent","total","paused"].map(c => [c, tr.querySelector("." + c).textContent])) : null; })()');
+        . '); return tr ? Object.fromEntries(["ready","reserved","delayed","buried","urgent","total","paused","wait"].map(c => [c, tr.querySelector("." + c).textContent])) : null; })()');
     $wrong = [];
     foreach ($keys as $c => $k) {
         if (($cells[$c] ?? null) !== (string)$st[$k]) {
@@ -146,8 +146,12 @@ foreach (array_merge($tubes, ['default']) as $t) {
     if ($st['pause'] > 0 && !str_starts_with($cells['paused'] ?? '', 'paused')) {
         $wrong[] = 'not shown paused';
     }
+    // A ready job's wait, in seconds (the paused tube's have waited since the start); none without one.
+    if (($st['current-jobs-ready'] > 0) !== (bool)preg_match('/^\d+ (s|min)$/', $cells['wait'] ?? '')) {
+        $wrong[] = "wait time '" . ($cells['wait'] ?? '?') . "'";
+    }
     printf("%s: %s\n", $t, $wrong ? implode(', ', $wrong) : "as the server says (total {$st['total-jobs']}, buried {$st['current-jobs-buried']}, delayed {$st['current-jobs-delayed']}"
-        . ($st['pause'] ? ', paused' : '') . ')');
+        . ($st['pause'] ? ', paused' : '') . ($st['current-jobs-ready'] ? ', its next job\'s wait shown' : '') . ')');
 }
 $version = bs_stats($server, 'stats')['version'];
 // Every job's end beaten to Redis (the script job counts: the handler
@@ -214,7 +218,7 @@ sparklines: 8
 screenshot: a PNG
 mail: as the server says (total 251, buried 1, delayed 0)
 images: as the server says (total 251, buried 0, delayed 1)
-reports: as the server says (total 2, buried 0, delayed 0, paused)
+reports: as the server says (total 2, buried 0, delayed 0, paused, its next job's wait shown)
 default: as the server says (total 0, buried 0, delayed 0)
 server version: as the server says
 workers' processed: as fleet() says, 501 in all

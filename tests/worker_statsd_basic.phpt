@@ -1,5 +1,5 @@
 --TEST--
-Worker metrics over StatsD, read back from the real StatsD daemon: exact counters per tube (processed, failed, released, buried, deleted), the duration and wait timers, the memory and RSS gauges; past 100 jobs a second the timers are sampled and the daemon still counts every job; jobs of several watched tubes count under their tube when known
+Worker metrics over StatsD, read back from the real StatsD daemon: exact counters per tube (processed, failed, released, buried, deleted), the duration and wait timers, the memory and RSS gauges; past 100 jobs a second the timers are sampled and the daemon still counts every job; jobs of several watched tubes count under their tube when known; each watched tube's wait time is a gauge that grows while its next job waits
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -102,6 +102,30 @@ $c = $statsd->waitCounters(fn ($c) => ($c['bt3._unknown.deleted'] ?? 0) >= 4);
 foreach (ours($c, 'bt3.') as $k => $v) {
     echo str_replace([$a, $b], ['A', 'B'], $k), " = $v\n";
 }
+
+// 4. Each watched tube's wait time: while a job runs, the next one waits,
+// and the gauge says for how long (whole seconds, in ms); a tube with no
+// job ready says 0.
+$busy = bs_tube('worker_statsd_wait');
+$none = bs_tube('worker_statsd_none');
+(new Queue($server, ['tube' => $busy]))->putMany(['first', 'second']);
+$w4 = new Worker(new Queue($server, ['watch' => [$busy, $none]]), ['statsd' => $statsd->address, 'statsd_prefix' => 'bt4.',
+    'statsd_interval' => 0.2, 'max_jobs' => 2, 'process_title' => false]);
+$seen = [];
+$w4->run(function (Job $job) use ($statsd, $busy, &$seen) {
+    $until = microtime(true) + bs_seconds(15);
+    while ($job->data === 'first' && max($seen ?: [0]) < 2000 && microtime(true) < $until) {
+        usleep(50000);
+        $g = $statsd->gauges();
+        if (isset($g["bt4.$busy.wait_time"]) && $g["bt4.$busy.wait_time"] !== end($seen)) {
+            $seen[] = $g["bt4.$busy.wait_time"];
+        }
+    }
+});
+$sorted = $seen;
+sort($sorted);
+echo "wait_time while the first job ran: ", $seen === $sorted && count($seen) >= 2 && max($seen ?: [0]) >= 2000 ? 'grew by the second to 2000 ms' : json_encode($seen), "\n";
+echo "wait_time of a tube with none ready: ", json_encode($statsd->gauges()["bt4.$none.wait_time"] ?? null), "\n";
 echo "log: ", str_contains(file_get_contents($log), "statsd: {$statsd->address} every 1 s") ? 'says where' : file_get_contents($log), "\n";
 unlink($log);
 ?>
@@ -126,4 +150,6 @@ bt3._unknown.processed = 4
 bt3.B.buried = 2
 bt3.B.failed = 2
 bt3.B.processed = 2
+wait_time while the first job ran: grew by the second to 2000 ms
+wait_time of a tube with none ready: 0
 log: says where

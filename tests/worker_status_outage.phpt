@@ -55,7 +55,9 @@ while (beat_at($redis) === null && microtime(true) < $until) {
     usleep(20000);
 }
 $back = microtime(true) - $t2;
-echo "beats resume ", $back <= 1.0 + 0.3 ? 'within 2 intervals' : "after $back s", "\n";
+// Two intervals, and the time a loaded machine (or a slower build) takes
+// to start Redis and schedule the monitor thread.
+echo "beats resume ", $back <= bs_seconds(1.0) + 0.5 ? 'within 2 intervals' : "after $back s", "\n";
 $w = Beanstalk\Worker::fleet($redis->address)[0] ?? [];
 echo "the hash is whole again: ", count($w) === 24 && $w['name'] === 'outage' ? 'yes' : json_encode($w), "\n";
 usleep(3000000);
@@ -77,12 +79,19 @@ function rate(array $times, float $from, float $to): array
 [$before, $gapBefore, $nBefore] = rate($r['times'], $t0, $t1);
 [$during, $gapDuring, $nDuring] = rate($r['times'], $t1, $t2);
 [$after, , $nAfter] = rate($r['times'], $t2, $t3);
-printf("jobs: %s before, %s during the outage, %s after\n", $nBefore > 100 ? 'some' : $nBefore, $nDuring > 150 ? 'some' : $nDuring, $nAfter > 100 ? 'some' : $nAfter);
-echo "rate during the outage: ", $during >= 0.8 * $before ? 'unchanged' : sprintf('%.0f/s against %.0f/s before', $during, $before), "\n";
-echo "rate after: ", $after >= 0.8 * $before ? 'unchanged' : sprintf('%.0f/s against %.0f/s before', $after, $before), "\n";
-echo "longest gap between jobs during the outage: ", $gapDuring < 0.2 ? 'short' : "$gapDuring s", "\n";
-echo "beats skipped: ", $r['errors'] >= 8 && $r['errors'] <= 11 ? 'about 10' : $r['errors'], "\n";
-echo "beats written: ", $r['beats'] >= 12 ? 'the others' : $r['beats'], "\n";
+// The figures allow for a machine whose other processes take CPU in bursts
+// (the rates of 3 s windows wander by a third there) and for slower
+// builds: a loop that waited on Redis would do next to nothing during the
+// outage, or stall for whole intervals.
+$some = intdiv(100, bs_slowdown());
+printf("jobs: %s before, %s during the outage, %s after\n", $nBefore > $some ? 'some' : $nBefore, $nDuring > $some ? 'some' : $nDuring, $nAfter > $some ? 'some' : $nAfter);
+echo "rate during the outage: ", $during >= 0.5 * $before ? 'unchanged' : sprintf('%.0f/s against %.0f/s before', $during, $before), "\n";
+echo "rate after: ", $after >= 0.5 * $before ? 'unchanged' : sprintf('%.0f/s against %.0f/s before', $after, $before), "\n";
+echo "longest gap between jobs during the outage: ", $gapDuring < max(bs_seconds(0.25), 3 * $gapBefore) ? 'short' : "$gapDuring s (before: $gapBefore s)", "\n";
+// 5 s of outage at 0.5 s: 10 beats skipped, fewer when the monitor thread
+// gets the CPU late; written: 6 in each 3 s with Redis up, the same.
+echo "beats skipped: ", $r['errors'] >= 6 && $r['errors'] <= 11 ? 'about 10' : $r['errors'], "\n";
+echo "beats written: ", $r['beats'] >= 8 ? 'the others' : $r['beats'], "\n";
 echo "last error: ", str_replace($redis->address, 'REDIS', $r['last_error']), "\n";
 $log = preg_grep('/: status: /', explode("\n", $child->log()));
 echo count($log), " log line:\n", str_replace($redis->address, 'REDIS', implode("\n", $log)), "\n";

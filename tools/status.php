@@ -5,7 +5,8 @@
  * operator needs (restart workers, kick buried jobs, pause and resume a
  * tube, peek the next buried job). One file, no framework, no CDN, no build
  * step: it needs PHP 8.1+ with the beanstalk extension (built with Redis
- * support for the workers' part).
+ * support for the workers' part) and PHP's session extension (ext/session:
+ * the CSRF token of the actions; a page without it says so and stops).
  *
  *   BEANSTALK_SERVERS=127.0.0.1:11300 BEANSTALK_STATUS_REDIS=127.0.0.1:6379 \
  *       php -S 127.0.0.1:8080 tools/status.php
@@ -16,7 +17,11 @@
  *   BEANSTALK_STATUS_REDIS     the Redis the workers beat to ("" for none)
  *   BEANSTALK_STATUS_PREFIX    their status_prefix ("beanstalk:")
  *   BEANSTALK_STATUS_PASSWORD  asks for it (HTTP basic, any user name)
- *   BEANSTALK_STATUS_READONLY  1: shows, never acts
+ *   BEANSTALK_STATUS_READONLY  shows, never acts: any value but "", "0",
+ *                              "false", "off" and "no"
+ *
+ * ?metrics is the same figures for Prometheus (its text format, or
+ * OpenMetrics when the scraper asks for it), under the same password.
  *
  * Safe by construction: every value from beanstalkd or Redis reaches the
  * page as text (htmlspecialchars() in PHP, textContent in the script, JSON
@@ -39,18 +44,23 @@ $config = [
 function setting(string $name, mixed $default): mixed
 {
     $value = $_SERVER[$name] ?? getenv($name);
-    if ($value === false || $value === null) {
-        return $default;
-    }
-    return is_bool($default) ? filter_var($value, FILTER_VALIDATE_BOOL) : (string)$value;
+    return $value === false || $value === null ? $default : $value;
+}
+
+/** Read-only unless the value is one of the words for no: a setting that
+ * forbids must not fail open on a value it does not know ("2", "y",
+ * "enabled"). */
+function readonly_setting(mixed $value): bool
+{
+    return is_bool($value) ? $value : !in_array(strtolower(trim((string)$value)), ['', '0', 'false', 'off', 'no'], true);
 }
 
 $config = [
-    'servers' => array_values(array_filter(array_map('trim', explode(',', setting('BEANSTALK_SERVERS', $config['servers']))))),
-    'redis' => setting('BEANSTALK_STATUS_REDIS', $config['redis']),
-    'prefix' => setting('BEANSTALK_STATUS_PREFIX', $config['prefix']),
-    'password' => setting('BEANSTALK_STATUS_PASSWORD', $config['password']),
-    'readonly' => setting('BEANSTALK_STATUS_READONLY', $config['readonly']),
+    'servers' => array_values(array_filter(array_map('trim', explode(',', (string)setting('BEANSTALK_SERVERS', $config['servers']))))),
+    'redis' => (string)setting('BEANSTALK_STATUS_REDIS', $config['redis']),
+    'prefix' => (string)setting('BEANSTALK_STATUS_PREFIX', $config['prefix']),
+    'password' => (string)setting('BEANSTALK_STATUS_PASSWORD', $config['password']),
+    'readonly' => readonly_setting(setting('BEANSTALK_STATUS_READONLY', $config['readonly'])),
 ];
 
 const PEEK_MAX = 4096;
@@ -67,6 +77,15 @@ function refuse(int $code, string $text): never
 function h(mixed $s): string
 {
     return htmlspecialchars((string)$s, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
+}
+
+/** This page, as a redirect names it: its path when that is a plain one,
+ * else "?" (this very path): "//host/x", "/\host/x" or a path with a
+ * tab in it would send a browser to another host. */
+function self_reference(): string
+{
+    $path = strtok($_SERVER['REQUEST_URI'] ?? '/', '?');
+    return preg_match('#^/(?!/)[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$#D', (string)$path) ? $path : '?';
 }
 
 // {{{ who may look
@@ -92,7 +111,33 @@ if (!extension_loaded('beanstalk')) {
 // }}}
 
 // {{{ figures
-/** Every server's stats and tubes; every worker of the fleet. */
+/**
+ * How long the next ready job of a tube (the one peek-ready gives, which a
+ * worker takes next) has waited, in seconds: its age less its delay, since
+ * a job put or released with a delay waits from the moment it is ready.
+ * 0 when none is ready; null when jobs came and went faster than the three
+ * looks this takes.
+ */
+function tube_wait(Beanstalk\Queue $q, array $st): ?int
+{
+    if ($st['current-jobs-ready'] === 0) {
+        return 0;
+    }
+    for ($look = 0; $look < 3; $look++) {
+        $job = $q->useTube($st['name'])->peekReady();
+        if ($job === null) {
+            return 0;
+        }
+        $js = $q->statsJob($job);
+        if ($js !== null && $js['state'] === 'ready') {
+            return max(0, $js['age'] - $js['delay']);
+        }
+    }
+    return null;
+}
+
+/** Every server's stats and tubes (with each tube's wait), every worker of
+ * the fleet. */
 function gather(array $config): array
 {
     $servers = [];
@@ -106,7 +151,7 @@ function gather(array $config): array
             foreach ($names as $name) {
                 $st = $q->statsTube($name);
                 if ($st !== null) {
-                    $entry['tubes'][] = $st;
+                    $entry['tubes'][] = $st + ['wait' => tube_wait($q, $st)];
                 }
             }
             $q->close();
@@ -142,7 +187,259 @@ if (($_GET['json'] ?? '') === '1' && $_SERVER['REQUEST_METHOD'] === 'GET') {
 }
 // }}}
 
+// {{{ metrics
+/**
+ * Metric families for Prometheus: its text format (0.0.4), or OpenMetrics
+ * 1.0, which names a counter's family without "_total" and has info and
+ * unit lines of its own. Each family's samples go out together, in the
+ * order the families were first added.
+ */
+final class Exposition
+{
+    /** name => [type, help, [[labels, value], ...]] */
+    private array $families = [];
+
+    public function __construct(private bool $openMetrics)
+    {
+    }
+
+    /** A sample; $type: counter (its name without "_total"), gauge, info (without "_info") or summary. */
+    public function add(string $name, string $type, string $help, array $labels, int|float|bool $value): void
+    {
+        $this->families[$name] ??= [$type, $help, []];
+        $this->families[$name][2][] = [$labels, $value];
+    }
+
+    /** The text; with $started (microtime), the scrape's own time up to
+     * its last line as one more family. */
+    public function render(?float $started = null): string
+    {
+        $out = [];
+        foreach ($this->families as $name => [$type, $help, $samples]) {
+            $sample = $name . (['counter' => '_total', 'info' => '_info'][$type] ?? '');
+            $family = $this->openMetrics ? $name : $sample;
+            $out[] = "# HELP $family " . strtr($help, ['\\' => '\\\\', "\n" => '\\n']);
+            $out[] = "# TYPE $family " . ($this->openMetrics || $type !== 'info' ? $type : 'gauge');
+            if ($this->openMetrics && preg_match('/_(seconds|bytes)$/', $name, $unit)) {
+                $out[] = "# UNIT $family $unit[1]";
+            }
+            foreach ($samples as [$labels, $value]) {
+                $out[] = $sample . self::labels($labels) . ' ' . self::number($value);
+            }
+        }
+        if ($started !== null) {
+            $family = 'beanstalk_scrape_duration_seconds';
+            array_push($out, "# HELP $family This scrape's own time: the servers', Redis's and the text's", "# TYPE $family gauge");
+            if ($this->openMetrics) {
+                $out[] = "# UNIT $family seconds";
+            }
+            $out[] = "$family " . self::number(microtime(true) - $started);
+        }
+        if ($this->openMetrics) {
+            $out[] = '# EOF';
+        }
+        return implode("\n", $out) . "\n";
+    }
+
+    private static function labels(array $labels): string
+    {
+        $pairs = [];
+        foreach ($labels as $k => $v) {
+            // Label values are UTF-8: a byte that is not becomes "?".
+            $v = preg_match('//u', (string)$v) ? (string)$v : preg_replace('/[\x80-\xff]/', '?', (string)$v);
+            $pairs[] = $k . '="' . strtr($v, ['\\' => '\\\\', '"' => '\\"', "\n" => '\\n']) . '"';
+        }
+        return $pairs ? '{' . implode(',', $pairs) . '}' : '';
+    }
+
+    private static function number(int|float|bool $v): string
+    {
+        if (is_float($v)) {
+            return is_nan($v) ? 'NaN' : (is_infinite($v) ? ($v > 0 ? '+Inf' : '-Inf') : var_export($v, true));
+        }
+        return (string)(int)$v;
+    }
+}
+
+/** Whether the scraper's Accept header prefers OpenMetrics to the text format. */
+function openmetrics_wanted(string $accept): bool
+{
+    $om = $text = 0.0;
+    foreach (explode(',', $accept) as $range) {
+        $params = array_map('trim', explode(';', $range));
+        $type = strtolower(array_shift($params));
+        $q = 1.0;
+        foreach ($params as $param) {
+            if (preg_match('/^q=([0-9.]+)$/i', $param, $m)) {
+                $q = (float)$m[1];
+            }
+        }
+        if ($type === 'application/openmetrics-text') {
+            $om = max($om, $q);
+        } elseif (in_array($type, ['text/plain', 'text/*', '*/*'], true)) {
+            $text = max($text, $q);
+        }
+    }
+    return $om > 0 && $om >= $text;
+}
+
+/** The servers' figures: stats, then each tube's. */
+function server_metrics(Exposition $m, array $server): void
+{
+    $s = ['server' => $server['address']];
+    $m->add('beanstalk_up', 'gauge', 'Whether the server answered this scrape', $s, $server['error'] === null);
+    if ($server['error'] !== null) {
+        return;
+    }
+    $st = $server['stats'];
+    $m->add('beanstalk_server', 'info', 'The server\'s version and host name', $s + ['version' => $st['version'], 'hostname' => $st['hostname']], 1);
+    foreach (['ready', 'reserved', 'delayed', 'buried'] as $state) {
+        $m->add('beanstalk_server_jobs', 'gauge', 'Jobs by state', $s + ['state' => $state], $st["current-jobs-$state"]);
+    }
+    $gauges = [
+        'current-jobs-urgent' => ['urgent_jobs', 'Ready jobs of priority below 1024'],
+        'current-tubes' => ['tubes', 'Tubes that exist'],
+        'current-connections' => ['connections', 'Open connections'],
+        'current-producers' => ['producer_connections', 'Connections that have put a job'],
+        'current-workers' => ['worker_connections', 'Connections that have reserved a job'],
+        'current-waiting' => ['waiting_connections', 'Connections waiting in a reserve'],
+        'uptime' => ['uptime_seconds', 'Seconds since the server started'],
+        'max-job-size' => ['max_job_size_bytes', 'The largest job the server takes'],
+        'draining' => ['draining', 'Whether the server is draining (takes no new job)'],
+        'binlog-oldest-index' => ['binlog_oldest_index', 'The oldest binlog file\'s index (0: no binlog)'],
+        'binlog-current-index' => ['binlog_current_index', 'The binlog file written now (0: no binlog)'],
+        'binlog-max-size' => ['binlog_max_size_bytes', 'The size a binlog file grows to'],
+    ];
+    foreach ($gauges as $key => [$name, $help]) {
+        if (isset($st[$key])) {
+            $m->add("beanstalk_server_$name", 'gauge', $help, $s, $st[$key]);
+        }
+    }
+    $counters = [
+        'total-jobs' => ['jobs_put', 'Jobs put since the start'],
+        'job-timeouts' => ['job_timeouts', 'Reserved jobs whose time-to-run ran out'],
+        'total-connections' => ['connections_opened', 'Connections opened since the start'],
+        'binlog-records-written' => ['binlog_records_written', 'Records written to the binlog'],
+        'binlog-records-migrated' => ['binlog_records_migrated', 'Records moved to a newer binlog file'],
+    ];
+    foreach ($counters as $key => [$name, $help]) {
+        if (isset($st[$key])) {
+            $m->add("beanstalk_server_$name", 'counter', $help, $s, $st[$key]);
+        }
+    }
+    foreach (['user' => 'rusage-utime', 'system' => 'rusage-stime'] as $mode => $key) {
+        $m->add('beanstalk_server_cpu_seconds', 'counter', 'CPU time the server used', $s + ['mode' => $mode], $st[$key]);
+    }
+    foreach ($st as $key => $value) {
+        if (str_starts_with($key, 'cmd-')) {
+            $m->add('beanstalk_server_commands', 'counter', 'Commands received, by command', $s + ['command' => substr($key, 4)], $value);
+        }
+    }
+    foreach ($server['tubes'] as $t) {
+        tube_metrics($m, $s + ['tube' => $t['name']], $t);
+    }
+}
+
+function tube_metrics(Exposition $m, array $l, array $t): void
+{
+    foreach (['ready', 'reserved', 'delayed', 'buried'] as $state) {
+        $m->add('beanstalk_tube_jobs', 'gauge', 'Jobs of the tube by state', $l + ['state' => $state], $t["current-jobs-$state"]);
+    }
+    $m->add('beanstalk_tube_urgent_jobs', 'gauge', 'Ready jobs of the tube of priority below 1024', $l, $t['current-jobs-urgent']);
+    $m->add('beanstalk_tube_jobs_put', 'counter', 'Jobs put in the tube since it exists', $l, $t['total-jobs']);
+    $m->add('beanstalk_tube_commands', 'counter', 'Commands on the tube\'s jobs, by command', $l + ['command' => 'delete'], $t['cmd-delete']);
+    $m->add('beanstalk_tube_commands', 'counter', 'Commands on the tube\'s jobs, by command', $l + ['command' => 'pause-tube'], $t['cmd-pause-tube']);
+    $m->add('beanstalk_tube_waiting_connections', 'gauge', 'Connections waiting in a reserve on the tube', $l, $t['current-waiting']);
+    $m->add('beanstalk_tube_watching_connections', 'gauge', 'Connections watching the tube', $l, $t['current-watching']);
+    $m->add('beanstalk_tube_using_connections', 'gauge', 'Connections using the tube', $l, $t['current-using']);
+    $m->add('beanstalk_tube_paused', 'gauge', 'Whether the tube is paused', $l, $t['pause-time-left'] > 0);
+    $m->add('beanstalk_tube_pause_left_seconds', 'gauge', 'Seconds until the pause ends', $l, $t['pause-time-left']);
+    if ($t['wait'] !== null) {
+        $m->add('beanstalk_tube_wait_seconds', 'gauge', 'How long the next ready job has waited (its age less its delay; 0: none ready)', $l, $t['wait']);
+    }
+}
+
+/** Each worker's figures from its heartbeat, and the fleet's sums. */
+function worker_metrics(Exposition $m, ?array $workers, float $now): void
+{
+    $m->add('beanstalk_fleet_up', 'gauge', 'Whether Redis answered this scrape with the fleet', [], $workers !== null);
+    if ($workers === null) {
+        return;
+    }
+    // A SIGKILLed worker's hash outlives it by up to 3 beats, and its pid
+    // may be taken meanwhile: the newer start speaks for the labels.
+    $by = [];
+    foreach ($workers as $w) {
+        $key = "$w[host]|$w[name]|$w[pid]";
+        if (!isset($by[$key]) || $by[$key]['started_at'] < $w['started_at']) {
+            $by[$key] = $w;
+        }
+    }
+    $sums = ['processed' => 0, 'failed' => 0, 'released' => 0, 'buried' => 0];
+    $states = ['waiting' => 0, 'working' => 0];
+    $rss = 0;
+    foreach ($by as $w) {
+        $l = ['host' => $w['host'], 'name' => $w['name'], 'pid' => $w['pid'], 'tubes' => implode(',', $w['tubes'])];
+        foreach (['processed' => 'Jobs it handled', 'failed' => 'Jobs whose handler threw', 'released' => 'Jobs it released',
+            'buried' => 'Jobs it buried'] as $key => $help) {
+            $m->add("beanstalk_worker_$key", 'counter', $help, $l, $w[$key]);
+            $sums[$key] += $w[$key];
+        }
+        foreach ($states as $state => $n) {
+            $m->add('beanstalk_worker_state', 'gauge', 'The worker\'s state: 1 for the one it is in', $l + ['state' => $state], $w['state'] === $state);
+        }
+        $states[$w['state']] = ($states[$w['state']] ?? 0) + 1;
+        $working = $w['state'] === 'working' && $w['job_since'] !== null;
+        $m->add('beanstalk_worker_job_running_seconds', 'gauge', 'How long the job at hand has run (0: none)', $l, $working ? max(0.0, $now - $w['job_since']) : 0.0);
+        foreach (['0.5' => 'job_duration_p50', '0.99' => 'job_duration_p99'] as $q => $key) {
+            $m->add('beanstalk_worker_job_duration_seconds', 'summary', 'Job run times since the worker started', $l + ['quantile' => $q], $w[$key]);
+        }
+        $m->add('beanstalk_worker_rss_bytes', 'gauge', 'Resident memory', $l, $w['rss']);
+        $m->add('beanstalk_worker_heap_bytes', 'gauge', 'Zend heap in use', $l, $w['memory']);
+        $m->add('beanstalk_worker_beat_age_seconds', 'gauge', 'Seconds since its last heartbeat', $l, max(0.0, $now - $w['beat_at']));
+        $m->add('beanstalk_worker_beat_interval_seconds', 'gauge', 'Its status_interval', $l, $w['interval']);
+        $m->add('beanstalk_worker_start_time_seconds', 'gauge', 'When it started (Unix time)', $l, $w['started_at']);
+        $rss += $w['rss'];
+    }
+    foreach ($states as $state => $n) {
+        $m->add('beanstalk_fleet_workers', 'gauge', 'Live workers by state', ['state' => $state], $n);
+    }
+    foreach ($sums as $key => $n) {
+        $m->add('beanstalk_fleet_jobs', 'gauge', 'The live workers\' counts summed (falls when a worker goes: rate() the workers\' counters)',
+            ['outcome' => $key], $n);
+    }
+    $m->add('beanstalk_fleet_rss_bytes', 'gauge', 'The live workers\' resident memory summed', [], $rss);
+}
+
+/** The scrape: every figure of gather() as metric families. */
+function metrics(array $data, bool $openMetrics, float $started): string
+{
+    $m = new Exposition($openMetrics);
+    foreach ($data['servers'] as $server) {
+        server_metrics($m, $server);
+    }
+    worker_metrics($m, $data['workers'], $data['time']);
+    return $m->render($started);
+}
+
+if (isset($_GET['metrics']) && ($_SERVER['REQUEST_METHOD'] === 'GET' || $_SERVER['REQUEST_METHOD'] === 'HEAD')) {
+    $started = microtime(true);
+    $openMetrics = openmetrics_wanted($_SERVER['HTTP_ACCEPT'] ?? '');
+    $text = metrics(gather($config), $openMetrics, $started);
+    header('Content-Type: ' . ($openMetrics ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8'));
+    echo $text;
+    exit;
+}
+// }}}
+
 // {{{ actions
+if (!extension_loaded('session')) {
+    http_response_code(500);
+    header('Content-Type: text/plain; charset=utf-8');
+    echo "tools/status.php needs PHP's session extension (ext/session), which keeps the CSRF token of its actions:\n",
+        "this PHP (", PHP_BINARY, ") was built without it. Build PHP with --enable-session, or load session.so.\n";
+    exit;
+}
 session_name('beanstalk_status');
 session_set_cookie_params(['httponly' => true, 'samesite' => 'Strict', 'path' => strtok($_SERVER['REQUEST_URI'] ?? '/', '?')]);
 ini_set('session.use_strict_mode', '1');
@@ -211,7 +508,7 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
         $_SESSION['flash'] = ['error', $e->getMessage()];
     }
     // Post/redirect/get: a reload never acts twice.
-    header('Location: ' . strtok($_SERVER['REQUEST_URI'] ?? '/', '?'), true, 303);
+    header('Location: ' . self_reference(), true, 303);
     exit;
 }
 if ($_SERVER['REQUEST_METHOD'] !== 'GET' && $_SERVER['REQUEST_METHOD'] !== 'HEAD') {
@@ -279,7 +576,7 @@ td.actions form { display: inline-block; white-space: nowrap; margin: 1px 0; }
 <?php endif ?>
 <table id="workers"><thead><tr><th class="text">host</th><th class="text">name</th><th>pid</th><th class="text">state</th><th class="text">job</th><th>running for</th><th>processed</th><th>failed</th><th>jobs/s</th><th>p50</th><th>p99</th><th>memory</th><th>RSS</th><th>last beat</th><th class="actions"></th></tr></thead><tbody></tbody></table>
 <h2>Tubes</h2>
-<table id="tubes"><thead><tr><th class="text">server</th><th class="text">tube</th><th>ready</th><th class="text">ready, last minutes</th><th>urgent</th><th>reserved</th><th>delayed</th><th>buried</th><th>waiting</th><th>total put</th><th>put/s</th><th>done/s</th><th class="text">done/s, last minutes</th><th class="text">paused</th><th class="actions"></th></tr></thead><tbody></tbody></table>
+<table id="tubes"><thead><tr><th class="text">server</th><th class="text">tube</th><th>ready</th><th class="text">ready, last minutes</th><th title="How long the next ready job has waited">wait time</th><th>urgent</th><th>reserved</th><th>delayed</th><th>buried</th><th>waiting</th><th>total put</th><th>put/s</th><th>done/s</th><th class="text">done/s, last minutes</th><th class="text">paused</th><th class="actions"></th></tr></thead><tbody></tbody></table>
 <h2>Servers</h2>
 <table id="servers"><thead><tr><th class="text">server</th><th class="text">version</th><th>uptime</th><th>connections</th><th>producers</th><th>workers</th><th>waiting</th><th>jobs</th><th>total jobs</th><th>timeouts</th><th class="text">binlog</th></tr></thead><tbody></tbody></table>
 </main>
@@ -429,6 +726,8 @@ td.actions form { display: inline-block; white-space: nowrap; margin: 1px 0; }
                 cell(tr, t.name, 'text name');
                 cell(tr, t['current-jobs-ready'], 'ready');
                 cell(tr, '', 'text').appendChild(spark(h.map(x => x[1])));
+                /* Whole seconds, as the server counts a job's age. */
+                cell(tr, t.wait === null ? '?' : t.wait === 0 ? '' : t.wait < 120 ? t.wait + ' s' : secs(t.wait), 'wait');
                 cell(tr, t['current-jobs-urgent'], 'urgent');
                 cell(tr, t['current-jobs-reserved'], 'reserved');
                 cell(tr, t['current-jobs-delayed'], 'delayed');

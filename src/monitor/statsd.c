@@ -7,6 +7,7 @@
 # define _GNU_SOURCE
 #endif
 #include "src/monitor/statsd.h"
+#include "src/monitor/tubewait.h"
 
 #include <errno.h>
 #include <math.h>
@@ -231,6 +232,9 @@ struct bsc_statsd {
 	double next;
 	bsc_statsd_packer packer;
 	atomic_uint_fast64_t sent, errors;
+	bsc_tubewait *wait;         /* the watched tubes' wait_time; NULL: none */
+	double wait_next;           /* when the next probe may begin */
+	double *waits;              /* a probe's figures, by watched tube */
 };
 
 static int open_socket(const bsc_statsd_address *a, char errbuf[BSC_ERRSTR_LEN])
@@ -308,6 +312,14 @@ bsc_statsd *bsc_statsd_new(const bsc_statsd_config *cfg, char errbuf[BSC_ERRSTR_
 			return NULL;
 		}
 	}
+	if (cfg->servers && cfg->tube_count > 0) {
+		s->wait = bsc_tubewait_new(cfg->servers, cfg->tubes, cfg->tube_count);
+		s->waits = calloc(cfg->tube_count, sizeof(double));
+		if (!s->wait || !s->waits) {
+			bsc_statsd_free(s);
+			return NULL;
+		}
+	}
 	bsc_statsd_name_part(s->worker, sizeof(s->worker), cfg->worker ? cfg->worker : "");
 	snprintf(s->address_name, sizeof(s->address_name), "%s", cfg->address->name);
 	s->rng = cfg->seed;
@@ -345,6 +357,8 @@ void bsc_statsd_free(bsc_statsd *s)
 	free(s->acc[1].tubes);
 	free(s->samples);
 	free(s->prefix);
+	bsc_tubewait_free(s->wait);
+	free(s->waits);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -438,6 +452,14 @@ void bsc_statsd_send(bsc_statsd *s, const bsc_statsd_gauges *g)
 	if (g && g->rss) {
 		add_line(s, worker, "rss", (double)g->rss, BSC_STATSD_GAUGE, 1);
 	}
+	/* The last probe's waits, each once (the other tube has none). */
+	if (s->wait && bsc_tubewait_take(s->wait, s->waits)) {
+		for (size_t i = 0; i + 1 < s->slots; i++) {
+			if (s->waits[i] >= 0) {
+				add_line(s, s->parts[i], "wait_time", s->waits[i] * 1e3, BSC_STATSD_GAUGE, 1);
+			}
+		}
+	}
 	for (size_t i = 0; i < s->slots; i++) {
 		add_samples(s, s->parts[i], "duration", &a->tubes[i].durations);
 	}
@@ -459,7 +481,37 @@ double bsc_statsd_due(const bsc_statsd *s, double now)
 	return s->next == 0 ? now + s->interval : s->next;
 }
 
-double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g)
+/* The probe's part of a pass: one begins when due, and goes on as far as
+ * it can; when the next pass is wanted. */
+static double wait_run(bsc_statsd *s, double now, int *fd, short *events)
+{
+	int wfd;
+	short wevents;
+	double deadline;
+
+	if (!s->wait) {
+		return INFINITY;
+	}
+	/* A probe that runs late (servers that do not answer) ends before the
+	 * next begins: each server's part has its deadline. */
+	bool busy = bsc_tubewait_run(s->wait, now, &wfd, &wevents, &deadline);
+	if (!busy && now >= s->wait_next) {
+		bsc_tubewait_begin(s->wait, now);
+		s->wait_next = now + (s->interval > BSC_STATSD_WAIT_PERIOD ? s->interval : BSC_STATSD_WAIT_PERIOD);
+		busy = bsc_tubewait_run(s->wait, now, &wfd, &wevents, &deadline);
+	}
+	if (!busy) {
+		return s->wait_next;
+	}
+	if (*fd < 0) {
+		*fd = wfd;
+		*events = wevents;
+		return deadline;
+	}
+	return now + BSC_STATSD_WAIT_LOOK;
+}
+
+double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g, int *fd, short *events)
 {
 	if (s->next == 0) {
 		s->next = now + s->interval;
@@ -470,7 +522,7 @@ double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g)
 			s->next = now + s->interval;
 		}
 	}
-	return s->next;
+	return fmin(s->next, wait_run(s, now, fd, events));
 }
 
 void bsc_statsd_counts_get(bsc_statsd *s, bsc_statsd_counts *out)

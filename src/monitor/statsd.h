@@ -7,6 +7,7 @@
  *   <prefix><tube>.duration                                    timer (ms)
  *   <prefix>wait                                               timer (ms)
  *   <prefix>worker.<name>.memory|rss                           gauges (bytes)
+ *   <prefix><tube>.wait_time                                   gauge (ms)
  * A tube's name, or the worker's, is one part of the dotted name: every
  * byte outside [A-Za-z0-9_-] in it becomes '_'. A job whose tube the
  * worker does not know (it watches several, and the job neither ran long
@@ -27,6 +28,12 @@
  * The socket is connected and non-blocking: a send never waits, and a
  * datagram that cannot go (no buffer room, a daemon that is down, whose
  * port answers ICMP unreachable) is dropped and counted, nothing more.
+ *
+ * A tube's wait_time is how long its next ready job has waited, longest
+ * over the servers, as a probe of the servers found it (src/monitor/tubewait.h):
+ * one begins at most every BSC_STATSD_WAIT_PERIOD s, and each send carries
+ * the figures of the last probe that ended since the one before (a gauge
+ * keeps its value in the daemon).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -53,6 +60,11 @@
 #define BSC_STATSD_OTHER_TUBE "_unknown"
 /* The longest line: prefix, a name part of a tube, the metric and value. */
 #define BSC_STATSD_LINE_MAX 400
+/* The wait_time probes: one a second at most, whatever the interval. */
+#define BSC_STATSD_WAIT_PERIOD 1.0
+/* While a probe waits on its socket and the caller on another: how soon
+ * the next pass looks again (s). */
+#define BSC_STATSD_WAIT_LOOK 0.005
 
 /* {{{ the pure part */
 /* host, port, and name ("host:port" or "[v6]:port", for messages) */
@@ -125,9 +137,11 @@ typedef struct {
 	const char *const *tubes;   /* watched at the start */
 	size_t tube_count;
 	uint64_t seed;              /* of the sampling; 0: from the clock */
+	const char *servers;        /* beanstalkd addresses, comma-separated, for the
+	                             * tubes' wait_time; NULL: no wait_time */
 } bsc_statsd_config;
 
-/* Resolves the address (once: a name is looked up here, in the caller's
+/* Resolves the addresses (once: a name is looked up here, in the caller's
  * thread, never in the monitor's) and opens the socket. NULL only when
  * memory runs out; a socket that cannot be had is said in errbuf, and
  * every datagram then counts as an error. */
@@ -155,9 +169,12 @@ typedef struct {
 /* When the next send is due (monotonic s). */
 double bsc_statsd_due(const bsc_statsd *s, double now);
 /* Sends what was recorded when an interval has passed since the last
- * send (never blocks); the first call starts the first interval. Returns
- * when the next send is due. */
-double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g);
+ * send, and goes on with the wait_time probe (never blocks); the first
+ * call starts the first interval. The probe's socket goes in *fd and
+ * *events when *fd is -1; when the caller waits on a socket already, the
+ * pass after comes within BSC_STATSD_WAIT_LOOK. Returns when the next
+ * pass is due. */
+double bsc_statsd_run(bsc_statsd *s, double now, const bsc_statsd_gauges *g, int *fd, short *events);
 /* Sends whatever was recorded since the last send, at once. */
 void bsc_statsd_send(bsc_statsd *s, const bsc_statsd_gauges *g);
 

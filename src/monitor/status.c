@@ -31,13 +31,14 @@ void bsc_status_key_workers(char *buf, size_t size, const char *prefix)
 	snprintf(buf, size, "%sworkers", prefix);
 }
 
-void bsc_status_key_restart(char *buf, size_t size, const char *prefix, const char *name)
+void bsc_status_key_restart(char *buf, size_t size, const char *prefix)
 {
-	if (name && name[0]) {
-		snprintf(buf, size, "%srestart:%s", prefix, name);
-	} else {
-		snprintf(buf, size, "%srestart", prefix);
-	}
+	snprintf(buf, size, "%srestart", prefix);
+}
+
+void bsc_status_key_restart_names(char *buf, size_t size, const char *prefix)
+{
+	snprintf(buf, size, "%srestart:names", prefix);
 }
 /* }}} */
 
@@ -199,17 +200,15 @@ void bsc_status_beat_request(bsc_resp *req, const bsc_status_identity *who, cons
 	bsc_resp_argf(req, "%.6f", f->beat_at);
 	bsc_resp_str(req, who->id);
 	bsc_resp_command(req, "TIME", (char *)NULL);
-	char all[KEY_MAX], named[KEY_MAX];
-	bsc_status_key_restart(all, sizeof(all), who->prefix, NULL);
+	bsc_status_key_restart(key, sizeof(key), who->prefix);
+	bsc_resp_command(req, "GET", key, (char *)NULL);
 	if (who->name[0]) {
-		bsc_status_key_restart(named, sizeof(named), who->prefix, who->name);
-		bsc_resp_command(req, "MGET", all, named, (char *)NULL);
-	} else {
-		bsc_resp_command(req, "GET", all, (char *)NULL);
+		bsc_status_key_restart_names(key, sizeof(key), who->prefix);
+		bsc_resp_command(req, "HGET", key, who->name, (char *)NULL);
 	}
 }
 
-static const char *const beat_commands[] = { "HSET", "PEXPIRE", "ZADD", "TIME", "GET" };
+static const char *const beat_commands[] = { "HSET", "PEXPIRE", "ZADD", "TIME", "GET", "HGET" };
 
 /* A restart request's time, or 0 for none (or for something else). */
 static double restart_value(const bsc_redis_reply *r)
@@ -237,32 +236,29 @@ bool bsc_status_beat_read(bsc_redis_reply *const *replies, size_t count, bool ha
 	char errbuf[BSC_ERRSTR_LEN])
 {
 	char text[160];
+	size_t want = has_name ? 6 : 5;
 
 	memset(out, 0, sizeof(*out));
-	if (count != 5) {
-		snprintf(errbuf, BSC_ERRSTR_LEN, "%zu replies to a beat of 5 requests", count);
+	if (count != want) {
+		snprintf(errbuf, BSC_ERRSTR_LEN, "%zu replies to a beat of %zu requests", count, want);
 		return false;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const char *cmd = i == 4 && has_name ? "MGET" : beat_commands[i];
 		if (replies[i]->type == BSC_REDIS_ERROR) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "Redis refused %s: %s", cmd, bsc_redis_reply_text(replies[i], text, sizeof(text)));
+			snprintf(errbuf, BSC_ERRSTR_LEN, "Redis refused %s: %s", beat_commands[i], bsc_redis_reply_text(replies[i], text, sizeof(text)));
 			return false;
 		}
 		bool ok = i < 3 ? replies[i]->type == BSC_REDIS_INTEGER
 			: i == 3 ? read_time(replies[i], &out->redis_now)
-			: has_name ? replies[i]->type == BSC_REDIS_ARRAY && replies[i]->elements == 2
 			: replies[i]->type == BSC_REDIS_STRING || replies[i]->type == BSC_REDIS_NIL;
 		if (!ok) {
-			snprintf(errbuf, BSC_ERRSTR_LEN, "Redis answered %s with %s", cmd, bsc_redis_reply_text(replies[i], text, sizeof(text)));
+			snprintf(errbuf, BSC_ERRSTR_LEN, "Redis answered %s with %s", beat_commands[i], bsc_redis_reply_text(replies[i], text, sizeof(text)));
 			return false;
 		}
 	}
-	if (has_name) {
-		double all = restart_value(replies[4]->element[0]), named = restart_value(replies[4]->element[1]);
-		out->restart_at = all > named ? all : named;
-	} else {
-		out->restart_at = restart_value(replies[4]);
+	out->restart_at = restart_value(replies[4]);
+	if (has_name && restart_value(replies[5]) > out->restart_at) {
+		out->restart_at = restart_value(replies[5]);
 	}
 	return true;
 }
@@ -461,10 +457,18 @@ static bool ask_restart(bsc_redis *redis, const char *prefix, const char *name, 
 	size_t n;
 
 	bsc_resp_init(&req);
-	bsc_status_key_restart(key, sizeof(key), prefix, name);
-	bsc_resp_begin(&req, 3);
-	bsc_resp_str(&req, "SET");
-	bsc_resp_str(&req, key);
+	if (name) {
+		bsc_status_key_restart_names(key, sizeof(key), prefix);
+		bsc_resp_begin(&req, 4);
+		bsc_resp_str(&req, "HSET");
+		bsc_resp_str(&req, key);
+		bsc_resp_str(&req, name);
+	} else {
+		bsc_status_key_restart(key, sizeof(key), prefix);
+		bsc_resp_begin(&req, 3);
+		bsc_resp_str(&req, "SET");
+		bsc_resp_str(&req, key);
+	}
 	bsc_resp_argf(&req, "%.6f", now);
 	for (size_t i = 0; i < ids->elements; i++) {
 		bsc_status_key_worker(key, sizeof(key), prefix, ids->element[i]->str);
@@ -476,8 +480,8 @@ static bool ask_restart(bsc_redis *redis, const char *prefix, const char *name, 
 		return refused(redis, NULL, NULL, errbuf);
 	}
 	bsc_redis_reply *const *r = bsc_redis_replies(redis, &n);
-	if (r[0]->type != BSC_REDIS_STATUS) {
-		return refused(redis, "SET", r[0], errbuf);
+	if (r[0]->type != (name ? BSC_REDIS_INTEGER : BSC_REDIS_STATUS)) {
+		return refused(redis, name ? "HSET" : "SET", r[0], errbuf);
 	}
 	*asked = 0;
 	for (size_t i = 1; i < n; i++) {
@@ -504,6 +508,11 @@ bool bsc_status_restart_all(const bsc_redis_address *a, const char *prefix, cons
 	if (!redis) {
 		snprintf(errbuf, BSC_ERRSTR_LEN, "out of memory");
 		return false;
+	}
+	/* "" is every worker, as for the worker a name "" is none: the
+	 * request and its count must agree. */
+	if (name && !name[0]) {
+		name = NULL;
 	}
 	bsc_resp_init(&req);
 	bsc_resp_command(&req, "TIME", (char *)NULL);

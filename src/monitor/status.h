@@ -10,17 +10,26 @@
  *                           so a worker killed with SIGKILL vanishes by
  *                           itself
  *   <prefix>restart         Unix time (Redis's clock) of the last request
- *   <prefix>restart:<name>  to restart every worker, or those of a name:
- *                           a worker started before it stops after its job
+ *                           to restart every worker
+ *   <prefix>restart:names   a hash: name => Unix time of the last request
+ *                           to restart the workers of that name
+ * A worker started before a request that concerns it stops after its job.
  * A worker's id is host:pid:start time in ms, so a reused pid is another
  * worker.
  *
+ * No key of one prefix is a key of another, however prefixes nest: the
+ * keys end in "workers", "restart", "restart:names" or "worker:<id>" (an id
+ * ends in digits and holds two colons), and none of these ends another;
+ * names, which are anybody's strings, are only ever a hash's fields (with
+ * a key per name, <prefix>restart:<name>, a fleet under "q:restart:" and a
+ * "q:" worker named "restart" would share one).
+ *
  * One beat is one pipelined round trip: HSET of every field (a hash lost
- * with a Redis restart comes back whole), PEXPIRE, ZADD, TIME and the GET of
- * the restart keys. The last beat, on a graceful stop, sets state
- * "stopped" and the stop reason and takes the worker out of the set: it is
- * gone from the fleet at once, while its hash tells for 3 more intervals
- * why it stopped.
+ * with a Redis restart comes back whole), PEXPIRE, ZADD, TIME, the GET of
+ * the restart key and, for a worker with a name, the HGET of its name's.
+ * The last beat, on a graceful stop, sets state "stopped" and the stop
+ * reason and takes the worker out of the set: it is gone from the fleet
+ * at once, while its hash tells for 3 more intervals why it stopped.
  *
  * The pure part (the beat's requests from a snapshot, the reading of its
  * replies, the fleet's order) has no I/O and is tested alone. The writer
@@ -88,7 +97,8 @@ typedef struct {
 /* The keys. */
 void bsc_status_key_worker(char *buf, size_t size, const char *prefix, const char *id);
 void bsc_status_key_workers(char *buf, size_t size, const char *prefix);
-void bsc_status_key_restart(char *buf, size_t size, const char *prefix, const char *name);
+void bsc_status_key_restart(char *buf, size_t size, const char *prefix);
+void bsc_status_key_restart_names(char *buf, size_t size, const char *prefix);
 /* The beat's requests (the last one: stopped, and out of the set). */
 void bsc_status_beat_request(bsc_resp *req, const bsc_status_identity *who, const bsc_status_figures *f, bool last);
 
@@ -98,8 +108,8 @@ typedef struct {
 	double restart_at;          /* the newest restart request for this worker; 0: none */
 } bsc_status_beat_answer;
 
-/* Reads the replies of a (not last) beat; false with why in errbuf when
- * they are not what the requests ask for. */
+/* Reads the replies of a (not last) beat (6 with a name, else 5); false
+ * with why in errbuf when they are not what the requests ask for. */
 bool bsc_status_beat_read(bsc_redis_reply *const *replies, size_t count, bool has_name, bsc_status_beat_answer *out,
 	char errbuf[BSC_ERRSTR_LEN]);
 /* Whether a restart requested at restart_at (Redis's clock) is for a
@@ -133,8 +143,8 @@ typedef struct {
 bool bsc_status_fleet_get(const bsc_redis_address *a, const char *prefix, double timeout, bsc_status_fleet *out,
 	char errbuf[BSC_ERRSTR_LEN]);
 void bsc_status_fleet_free(bsc_status_fleet *f);
-/* Asks every worker (name NULL), or those of a name, to restart after its
- * job; *asked: the live workers it concerns. */
+/* Asks every worker (name NULL or ""), or those of a name, to restart
+ * after its job; *asked: the live workers it concerns. */
 bool bsc_status_restart_all(const bsc_redis_address *a, const char *prefix, const char *name, double timeout,
 	uint64_t *asked, char errbuf[BSC_ERRSTR_LEN]);
 /* }}} */

@@ -241,6 +241,8 @@ static const struct {
 	{ "time-left", offsetof(bsc_job_stats, time_left) },
 	{ "reserves", offsetof(bsc_job_stats, reserves) },
 	{ "releases", offsetof(bsc_job_stats, releases) },
+	{ "age", offsetof(bsc_job_stats, age) },
+	{ "delay", offsetof(bsc_job_stats, delay) },
 };
 
 static bool note_job_stat(const bsc_stat *st, void *ctx)
@@ -269,7 +271,7 @@ static bool note_job_stat(const bsc_stat *st, void *ctx)
 bool bsc_job_stats_parse(const char *body, size_t len, bsc_job_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->pri = out->ttr = out->time_left = out->reserves = out->releases = -1;
+	out->pri = out->ttr = out->time_left = out->reserves = out->releases = out->age = out->delay = -1;
 	return bsc_stats_parse(body, len, BSC_STATS_JOB, note_job_stat, out) && out->state[0] != '\0';
 }
 /* }}} */

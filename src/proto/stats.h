@@ -54,6 +54,7 @@ typedef struct {
 	char state[16];             /* "reserved", "ready", ... */
 	char tube[BSC_TUBE_MAX + 1];
 	int64_t pri, ttr, time_left, reserves, releases;
+	int64_t age, delay;         /* s since the put; the last put's or release's delay */
 } bsc_job_stats;
 
 /* False when the body is not a stats-job answer. */

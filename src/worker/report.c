@@ -387,7 +387,7 @@ static double monitor_task(void *ctx, bsc_monitor *wd, double now, int *fd, shor
 		if (bsc_statsd_due(r->statsd, now) <= now) {
 			statsd_gauges(r, &g);
 		}
-		next = fmin(next, bsc_statsd_run(r->statsd, now, &g));
+		next = fmin(next, bsc_statsd_run(r->statsd, now, &g, fd, events));
 	}
 	if (r->title_on) {
 		title_refresh(r, now);
@@ -501,6 +501,7 @@ static void start_statsd(bsc_report *r)
 		.worker = worker,
 		.tubes = (const char *const *)tubes,
 		.tube_count = n,
+		.servers = r->run.server_names,
 	};
 	r->statsd = ok ? bsc_statsd_new(&sc, errbuf) : NULL;
 	if (!r->statsd) {

@@ -2,8 +2,14 @@
  * The stop signals of a worker run. See stopsignals.h.
  *
  * The state here is the process's, as signals are: which stop signals
- * arrived (written by the handler only), whether a run has them, and what
- * a forked child must get back.
+ * arrived (written by the handler only), whether a run has them, the run's
+ * thread, and what a forked child must get back.
+ *
+ * In a process of several threads (a thread-safe PHP's), a stop signal
+ * sent to the process goes to any thread that does not block it, which is
+ * seldom the run's: the handler, wherever it runs, notes the signal and
+ * passes it on to the run's thread (pthread_kill() is async-signal-safe),
+ * where it ends the wait in progress or waits, blocked, for the next one.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -12,6 +18,7 @@
 #endif
 #include "src/worker/stopsignals.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,6 +32,7 @@ static const int stop_signals[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 
 static volatile sig_atomic_t arrived;
 static atomic_bool claimed;
+static pthread_t run_thread;
 
 /* What the process had before the run: a forked child gets it back. */
 static struct sigaction saved[STOP_SIGNAL_COUNT], saved_interrupt;
@@ -35,8 +43,14 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 static void on_stop_signal(int signo)
 {
+	int saved_errno = errno;
+
 	arrived |= signo == SIGTERM ? BSC_SIGNAL_TERM : signo == SIGINT ? BSC_SIGNAL_INT
 		: signo == SIGQUIT ? BSC_SIGNAL_QUIT : BSC_SIGNAL_HUP;
+	if (atomic_load(&installed) && !pthread_equal(pthread_self(), run_thread)) {
+		pthread_kill(run_thread, signo);
+	}
+	errno = saved_errno;
 }
 
 /* Only there to end a blocking call with EINTR. */
@@ -100,6 +114,7 @@ void bsc_stop_signals_install(bsc_stop_signals *s, int interrupt_signal)
 		sigdelset(&s->wait_mask, stop_signals[i]);
 	}
 	arrived = 0;
+	run_thread = pthread_self();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sa.sa_mask = s->stop_set;
@@ -122,8 +137,15 @@ void bsc_stop_signals_install(bsc_stop_signals *s, int interrupt_signal)
 
 void bsc_stop_signals_restore(bsc_stop_signals *s)
 {
-	(void)s;
 	atomic_store(&installed, false);
+	/* A stop signal the handler passed on from another thread may still
+	 * wait, blocked, on this one: it was counted, and must not reach the
+	 * dispositions of before (SIGTERM's default would end the process). */
+	if (arrived) {
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&s->stop_set, NULL, &zero) > 0) {
+		}
+	}
 	put_back();
 }
 

@@ -25,6 +25,7 @@ extern const unit_suite prefetch_suite;
 extern const unit_suite status_suite;
 extern const unit_suite statsd_suite;
 extern const unit_suite grow_suite;
+extern const unit_suite tubewait_suite;
 
 int main(int argc, char **argv)
 {
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		&proto_suite, &tubes_suite, &conn_suite, &failure_suite, &stream_suite, &command_suite, &inspect_suite,
 		&stats_suite, &batch_suite, &server_suite, &server_inspect_suite,
 		&pool_suite, &worker_suite, &watchdog_suite, &async_suite, &prefetch_suite, &status_suite, &statsd_suite, &grow_suite,
+		&tubewait_suite,
 	};
 
 	return unit_run(suites, sizeof(suites) / sizeof(suites[0]), argc > 1 ? argv[1] : NULL);

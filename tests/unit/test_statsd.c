@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include "helpers.h"
+#include "server.h"
 #include "src/monitor/statsd.h"
 #include "unit.h"
 
@@ -321,6 +322,15 @@ static void test_daemon_down(void)
 /* }}} */
 
 /* {{{ a worker's metrics */
+/* A pass of the monitor thread that waits on no socket of its own. */
+static double run(bsc_statsd *s, double now, const bsc_statsd_gauges *g)
+{
+	int fd = -1;
+	short events = 0;
+
+	return bsc_statsd_run(s, now, g, &fd, &events);
+}
+
 static bsc_statsd *metrics_to(const char *port, const char *const *tubes, size_t n, double interval)
 {
 	bsc_statsd_address a;
@@ -349,7 +359,7 @@ static void test_interval(void)
 	if (!s) {
 		goto done;
 	}
-	CHECK(bsc_statsd_run(s, 100.0, &g) == 101.0);
+	CHECK(run(s, 100.0, &g) == 101.0);
 	size_t slot = bsc_statsd_job(s, "mail", &(bsc_statsd_job_end){ .duration = 0.0125, .wait = 0.5 });
 	bsc_statsd_deleted(s, slot);
 	bsc_statsd_job(s, "mail", &(bsc_statsd_job_end){ .failed = true, .released = true, .duration = 0.002, .wait = 0.001 });
@@ -362,9 +372,9 @@ static void test_interval(void)
 	bsc_statsd_job(s, "", &(bsc_statsd_job_end){ .duration = 0.01 });
 	bsc_statsd_job(s, "elsewhere", &(bsc_statsd_job_end){ .duration = 0.01 });
 	/* Not due yet: nothing goes. */
-	CHECK(bsc_statsd_run(s, 100.5, &g) == 101.0);
+	CHECK(run(s, 100.5, &g) == 101.0);
 	CHECK(!wait_readable(in, 100));
-	CHECK(bsc_statsd_run(s, 101.0, &g) == 102.0);
+	CHECK(run(s, 101.0, &g) == 102.0);
 	receive_all(in, &r, 2000);
 	if (!CHECK(r.text != NULL)) {
 		goto done;
@@ -393,7 +403,7 @@ static void test_interval(void)
 	r.text = NULL;
 
 	/* The next interval starts from nothing: only the gauges. */
-	CHECK(bsc_statsd_run(s, 102.3, &g) == 103.0);
+	CHECK(run(s, 102.3, &g) == 103.0);
 	receive_all(in, &r, 2000);
 	CHECK_STR(r.text ? r.text : "", "t.worker.w_1.memory:2097152|g\nt.worker.w_1.rss:52428800|g\n");
 done:
@@ -417,11 +427,11 @@ static void test_sampling(void)
 	if (!s) {
 		goto done;
 	}
-	bsc_statsd_run(s, 10.0, NULL);
+	run(s, 10.0, NULL);
 	for (int i = 0; i < 5000; i++) {
 		bsc_statsd_job(s, "fast", &(bsc_statsd_job_end){ .duration = (i % 10) * 0.001, .wait = 0.0001 });
 	}
-	bsc_statsd_run(s, 11.0, NULL);
+	run(s, 11.0, NULL);
 	receive_all(in, &r, 2000);
 	if (!CHECK(r.text != NULL)) {
 		goto done;
@@ -449,6 +459,75 @@ done:
 	}
 }
 
+/* The tubes' wait_time against a real server, as the monitor thread runs
+ * it (the probe's socket given back to wait on): a gauge per watched tube,
+ * from a probe a second at most though the interval is 0.2 s. */
+static void test_wait_time(void)
+{
+	static const char *const tubes[] = { "mail", "idle" };
+	char port[8], errbuf[BSC_ERRSTR_LEN], addr[32];
+	server srv;
+	bsc_statsd_address a;
+	int in = udp_listener(port);
+	bsc_statsd *s = NULL;
+	bsc_conn *c = NULL;
+	char *all = calloc(1, 1);
+	size_t all_len = 0;
+	bool started = in >= 0 && server_start(&srv, false);
+
+	if (!started) {
+		goto done;
+	}
+	c = test_conn(srv.address, TEST_TIMEOUT);
+	bsc_reply r;
+	if (!c || !CHECK_STATUS(c, round_trip(c, "use mail\r\n", &r), BSC_OK) || !CHECK_STATUS(c, round_trip(c, "put 1 0 60 1\r\nx\r\n", &r), BSC_OK)) {
+		goto done;
+	}
+	snprintf(addr, sizeof(addr), "127.0.0.1:%s", port);
+	CHECK(bsc_statsd_address_parse(&a, addr, strlen(addr), errbuf));
+	bsc_statsd_config cfg = { .address = &a, .prefix = "t.", .interval = 0.2, .worker = "w", .tubes = tubes, .tube_count = 2,
+		.servers = srv.address };
+	s = bsc_statsd_new(&cfg, errbuf);
+	if (!CHECK(s != NULL)) {
+		goto done;
+	}
+	double until = now_ms() + 2300, slowest = 0;
+	while (now_ms() < until) {
+		int fd = -1;
+		short events = 0;
+		double before = now_ms();
+		double next = bsc_statsd_run(s, before / 1e3, NULL, &fd, &events);
+		slowest = now_ms() - before > slowest ? now_ms() - before : slowest;
+		struct pollfd pfd[2] = { { .fd = in, .events = POLLIN }, { .fd = fd, .events = events } };
+		int wait = (int)(next * 1e3 - now_ms()) + 1;
+		poll(pfd, fd >= 0 ? 2 : 1, wait > 0 ? wait : 0);
+		char buf[2048];
+		ssize_t n;
+		while ((n = recv(in, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+			all = realloc(all, all_len + (size_t)n + 1);
+			memcpy(all + all_len, buf, (size_t)n);
+			all_len += (size_t)n;
+			all[all_len] = '\0';
+		}
+	}
+	/* Probes at 0, 1 and 2 s; the last one's figures go with the send after it. */
+	size_t mail = lines_starting(all, "t.mail.wait_time:"), idle = lines_starting(all, "t.idle.wait_time:");
+	CHECK_MSG(mail >= 2 && mail <= 3 && idle == mail, "%zu and %zu gauges in:\n%s", mail, idle, all);
+	CHECK_MSG(has_line(all, "t.idle.wait_time:0|g"), "%s", all);
+	CHECK_MSG(has_line(all, "t.mail.wait_time:1000|g") || has_line(all, "t.mail.wait_time:2000|g"), "%s", all);
+	CHECK_U64(lines_starting(all, "t._unknown.wait_time"), 0);
+	CHECK_MSG(slowest < 20, "a pass took %.1f ms", slowest);
+done:
+	free(all);
+	bsc_statsd_free(s);
+	bsc_conn_free(c);
+	if (started) {
+		server_stop(&srv);
+	}
+	if (in >= 0) {
+		close(in);
+	}
+}
 /* }}} */
 
 static const unit_test tests[] = {
@@ -460,6 +539,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_daemon_down),
 	UNIT_TEST(test_interval),
 	UNIT_TEST(test_sampling),
+	UNIT_TEST(test_wait_time),
 };
 
 const unit_suite statsd_suite = UNIT_SUITE("statsd", tests);

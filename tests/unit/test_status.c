@@ -164,7 +164,7 @@ static void test_beat_request(void)
 
 	bsc_resp_init(&r);
 	bsc_status_beat_request(&r, &identity, &f, false);
-	CHECK_U64(r.count, 5);
+	CHECK_U64(r.count, 6);
 	argc = next_request(&r, &at, args);
 	CHECK_U64(argc, 50);
 	CHECK_STR(args[0], "HSET");
@@ -192,10 +192,14 @@ static void test_beat_request(void)
 	argc = next_request(&r, &at, args);
 	CHECK(argc == 1 && strcmp(args[0], "TIME") == 0);
 	argc = next_request(&r, &at, args);
-	CHECK(argc == 3 && strcmp(args[0], "MGET") == 0 && strcmp(args[1], "bs:restart") == 0 && strcmp(args[2], "bs:restart:mail-1") == 0);
+	CHECK(argc == 2 && strcmp(args[0], "GET") == 0 && strcmp(args[1], "bs:restart") == 0);
+	/* Its name's request: a field of one hash, never a key of its own,
+	 * which another prefix's key could be. */
+	argc = next_request(&r, &at, args);
+	CHECK(argc == 3 && strcmp(args[0], "HGET") == 0 && strcmp(args[1], "bs:restart:names") == 0 && strcmp(args[2], "mail-1") == 0);
 	CHECK_U64(at, r.len);
 
-	/* Waiting: no job fields; without a name, one restart key. */
+	/* Waiting: no job fields; without a name, the one restart key. */
 	bsc_status_identity anonymous = identity;
 	anonymous.name = "";
 	f.state = BSC_STATUS_WAITING;
@@ -212,6 +216,8 @@ static void test_beat_request(void)
 	next_request(&r, &at, args);
 	argc = next_request(&r, &at, args);
 	CHECK(argc == 2 && strcmp(args[0], "GET") == 0 && strcmp(args[1], "bs:restart") == 0);
+	CHECK_U64(at, r.len);
+	CHECK_U64(r.count, 5);
 
 	/* The last beat: stopped, why, and out of the set. */
 	f.state = BSC_STATUS_STOPPED;
@@ -249,20 +255,22 @@ static void test_beat_read(void)
 	bsc_redis_reply *time_el[] = { &sec, &usec };
 	bsc_redis_reply time = { .type = BSC_REDIS_ARRAY, .element = time_el, .elements = 2 };
 	bsc_redis_reply all = reply_str("1700000005.5"), nil = { .type = BSC_REDIS_NIL };
-	bsc_redis_reply *mget_el[] = { &all, &nil };
-	bsc_redis_reply mget = { .type = BSC_REDIS_ARRAY, .element = mget_el, .elements = 2 };
-	bsc_redis_reply *replies[] = { &hset, &pexpire, &zadd, &time, &mget };
+	bsc_redis_reply *replies[] = { &hset, &pexpire, &zadd, &time, &all, &nil };
 	bsc_status_beat_answer a;
 	char errbuf[BSC_ERRSTR_LEN] = "";
 
-	CHECK_MSG(bsc_status_beat_read(replies, 5, true, &a, errbuf), "%s", errbuf);
+	CHECK_MSG(bsc_status_beat_read(replies, 6, true, &a, errbuf), "%s", errbuf);
 	CHECK(a.redis_now == 1700000010.25);
 	CHECK(a.restart_at == 1700000005.5);
-	/* The named key newer than the global one. */
+	/* The name's request newer than the one for all. */
 	bsc_redis_reply named = reply_str("1700000007");
-	mget_el[1] = &named;
-	CHECK(bsc_status_beat_read(replies, 5, true, &a, errbuf) && a.restart_at == 1700000007);
-	/* Without a name: a GET; nil is no request, and so is garbage. */
+	replies[5] = &named;
+	CHECK(bsc_status_beat_read(replies, 6, true, &a, errbuf) && a.restart_at == 1700000007);
+	/* Older: the one for all counts. */
+	bsc_redis_reply older = reply_str("1700000001");
+	replies[5] = &older;
+	CHECK(bsc_status_beat_read(replies, 6, true, &a, errbuf) && a.restart_at == 1700000005.5);
+	/* Without a name: five; nil is no request, and so is garbage. */
 	replies[4] = &nil;
 	CHECK(bsc_status_beat_read(replies, 5, false, &a, errbuf) && a.restart_at == 0);
 	bsc_redis_reply junk = reply_str("soon");
@@ -278,8 +286,11 @@ static void test_beat_read(void)
 	CHECK(!bsc_status_beat_read(replies, 5, false, &a, errbuf) && strstr(errbuf, "TIME"));
 	replies[3] = &time;
 	CHECK(!bsc_status_beat_read(replies, 4, false, &a, errbuf));
-	replies[4] = &nil;
-	CHECK(!bsc_status_beat_read(replies, 5, true, &a, errbuf) && strstr(errbuf, "MGET"));
+	CHECK(!bsc_status_beat_read(replies, 5, true, &a, errbuf) && strstr(errbuf, "5 replies to a beat of 6"));
+	replies[5] = &wrongtype;
+	CHECK(!bsc_status_beat_read(replies, 6, true, &a, errbuf) && strstr(errbuf, "refused HGET"));
+	replies[5] = &time;
+	CHECK(!bsc_status_beat_read(replies, 6, true, &a, errbuf) && strstr(errbuf, "answered HGET"));
 }
 
 static void test_restart_due(void)

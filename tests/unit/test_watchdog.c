@@ -3,8 +3,9 @@
  * the loop: the failure plan, the lock that ties an ended process to the
  * job it was ended for, the socket forgotten when the connection closes
  * it, forks while the thread runs, the process-wide claim of the stop
- * signals and the run's own SIGHUP taken back, and the back-off of a
- * connection that is cut after every reply.
+ * signals and the run's own SIGHUP taken back, a stop signal that lands on
+ * another thread, and the back-off of a connection that is cut after every
+ * reply.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -352,6 +353,50 @@ static void test_one_run_per_process(void)
 	bsc_stop_signals_release();
 }
 
+/* A thread of the process that does not block the stop signals, as a
+ * threaded server's are: a SIGTERM for the process may be delivered there.
+ * It raises one on itself once the run's thread waits. */
+static void *other_thread(void *arg)
+{
+	sigset_t none;
+
+	(void)arg;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	poll(NULL, 0, 200);
+	pthread_kill(pthread_self(), SIGTERM);
+	return NULL;
+}
+
+static void test_stop_signal_on_another_thread_ends_the_wait(void)
+{
+	bsc_stop_signals s;
+	pthread_t t;
+	sigset_t pending;
+
+	if (!CHECK(bsc_stop_signals_claim())) {
+		return;
+	}
+	bsc_stop_signals_install(&s, 0);
+	double start = bsc_now();
+	if (CHECK(pthread_create(&t, NULL, other_thread, NULL) == 0)) {
+		/* Without the handler passing it on, the signal would be noted
+		 * but this wait would last its 10 s. */
+		bool quiet = bsc_stop_signals_pause(&s, 10.0);
+		double took = bsc_now() - start;
+		pthread_join(t, NULL);
+		CHECK_MSG(!quiet && took < 5.0, "the wait went on for %.3f s", took);
+		CHECK(bsc_stop_signals_arrived() == BSC_SIGNAL_TERM);
+	}
+	/* The signal passed on was counted: restoring takes it off this
+	 * thread, so SIGTERM's disposition of before (the default, which would
+	 * end the runner) never sees it. */
+	bsc_stop_signals_restore(&s);
+	bsc_stop_signals_release();
+	sigpending(&pending);
+	CHECK(!sigismember(&pending, SIGTERM));
+}
+
 static bsc_job_result count_job(void *ctx, const bsc_job *job, char *why, size_t why_size)
 {
 	(void)job;
@@ -458,6 +503,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_forks_while_the_monitor_is_busy),
 	UNIT_TEST(test_one_run_per_process),
 	UNIT_TEST(test_own_sighup_taken_back),
+	UNIT_TEST(test_stop_signal_on_another_thread_ends_the_wait),
 	UNIT_TEST(test_busy_while_another_run_has_the_signals),
 	UNIT_TEST(test_backoff_when_cut_after_every_reply),
 };
