@@ -132,7 +132,12 @@ typedef struct {
 	HashTable *watch;
 	bool persistent;
 	zend_string *pool_id;         /* persistent => "id": a separate slot */
+	size_t coalesce;              /* putAsync held for one write up to this many bytes; 0: none */
 } queue_options;
+
+/* coalesce => true: puts held until this many bytes. */
+#define COALESCE_DEFAULT ((size_t)64 << 10)
+#define COALESCE_MAX ((size_t)16 << 20)
 
 static bool option_max_job_size(zval *value, queue_options *out)
 {
@@ -206,6 +211,24 @@ static bool option_persistent(zval *value, queue_options *out)
 	return true;
 }
 
+static bool option_coalesce(zval *value, queue_options *out)
+{
+	if (Z_TYPE_P(value) == IS_TRUE || Z_TYPE_P(value) == IS_FALSE) {
+		out->coalesce = Z_TYPE_P(value) == IS_TRUE ? COALESCE_DEFAULT : 0;
+		return true;
+	}
+	if (Z_TYPE_P(value) != IS_LONG) {
+		zend_argument_type_error(2, "option \"coalesce\" must be of type bool|int, %s given", zend_zval_type_name(value));
+		return false;
+	}
+	if (Z_LVAL_P(value) < 1 || (uint64_t)Z_LVAL_P(value) > COALESCE_MAX) {
+		zend_argument_value_error(2, "option \"coalesce\" must be a bool or a number of bytes from 1 to %zu", COALESCE_MAX);
+		return false;
+	}
+	out->coalesce = (size_t)Z_LVAL_P(value);
+	return true;
+}
+
 /* One option of Queue::__construct()'s array; false after throwing. */
 static bool parse_option(zend_string *key, zval *value, queue_options *out)
 {
@@ -226,6 +249,9 @@ static bool parse_option(zend_string *key, zval *value, queue_options *out)
 	}
 	if (zend_string_equals_literal(key, "persistent")) {
 		return option_persistent(value, out);
+	}
+	if (zend_string_equals_literal(key, "coalesce")) {
+		return option_coalesce(value, out);
 	}
 	zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
 	return false;
@@ -325,6 +351,7 @@ static bsc_conn *server_conn(const zend_string *address, const queue_options *op
 	}
 	if (conn) {
 		apply_tube_options(conn, opt);
+		bsc_conn_set_coalesce(conn, opt->coalesce);
 	}
 	return conn;
 }

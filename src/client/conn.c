@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "src/grow.h"
+
 #define IOV_BATCH 1024
 /* A connection idle for less than this (s) is not looked at before the
  * command that ends its idle spell (see idle_connection_is_unusable). */
@@ -95,6 +97,8 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_async_free(&c->async);
 	bsc_prefetch_free(&c->prefetch);
 	bsc_jobset_free(&c->held);
+	free(c->out);
+	free(c->out_tags);
 	free(c->sync);
 	free(c->iov);
 	free(c);
@@ -117,6 +121,7 @@ bool bsc_conn_own(bsc_conn *c)
 	c->expect.head = c->expect.len = 0;
 	bsc_async_forget(&c->async);
 	bsc_prefetch_forget(&c->prefetch);
+	c->out_len = c->out_tags_len = 0;   /* the parent's puts, held: its to write */
 	c->request_out = false;
 	c->held.count = 0;
 	c->max_job_size = 0;
@@ -315,12 +320,12 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
 
 bool bsc_conn_is_idle(const bsc_conn *c)
 {
-	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
+	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0 && c->out_len == 0;
 }
 
 bool bsc_conn_owes_only_async(const bsc_conn *c)
 {
-	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async)
+	return c->held.count == 0 && c->out_len == 0 && c->expect.len == bsc_async_pending(&c->async)
 		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
 }
 
@@ -436,11 +441,19 @@ static bool iov_reserve(bsc_conn *c, size_t n)
 	return true;
 }
 
+/* The held puts went out (in part at least): they are sent, never again. */
+static void out_sent(bsc_conn *c)
+{
+	bsc_async_sent(&c->async);
+	c->out_len = c->out_tags_len = 0;
+}
+
 /* Writes all of iov; *written counts the bytes that left. A signal does not
  * end a write: a write cut short would leave half a command on the wire. */
 static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
 {
 	double deadline = bsc_deadline_after(c->opt.timeout);
+	size_t prefix = c->out_in_write + c->sync_len;
 
 	*written = 0;
 	while (n > 0) {
@@ -467,7 +480,10 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 		}
 		size_t left = (size_t)w;
 		*written += left;
-		if (*written > c->sync_len) {
+		if (c->out_in_write && c->out_len) {
+			out_sent(c);
+		}
+		if (*written > prefix) {
 			c->request_out = true;
 		}
 		while (n > 0 && left >= iov->iov_len) {
@@ -550,8 +566,22 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 		c->busy_mono = bsc_now();
 	}
 	c->sync_len = 0;
-	if (!bsc_tubes_sync(&c->tubes, sync_add, c) || !iov_reserve(c, 1 + 3 * n)) {
+	c->out_in_write = 0;
+	/* The held puts go first: their replies are owed before any other. */
+	if (c->out_len) {
+		for (i = 0; i < c->out_tags_len; i++) {
+			if (!bsc_expect_push(&c->expect, (bsc_expect_tag)c->out_tags[i], 0)) {
+				return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+			}
+		}
+		bsc_tubes_server_uses(&c->tubes, c->out_use.name, c->out_use.len);
+		c->out_in_write = c->out_len;
+	}
+	if ((n > 0 && !bsc_tubes_sync(&c->tubes, sync_add, c)) || !iov_reserve(c, 2 + 3 * n)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	if (c->out_in_write) {
+		c->iov[niov++] = (struct iovec){ .iov_base = c->out, .iov_len = c->out_len };
 	}
 	if (c->sync_len) {
 		c->iov[niov++] = (struct iovec){ .iov_base = c->sync, .iov_len = c->sync_len };
@@ -584,7 +614,7 @@ static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bs
 
 	c->pinned = 0;
 	bsc_conn_check_owner(c);
-	if (n == 0) {
+	if (n == 0 && c->out_len == 0) {
 		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
 	}
 	if (bsc_conn_inherited(c, pinned)) {
@@ -619,6 +649,55 @@ bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
 	return send_tagged(c, reqs, n, BSC_EXPECT_CALLER);
 }
 
+void bsc_conn_set_coalesce(bsc_conn *c, size_t bytes)
+{
+	c->coalesce = bytes;
+}
+
+size_t bsc_conn_held_out(const bsc_conn *c)
+{
+	return c->out_len;
+}
+
+bsc_status bsc_conn_write_out(bsc_conn *c)
+{
+	return c->out_len ? send_tagged(c, NULL, 0, BSC_EXPECT_CALLER) : BSC_OK;
+}
+
+/* Appends to the held bytes, with the reply it will be owed. */
+static void out_add(bsc_conn *c, const char *bytes, size_t len)
+{
+	memcpy(c->out + c->out_len, bytes, len);
+	c->out_len += len;
+}
+
+/* A put that does not wait, held for a later write; written now when the
+ * held bytes pass the size set. */
+static bsc_status hold_async_put(bsc_conn *c, const bsc_request *req, const char *tube, size_t tube_len)
+{
+	bool use = c->out_len == 0 || c->out_use.len != tube_len || memcmp(c->out_use.name, tube, tube_len) != 0;
+	size_t need = c->out_len + (use ? sizeof("use \r\n") - 1 + tube_len : 0) + req->line_len + req->body_len + 2;
+
+	if (!bsc_grow(&c->out, &c->out_cap, need, 1, 4096) || !bsc_grow(&c->out_tags, &c->out_tags_cap, c->out_tags_len + 2, 1, 64)) {
+		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	if (use) {
+		out_add(c, "use ", 4);
+		out_add(c, tube, tube_len);
+		out_add(c, "\r\n", 2);
+		c->out_tags[c->out_tags_len++] = BSC_EXPECT_USING;
+		memcpy(c->out_use.name, tube, tube_len);
+		c->out_use.name[tube_len] = '\0';
+		c->out_use.len = tube_len;
+	}
+	out_add(c, req->line, req->line_len);
+	out_add(c, req->body, req->body_len);
+	out_add(c, crlf, 2);
+	c->out_tags[c->out_tags_len++] = BSC_EXPECT_ASYNC;
+	bsc_async_hold(&c->async);
+	return c->out_len >= c->coalesce ? bsc_conn_write_out(c) : BSC_OK;
+}
+
 bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 {
 	size_t len;
@@ -628,6 +707,9 @@ bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
 	/* Room first: once sent, its reply must find its entry. */
 	if (!bsc_async_prepare(&c->async, tube, len)) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
+	}
+	if (c->coalesce) {
+		return hold_async_put(c, req, tube, len);
 	}
 	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
 	if (st == BSC_OK) {

@@ -213,8 +213,23 @@ size_t bsc_conn_pending(const bsc_conn *c);
  * by the connection before the reply to any later request, or by
  * bsc_conn_flush_async(). A failure to send is returned as by
  * bsc_conn_send, and that put is not in the ledger: it failed, as a put
- * would have (the earlier ones still waiting are unconfirmed). */
+ * would have (the earlier ones still waiting are unconfirmed).
+ *
+ * With coalescing on (bsc_conn_set_coalesce), the put is only added to the
+ * bytes held for a write, which go out with the next write of any kind
+ * (a command's, bsc_conn_flush_async's, bsc_conn_write_out's), or at once
+ * when they pass the size set. Held bytes never go out twice: a write that
+ * sent none of them leaves them held (for a new connection if need be),
+ * one that sent any makes them all sent (unconfirmed, should the
+ * connection be lost before their replies). */
 bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req);
+/* Holds the puts that do not wait until their bytes pass bytes (0: no
+ * holding; each is a write of its own). */
+void bsc_conn_set_coalesce(bsc_conn *c, size_t bytes);
+/* Bytes held for a write. */
+size_t bsc_conn_held_out(const bsc_conn *c);
+/* Writes the held bytes now (BSC_OK when there are none). */
+bsc_status bsc_conn_write_out(bsc_conn *c);
 /* Reads the replies to the puts that did not wait (within timeout s; <= 0:
  * no limit). Their outcomes are then ready to take. */
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);

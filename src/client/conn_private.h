@@ -60,6 +60,18 @@ struct bsc_conn {
 	bsc_async_ledger async;   /* the puts that did not wait, and their outcomes */
 	bsc_prefetch prefetch;          /* reserves sent ahead, and the jobs they brought */
 
+	/* Puts that did not wait, held for one write (bsc_conn_set_coalesce):
+	 * their bytes, a run that stands on its own (it begins with the "use"
+	 * of its first put's tube, whatever the server uses now, so it can go
+	 * out again on a new connection), and the replies they will be owed. */
+	size_t coalesce;            /* write them out past this many bytes; 0: no holding */
+	char *out;
+	size_t out_len, out_cap;
+	uint8_t *out_tags;          /* the bsc_expect_tag of each reply owed, in order */
+	size_t out_tags_len, out_tags_cap;
+	bsc_tube_name out_use;      /* the tube their last "use" names */
+	size_t out_in_write;        /* of the write under way, the held bytes in front */
+
 	/* Scratch for one write: the tube commands, and the iovecs. */
 	char *sync;
 	size_t sync_len, sync_cap;

@@ -461,6 +461,27 @@ static bool deletes_due(const bsc_fetch *f)
 {
 	return f->done_len > 0 && (!bsc_pool_has_job(f->pool) || f->done_len >= DELETES_MAX || bsc_now() - f->done_since >= DELETE_DEFER);
 }
+/* Whether a server has puts of the handler's held for a write. */
+static bool out_held(const bsc_fetch *f)
+{
+	for (size_t s = 0; s < f->n; s++) {
+		if (bsc_conn_held_out(f->conns[s]) > 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Writes what the servers still hold; a failure is the server lost. */
+static void write_out(bsc_fetch *f)
+{
+	for (size_t s = 0; s < f->n; s++) {
+		if (bsc_conn_held_out(f->conns[s]) > 0 && bsc_status_is_failure(bsc_conn_write_out(f->conns[s]))) {
+			bsc_pool_lost(f->pool, s);
+		}
+	}
+}
+
 /* The finished jobs' deletes, each server's in one write with the reserves
  * that keep `keep` jobs out or kept there. */
 static void send_deletes(bsc_fetch *f, size_t keep)
@@ -608,8 +629,14 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 	*got = false;
 	free(f->job_body);
 	f->job_body = NULL;
-	if (deletes_due(f)) {
+	/* Puts the handler did not wait for, held (coalesce), leave now: in
+	 * front of the finished job's delete, in its write when it has one. */
+	bool held = out_held(f);
+	if (held || deletes_due(f)) {
 		send_deletes(f, f->cfg.prefetch);
+	}
+	if (held) {
+		write_out(f);
 	}
 	sweep_deletes(f);
 	if ((*got = take_job(f, durations, job))) {
