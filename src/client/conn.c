@@ -672,9 +672,18 @@ static void out_add(bsc_conn *c, const char *bytes, size_t len)
 }
 
 /* A put that does not wait, held for a later write; written now when the
- * held bytes pass the size set. */
+ * held bytes pass the size set. That write's failure is the held puts'
+ * (their outcomes say it), not this put's: it is held. But held bytes past
+ * the size that still cannot be written (the server is away) take no more:
+ * the put fails, as one that cannot be written does. */
 static bsc_status hold_async_put(bsc_conn *c, const bsc_request *req, const char *tube, size_t tube_len)
 {
+	if (c->out_len >= c->coalesce) {
+		bsc_status st = bsc_conn_write_out(c);
+		if (st != BSC_OK && c->out_len >= c->coalesce) {
+			return st;
+		}
+	}
 	bool use = c->out_len == 0 || c->out_use.len != tube_len || memcmp(c->out_use.name, tube, tube_len) != 0;
 	size_t need = c->out_len + (use ? sizeof("use \r\n") - 1 + tube_len : 0) + req->line_len + req->body_len + 2;
 
@@ -695,7 +704,10 @@ static bsc_status hold_async_put(bsc_conn *c, const bsc_request *req, const char
 	out_add(c, crlf, 2);
 	c->out_tags[c->out_tags_len++] = BSC_EXPECT_ASYNC;
 	bsc_async_hold(&c->async);
-	return c->out_len >= c->coalesce ? bsc_conn_write_out(c) : BSC_OK;
+	if (c->out_len >= c->coalesce) {
+		bsc_conn_write_out(c);
+	}
+	return BSC_OK;
 }
 
 bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
