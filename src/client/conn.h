@@ -9,9 +9,13 @@
  *
  * The stream is kept in step: every reply is matched to a request sent.
  * Bytes that come while no reply is expected (a reply nobody asked for, a
- * second answer to one request) mean the stream can no longer be trusted:
- * the reply they follow fails with BSC_ERR_PROTOCOL, or, found before a
- * command goes out, the connection is replaced before a byte of it is sent.
+ * second answer to one request) mean the stream can no longer be trusted,
+ * and the connection is closed: bytes that arrived before the request
+ * they would answer (the socket's receive time says so) fail it with
+ * BSC_ERR_PROTOCOL; bytes behind the last reply owed leave that reply its
+ * result; found by the look at a connection idle for a while before a
+ * command goes out, the connection is replaced before a byte of it is sent
+ * (send.c says when the look is made).
  *
  * Signals: a wait is ended by a signal (the interrupt function says so) only
  * where ending it loses nothing: while connecting, and while waiting for a

@@ -1,7 +1,7 @@
 /*
  * The state of a connection, shared by the files that make it: conn.c
- * (life cycle, state, writing) and reply.c (reading the replies). Not for
- * use outside them.
+ * (life cycle, state), send.c (writing) and reply.c (reading the replies).
+ * Not for use outside them.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -92,9 +92,6 @@ static inline void bsc_conn_check_owner(bsc_conn *c)
 		bsc_conn_own(c);
 	}
 }
-/* A read brought bytes that arrived (by the socket's receive time) before
- * the write that ended the last idle spell: nobody asked for them. */
-bool bsc_conn_read_before_asked(const bsc_conn *c, const struct timespec *arrived);
 /* A reply wait was interrupted by a signal: whether to end it. */
 bool bsc_conn_reply_wait_interrupted(bsc_conn *c);
 

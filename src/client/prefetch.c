@@ -5,19 +5,15 @@
  */
 #include "src/client/prefetch.h"
 
+#include "src/grow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 bool bsc_prefetch_ask(bsc_prefetch *a, double now, bool waits)
 {
-	if (a->asked_len == a->asked_cap) {
-		size_t cap = a->asked_cap ? a->asked_cap * 2 : 8;
-		double *asked = realloc(a->asked, cap * sizeof(*asked));
-		if (!asked) {
-			return false;
-		}
-		a->asked = asked;
-		a->asked_cap = cap;
+	if (!bsc_grow(&a->asked, &a->asked_cap, a->asked_len + 1, sizeof(*a->asked), 8)) {
+		return false;
 	}
 	if (a->asked_len == 0) {
 		a->waiting = waits;
@@ -41,14 +37,8 @@ bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 	if (reply->kind != BSC_REPLY_RESERVED || !reply->has_num) {
 		return false;
 	}
-	if (a->len == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		bsc_prefetch_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
-		if (!jobs) {
-			return false;
-		}
-		a->jobs = jobs;
-		a->cap = cap;
+	if (!bsc_grow(&a->jobs, &a->cap, a->len + 1, sizeof(*a->jobs), 8)) {
+		return false;
 	}
 	char *body = malloc(reply->body_len ? reply->body_len : 1);
 	if (!body) {
@@ -63,41 +53,23 @@ bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 	return true;
 }
 
-/* Appends v to a growing array; false when memory runs out. */
-static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
-{
-	if (*len == *cap) {
-		size_t n = *cap ? *cap * 2 : 16;
-		uint64_t *grown = realloc(*arr, n * sizeof(**arr));
-		if (!grown) {
-			return false;
-		}
-		*arr = grown;
-		*cap = n;
-	}
-	(*arr)[(*len)++] = v;
-	return true;
-}
-
 /* Notes what became of delete id; dropped when memory runs out (the caller's
  * count of that outcome is then short by one). */
 static void note_outcome(bsc_prefetch *a, uint64_t id, bsc_delete_outcome_kind kind)
 {
-	if (a->outcomes_len == a->outcomes_cap) {
-		size_t cap = a->outcomes_cap ? a->outcomes_cap * 2 : 16;
-		bsc_delete_outcome *grown = realloc(a->outcomes, cap * sizeof(*grown));
-		if (!grown) {
-			return;
-		}
-		a->outcomes = grown;
-		a->outcomes_cap = cap;
+	if (!bsc_grow(&a->outcomes, &a->outcomes_cap, a->outcomes_len + 1, sizeof(*a->outcomes), 16)) {
+		return;
 	}
 	a->outcomes[a->outcomes_len++] = (bsc_delete_outcome){ id, kind };
 }
 
 bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id)
 {
-	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
+	if (!bsc_grow(&a->deleting, &a->deleting_cap, a->deleting_len + 1, sizeof(*a->deleting), 16)) {
+		return false;
+	}
+	a->deleting[a->deleting_len++] = id;
+	return true;
 }
 
 bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_t *id, bool *let_go)

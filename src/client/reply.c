@@ -20,6 +20,23 @@
 
 #define READ_CHUNK 16384
 
+/* Whether bytes that arrived then (by the socket's receive time) came
+ * before the write that ended the last idle spell: nobody asked for them. */
+static bool read_before_asked(const bsc_conn *c, const struct timespec *arrived)
+{
+	struct timespec real;
+
+	if (arrived->tv_sec > c->busy_real.tv_sec || (arrived->tv_sec == c->busy_real.tv_sec && arrived->tv_nsec >= c->busy_real.tv_nsec)) {
+		return false;
+	}
+	/* Receive times are the wall clock's: a step of it since the write
+	 * (the monotonic clock did not move alike) says nothing of the bytes. */
+	clock_gettime(CLOCK_REALTIME, &real);
+	double stepped = ((double)(real.tv_sec - c->busy_real.tv_sec) + (double)(real.tv_nsec - c->busy_real.tv_nsec) / 1e9)
+		- (bsc_now() - c->busy_mono);
+	return stepped > -0.001 && stepped < 0.001;
+}
+
 /* One recv(); where the socket gives receive times (conn.c), *early says
  * whether the bytes came before they were asked for. */
 static ssize_t conn_read(bsc_conn *c, char *space, size_t avail, int flags, bool *early)
@@ -39,7 +56,7 @@ static ssize_t conn_read(bsc_conn *c, char *space, size_t avail, int flags, bool
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec arrived;
 			memcpy(&arrived, CMSG_DATA(cm), sizeof(arrived));
-			*early = bsc_conn_read_before_asked(c, &arrived);
+			*early = read_before_asked(c, &arrived);
 		}
 	}
 	return r;

@@ -6,7 +6,7 @@
 #ifndef _GNU_SOURCE
 # define _GNU_SOURCE
 #endif
-#include "src/worker/fetch.h"
+#include "src/worker/fetch_private.h"
 
 #include <inttypes.h>
 
@@ -23,19 +23,12 @@
 /* The most deletes one write takes. */
 #define DELETES_MAX 64
 
-typedef enum {
-	PHASE_NONE,
-	PHASE_WAIT,         /* the wait for a job: a stop signal ends it */
-	PHASE_RECONNECT     /* a connect, or the pause before it: likewise */
-} wait_phase;
-
 static bsc_request line_request(const bsc_line *line, size_t reply_body_max, bsc_request_for reply_for)
 {
 	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max, reply_for };
 }
 
-/* The stop reason the arrived signals give. */
-static bsc_stop_reason arrived_reason(const bsc_fetch *f)
+bsc_stop_reason bsc_fetch_arrived_reason(const bsc_fetch *f)
 {
 	bsc_worker_gauges g = { .signals = bsc_stop_signals_arrived() };
 
@@ -104,7 +97,7 @@ bool bsc_fetch_interrupted(void *ctx)
 {
 	bsc_fetch *f = ctx;
 
-	return (f->phase == PHASE_WAIT || f->phase == PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
+	return (f->phase == BSC_FETCH_PHASE_WAIT || f->phase == BSC_FETCH_PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
 }
 
 size_t bsc_fetch_server(const bsc_fetch *f)
@@ -148,126 +141,6 @@ void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
 	g->rtt_samples++;
 	f->last_rtt_at = bsc_now();
 }
-
-/* Counts the connection's new generations after the first as reconnects. */
-static void note_generation(bsc_fetch *f, size_t s)
-{
-	bsc_fetch_per_server *sv = &f->servers[s];
-	uint64_t gen = bsc_conn_generation(f->conns[s]);
-
-	if (sv->last_gen && gen > sv->last_gen) {
-		f->fig.reconnects += gen - sv->last_gen;
-	}
-	if (gen) {
-		sv->last_gen = gen;
-	}
-}
-/* }}} */
-
-/* {{{ a server away */
-/* Every server away for reconnect_timeout: the worker gives up. */
-static bool give_up(bsc_fetch *f, double now)
-{
-	for (size_t s = 0; s < f->n; s++) {
-		if (!bsc_pool_is_away(f->pool, s) || now < bsc_pool_away_since(f->pool, s) + f->cfg.reconnect_timeout) {
-			return false;
-		}
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		bsc_conn *c = f->conns[s];
-		bsc_log_line(f->cfg.log, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c),
-			now - bsc_pool_away_since(f->pool, s), bsc_conn_errstr(c));
-	}
-	f->fig.reconnect_backoff = 0;
-	return true;
-}
-
-/* Connects to server s, whose back-off is over. The connect waits in plain
- * poll(): the stop signals are let in for it (one landing just before it
- * only waits for connect_timeout). */
-static bsc_stop_reason reconnect(bsc_fetch *f, size_t s)
-{
-	bsc_conn *c = f->conns[s];
-
-	bsc_stop_signals_let_in(f->cfg.signals);
-	bsc_status st = bsc_pool_reconnect(f->pool, s);
-	bsc_stop_signals_keep_out(f->cfg.signals);
-	if (bsc_stop_signals_arrived()) {
-		bsc_conn_close(c);
-		return arrived_reason(f);
-	}
-	if (st != BSC_OK) {
-		return BSC_STOP_NONE;
-	}
-	note_generation(f, s);
-	f->fig.reconnect_backoff = 0;
-	bsc_log_line(f->cfg.log, "reconnected to %s after %.1f s", bsc_conn_name(c), bsc_now() - bsc_pool_away_since(f->pool, s));
-	return BSC_STOP_NONE;
-}
-
-/* When every server is away: gives up, or pauses until the earliest is
- * due (a stop signal ends the pause). *paused: the caller looks at its
- * caps before going on. */
-static bsc_stop_reason pause_for_servers(bsc_fetch *f, double now, double earliest, bool *paused)
-{
-	double last_call = 0;
-
-	if (give_up(f, now)) {
-		return BSC_STOP_CONNECTION;
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		double at = bsc_pool_away_since(f->pool, s) + f->cfg.reconnect_timeout;
-		last_call = at > last_call ? at : last_call;
-	}
-	double pause = (earliest < last_call ? earliest : last_call) - now;
-	if (pause <= 0) {
-		return BSC_STOP_NONE;
-	}
-	f->phase = PHASE_RECONNECT;
-	bsc_report_title_waiting(f->cfg.report);
-	bool undisturbed = bsc_stop_signals_pause(f->cfg.signals, pause);
-	f->phase = PHASE_NONE;
-	*paused = true;
-	return undisturbed ? BSC_STOP_NONE : arrived_reason(f);
-}
-
-/* The servers whose back-off is over are connected to; when none is up,
- * the worker first waits for the earliest (*paused). */
-static bsc_stop_reason reconnect_due(bsc_fetch *f, bool *paused)
-{
-	double now = bsc_now(), earliest = 0;
-	bool any_up = false;
-
-	*paused = false;
-	for (size_t s = 0; s < f->n; s++) {
-		if (!bsc_pool_is_away(f->pool, s)) {
-			any_up = true;
-		} else if (earliest == 0 || bsc_pool_retry_at(f->pool, s) < earliest) {
-			earliest = bsc_pool_retry_at(f->pool, s);
-		}
-	}
-	if (earliest == 0) {
-		return BSC_STOP_NONE;
-	}
-	if (!any_up) {
-		bsc_stop_reason reason = pause_for_servers(f, now, earliest, paused);
-		if (reason != BSC_STOP_NONE || *paused) {
-			return reason;
-		}
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		if (bsc_pool_is_away(f->pool, s) && now >= bsc_pool_retry_at(f->pool, s)) {
-			f->phase = PHASE_RECONNECT;
-			bsc_stop_reason reason = reconnect(f, s);
-			f->phase = PHASE_NONE;
-			if (reason != BSC_STOP_NONE) {
-				return reason;
-			}
-		}
-	}
-	return BSC_STOP_NONE;
-}
-/* }}} */
 
 /* {{{ the finished job's delete, and the reserves */
 static void lost_before_delete(bsc_fetch *f, uint64_t id, const char *when)
@@ -428,7 +301,7 @@ static void ask(bsc_fetch *f, size_t s, size_t keep)
 	}
 	double sent_at = bsc_now();
 	bsc_status st = bsc_pool_ask(f->pool, s, pre, n + probing, keep, reserve_slice(f));
-	note_generation(f, s);
+	bsc_fetch_note_generation(f, s);
 	if (st != BSC_OK) {
 		for (size_t i = 0; i < n; i++) {
 			lost_before_delete(f, picked[i].id, st == BSC_NOT_FOUND ? "while the handler ran" : "before its delete went out");
@@ -606,13 +479,13 @@ static bsc_stop_reason wait_for_job(bsc_fetch *f)
 	if (deadline > 0 && bsc_now() >= deadline) {
 		return BSC_STOP_MAX_RUNTIME;
 	}
-	f->phase = PHASE_WAIT;
+	f->phase = BSC_FETCH_PHASE_WAIT;
 	double from = bsc_now();
 	bsc_status st = bsc_pool_wait(f->pool, deadline);
 	f->fig.wait_time += bsc_now() - from;
-	f->phase = PHASE_NONE;
+	f->phase = BSC_FETCH_PHASE_NONE;
 	if (st == BSC_ERR_INTERRUPTED) {
-		return arrived_reason(f);
+		return bsc_fetch_arrived_reason(f);
 	}
 	if (deadline > 0 && bsc_now() >= deadline && !bsc_pool_has_job(f->pool)) {
 		return BSC_STOP_MAX_RUNTIME;
@@ -642,7 +515,7 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 	if ((*got = take_job(f, durations, job))) {
 		return BSC_STOP_NONE;
 	}
-	if ((reason = reconnect_due(f, &paused)) != BSC_STOP_NONE || paused) {
+	if ((reason = bsc_fetch_reconnect_due(f, &paused)) != BSC_STOP_NONE || paused) {
 		return reason;   /* after a pause, the loop looks at its caps first */
 	}
 	for (size_t s = 0; s < f->n; s++) {
@@ -656,7 +529,7 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 	/* The stop signals are blocked here: one that came since is seen now,
 	 * one that comes later ends the wait. */
 	if (bsc_stop_signals_arrived()) {
-		return arrived_reason(f);
+		return bsc_fetch_arrived_reason(f);
 	}
 	/* In a run of fast jobs the next reply is often in already: the title
 	 * goes from job to job. */

@@ -66,6 +66,13 @@ typedef struct {
 	size_t slots_head, slots_len, slots_cap;
 } bsc_fetch_per_server;
 
+/* The waits a stop signal ends. */
+typedef enum {
+	BSC_FETCH_PHASE_NONE,
+	BSC_FETCH_PHASE_WAIT,       /* the wait for a job */
+	BSC_FETCH_PHASE_RECONNECT   /* a connect, or the pause before it */
+} bsc_fetch_phase;
+
 typedef struct {
 	bsc_fetch_config cfg;
 	bsc_pool *pool;
@@ -81,7 +88,7 @@ typedef struct {
 	double done_since;          /* monotonic: the oldest of them finished then */
 	double p95;                 /* of the durations, as of p95_count of them */
 	uint64_t p95_count;
-	int phase;
+	bsc_fetch_phase phase;
 	bsc_fetch_figures fig;
 } bsc_fetch;
 
