@@ -334,6 +334,7 @@ static bool deletes_due(const bsc_fetch *f)
 {
 	return f->done_len > 0 && (!bsc_pool_has_job(f->pool) || f->done_len >= DELETES_MAX || bsc_now() - f->done_since >= DELETE_DEFER);
 }
+
 /* Whether a server has puts of the handler's held for a write. */
 static bool out_held(const bsc_fetch *f)
 {
