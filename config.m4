@@ -60,10 +60,10 @@ if test "$PHP_BEANSTALK" != "no"; then
     BEANSTALK_CFLAGS="$BEANSTALK_CFLAGS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers"
   fi
 
-  BEANSTALK_SOURCES="ext/beanstalk.c ext/args.c ext/exceptions.c ext/queue.c ext/queue_inspect.c ext/batch.c ext/async.c ext/job.c ext/stats.c ext/persistent.c src/net.c src/proto/proto.c src/proto/stats.c src/client/tubes.c src/client/jobset.c src/client/expect.c src/client/asyncput.c src/client/prefetch.c src/client/conn.c src/client/reply.c src/client/command.c src/client/pool.c"
+  BEANSTALK_SOURCES="ext/beanstalk.c ext/args.c ext/exceptions.c ext/queue.c ext/queue_options.c ext/queue_inspect.c ext/batch.c ext/async.c ext/job.c ext/stats.c ext/persistent.c src/net.c src/proto/proto.c src/proto/stats.c src/client/tubes.c src/client/jobset.c src/client/expect.c src/client/asyncput.c src/client/prefetch.c src/client/conn.c src/client/send.c src/client/reply.c src/client/command.c src/client/pool.c"
 
   dnl The worker loop and its monitor thread.
-  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c ext/worker_options.c ext/worker_status.c src/worker/log.c src/worker/worker.c src/worker/fetch.c src/worker/report.c src/worker/stopsignals.c src/worker/policy.c src/worker/monitor.c src/worker/histogram.c src/monitor/statsd.c src/monitor/tubewait.c"
+  BEANSTALK_SOURCES="$BEANSTALK_SOURCES ext/worker.c ext/worker_options.c ext/worker_status.c src/worker/log.c src/worker/worker.c src/worker/settle.c src/worker/fetch.c src/worker/reconnect.c src/worker/report.c src/worker/stopsignals.c src/worker/policy.c src/worker/monitor.c src/worker/histogram.c src/monitor/statsd.c src/monitor/tubewait.c"
 
   dnl The Worker's status in Redis: libhiredis's reply parser. Without it
   dnl the extension builds all the same, and the status option says how to

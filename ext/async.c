@@ -140,10 +140,14 @@ static void report_inherited(php_beanstalk_async *a, zend_object *queue, size_t 
 
 void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 {
-	if (bsc_conn_async_pending(conn_of(queue, i)) == 0) {
+	bsc_conn *conn = conn_of(queue, i);
+
+	/* Held puts go out first (coalesce): before a close, a flush, the
+	 * Queue's end. A failure is theirs to report, as a read's. */
+	bsc_conn_write_out(conn);
+	if (bsc_conn_async_pending(conn) == 0) {
 		return;
 	}
-	bsc_conn *conn = conn_of(queue, i);
 	/* A failure here closes the connection: the puts still owed are then
 	 * unconfirmed, and reported as such. */
 	if (may_keep && bsc_conn_owes_only_async(conn)) {

@@ -187,6 +187,23 @@ void php_beanstalk_throw_batch(const char *verb, zval *inserted, zval *failed, z
  * pool its id and server. */
 void php_beanstalk_put_result(zval *out, zend_object *queue, size_t server, uint64_t id);
 
+/* ext/queue_options.c */
+/* Queue::__construct()'s options. */
+typedef struct {
+	bsc_conn_options conn;
+	zend_string *tube;
+	HashTable *watch;
+	bool persistent;
+	zend_string *pool_id;         /* persistent => "id": a separate slot */
+	size_t coalesce;              /* putAsync held for one write up to this many bytes; 0: none */
+} php_beanstalk_queue_options;
+/* The options array into *out; false with a ValueError or TypeError
+ * thrown. */
+bool php_beanstalk_queue_options_parse(HashTable *options, php_beanstalk_queue_options *out);
+/* The server addresses of a string or a list; *n of them, emalloc'ed (NULL
+ * after throwing). */
+zend_string **php_beanstalk_server_addresses(zend_string *str, HashTable *list, size_t *n);
+
 /* ext/worker.c */
 void php_beanstalk_worker_minit(zend_class_entry *ce);
 void php_beanstalk_worker_mshutdown(void);

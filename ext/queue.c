@@ -125,167 +125,9 @@ void php_beanstalk_queue_minit(zend_class_entry *ce)
 	queue_handlers.clone_obj = NULL;
 }
 
-/* {{{ constructor options */
-typedef struct {
-	bsc_conn_options conn;
-	zend_string *tube;
-	HashTable *watch;
-	bool persistent;
-	zend_string *pool_id;         /* persistent => "id": a separate slot */
-} queue_options;
-
-static bool option_max_job_size(zval *value, queue_options *out)
-{
-	if (Z_TYPE_P(value) != IS_LONG) {
-		zend_argument_type_error(2, "option \"max_job_size\" must be of type int, %s given", zend_zval_type_name(value));
-		return false;
-	}
-	if (Z_LVAL_P(value) < 1 || (uint64_t)Z_LVAL_P(value) > BSC_BODY_MAX_DEFAULT) {
-		zend_argument_value_error(2, "option \"max_job_size\" must be between 1 and %zu", BSC_BODY_MAX_DEFAULT);
-		return false;
-	}
-	out->conn.job_size_max = (size_t)Z_LVAL_P(value);
-	return true;
-}
-
-static bool option_tube(zval *value, queue_options *out)
-{
-	if (Z_TYPE_P(value) != IS_STRING) {
-		zend_argument_type_error(2, "option \"tube\" must be of type string, %s given", zend_zval_type_name(value));
-		return false;
-	}
-	if (!php_beanstalk_check_tube(Z_STR_P(value), 2, "tube")) {
-		return false;
-	}
-	out->tube = Z_STR_P(value);
-	return true;
-}
-
-static bool option_watch(zval *value, queue_options *out)
-{
-	zval *tube;
-
-	if (Z_TYPE_P(value) != IS_ARRAY) {
-		zend_argument_type_error(2, "option \"watch\" must be of type array, %s given", zend_zval_type_name(value));
-		return false;
-	}
-	if (zend_hash_num_elements(Z_ARRVAL_P(value)) == 0) {
-		zend_argument_value_error(2, "option \"watch\" must name at least one tube");
-		return false;
-	}
-	ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(value), tube) {
-		ZVAL_DEREF(tube);
-		if (Z_TYPE_P(tube) != IS_STRING) {
-			zend_argument_type_error(2, "option \"watch\" must be a list of strings, %s found", zend_zval_type_name(tube));
-			return false;
-		}
-		if (!php_beanstalk_check_tube(Z_STR_P(tube), 2, "watch")) {
-			return false;
-		}
-	} ZEND_HASH_FOREACH_END();
-	out->watch = Z_ARRVAL_P(value);
-	return true;
-}
-
-static bool option_persistent(zval *value, queue_options *out)
-{
-	if (Z_TYPE_P(value) == IS_TRUE || Z_TYPE_P(value) == IS_FALSE) {
-		out->persistent = Z_TYPE_P(value) == IS_TRUE;
-		return true;
-	}
-	if (Z_TYPE_P(value) != IS_STRING) {
-		zend_argument_type_error(2, "option \"persistent\" must be of type bool|string, %s given", zend_zval_type_name(value));
-		return false;
-	}
-	if (Z_STRLEN_P(value) == 0 || Z_STRLEN_P(value) > 200) {
-		zend_argument_value_error(2, "option \"persistent\" must be a bool or a pool id of 1 to 200 bytes");
-		return false;
-	}
-	out->persistent = true;
-	out->pool_id = Z_STR_P(value);
-	return true;
-}
-
-/* One option of Queue::__construct()'s array; false after throwing. */
-static bool parse_option(zend_string *key, zval *value, queue_options *out)
-{
-	if (zend_string_equals_literal(key, "connect_timeout")) {
-		return php_beanstalk_option_seconds(value, 2, "connect_timeout", false, &out->conn.connect_timeout);
-	}
-	if (zend_string_equals_literal(key, "timeout")) {
-		return php_beanstalk_option_seconds(value, 2, "timeout", false, &out->conn.timeout);
-	}
-	if (zend_string_equals_literal(key, "max_job_size")) {
-		return option_max_job_size(value, out);
-	}
-	if (zend_string_equals_literal(key, "tube")) {
-		return option_tube(value, out);
-	}
-	if (zend_string_equals_literal(key, "watch")) {
-		return option_watch(value, out);
-	}
-	if (zend_string_equals_literal(key, "persistent")) {
-		return option_persistent(value, out);
-	}
-	zend_argument_value_error(2, "unknown option \"%s\"", ZSTR_VAL(key));
-	return false;
-}
-
-static bool parse_options(HashTable *options, queue_options *out)
-{
-	zend_string *key;
-	zval *value;
-
-	*out = (queue_options){
-		.conn = { .connect_timeout = BEANSTALK_G(connect_timeout), .timeout = BEANSTALK_G(timeout) },
-	};
-	ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
-		if (!key) {
-			zend_argument_value_error(2, "must be an array keyed by option name");
-			return false;
-		}
-		ZVAL_DEREF(value);
-		if (!parse_option(key, value, out)) {
-			return false;
-		}
-	} ZEND_HASH_FOREACH_END();
-	return true;
-}
-
-/* The server addresses of a string or a list; *n of them, emalloc'ed (NULL
- * after throwing). */
-static zend_string **server_addresses(zend_string *str, HashTable *list, size_t *n)
-{
-	zval *entry;
-	size_t i = 0;
-
-	if (str) {
-		zend_string **one = emalloc(sizeof(*one));
-		one[0] = str;
-		*n = 1;
-		return one;
-	}
-	*n = zend_hash_num_elements(list);
-	if (*n == 0) {
-		zend_argument_value_error(1, "must name at least one server");
-		return NULL;
-	}
-	zend_string **all = safe_emalloc(*n, sizeof(*all), 0);
-	/* Not the array's internal pointer: the caller may have moved it. */
-	ZEND_HASH_FOREACH_VAL(list, entry) {
-		ZVAL_DEREF(entry);
-		if (Z_TYPE_P(entry) != IS_STRING) {
-			zend_argument_type_error(1, "must be a string or a list of strings, %s found in the list", zend_zval_type_name(entry));
-			efree(all);
-			return NULL;
-		}
-		all[i++] = Z_STR_P(entry);
-	} ZEND_HASH_FOREACH_END();
-	return all;
-}
-
+/* {{{ connecting */
 /* The tube and watch options, on one connection. */
-static void apply_tube_options(bsc_conn *conn, const queue_options *opt)
+static void apply_tube_options(bsc_conn *conn, const php_beanstalk_queue_options *opt)
 {
 	if (opt->tube) {
 		bsc_tubes_use(bsc_conn_tubes(conn), ZSTR_VAL(opt->tube), ZSTR_LEN(opt->tube));
@@ -307,7 +149,7 @@ static void apply_tube_options(bsc_conn *conn, const queue_options *opt)
 
 /* One server's connection: the process's persistent one under this
  * address (and pool id), or one of the Queue's own. NULL with errbuf set. */
-static bsc_conn *server_conn(const zend_string *address, const queue_options *opt, php_beanstalk_pconn **pconn, char errbuf[BSC_ERRSTR_LEN])
+static bsc_conn *server_conn(const zend_string *address, const php_beanstalk_queue_options *opt, php_beanstalk_pconn **pconn, char errbuf[BSC_ERRSTR_LEN])
 {
 	bsc_conn *conn = NULL;
 
@@ -325,12 +167,13 @@ static bsc_conn *server_conn(const zend_string *address, const queue_options *op
 	}
 	if (conn) {
 		apply_tube_options(conn, opt);
+		bsc_conn_set_coalesce(conn, opt->coalesce);
 	}
 	return conn;
 }
 
 /* Makes the connections (and the pool) of n servers into q. */
-static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses, size_t n, const queue_options *opt)
+static bool queue_connect(php_beanstalk_queue *q, zend_string *const *addresses, size_t n, const php_beanstalk_queue_options *opt)
 {
 	char errbuf[BSC_ERRSTR_LEN];
 	bsc_conn **conns = safe_emalloc(n, sizeof(*conns), 0);
@@ -376,7 +219,7 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 {
 	zend_string *servers_str = NULL;
 	HashTable *servers_list = NULL, *options = NULL;
-	queue_options opt;
+	php_beanstalk_queue_options opt;
 	size_t n;
 
 	ZEND_PARSE_PARAMETERS_START(0, 2)
@@ -389,8 +232,8 @@ PHP_METHOD(Beanstalk_Queue, __construct)
 	if (!servers_str && !servers_list) {
 		servers_str = fallback = zend_string_init(DEFAULT_SERVER, strlen(DEFAULT_SERVER), 0);
 	}
-	zend_string **addresses = server_addresses(servers_str, servers_list, &n);
-	if (addresses && parse_options(options ? options : (HashTable *)&zend_empty_array, &opt)) {
+	zend_string **addresses = php_beanstalk_server_addresses(servers_str, servers_list, &n);
+	if (addresses && php_beanstalk_queue_options_parse(options ? options : (HashTable *)&zend_empty_array, &opt)) {
 		queue_connect(queue_from_obj(Z_OBJ_P(ZEND_THIS)), addresses, n, &opt);
 	}
 	if (addresses) {

@@ -347,6 +347,26 @@ static php_beanstalk_worker *constructed(zval *this_ptr)
 	return w;
 }
 
+/* Whether w may run here and now; false after throwing. */
+static bool may_run(const php_beanstalk_worker *w)
+{
+#ifdef ZTS
+	/* A threaded server's process (Apache's threaded MPMs, FrankenPHP)
+	 * serves other requests on other threads, and its signals are its own:
+	 * the run's would take them for as long as it runs. */
+	if (strcmp(sapi_module.name, "cli") != 0) {
+		zend_throw_error(NULL, "Beanstalk\\Worker::run() takes the process's signals: it runs in the CLI, not in the %s SAPI of a thread-safe PHP, whose threads serve other requests", sapi_module.name);
+		return false;
+	}
+#endif
+	if (running) {
+		zend_throw_error(NULL, running == w ? "Beanstalk\\Worker::run() cannot be called from its own handler"
+			: "Another Beanstalk\\Worker is running in this process");
+		return false;
+	}
+	return true;
+}
+
 /* {{{ Worker::run(callable $handler): int */
 PHP_METHOD(Beanstalk_Worker, run)
 {
@@ -358,21 +378,7 @@ PHP_METHOD(Beanstalk_Worker, run)
 	ZEND_PARSE_PARAMETERS_END();
 
 	php_beanstalk_worker *w = constructed(ZEND_THIS);
-	if (!w) {
-		RETURN_THROWS();
-	}
-#ifdef ZTS
-	/* A threaded server's process (Apache's threaded MPMs, FrankenPHP)
-	 * serves other requests on other threads, and its signals are its own:
-	 * the run's would take them for as long as it runs. */
-	if (strcmp(sapi_module.name, "cli") != 0) {
-		zend_throw_error(NULL, "Beanstalk\\Worker::run() takes the process's signals: it runs in the CLI, not in the %s SAPI of a thread-safe PHP, whose threads serve other requests", sapi_module.name);
-		RETURN_THROWS();
-	}
-#endif
-	if (running) {
-		zend_throw_error(NULL, running == w ? "Beanstalk\\Worker::run() cannot be called from its own handler"
-			: "Another Beanstalk\\Worker is running in this process");
+	if (!w || !may_run(w)) {
 		RETURN_THROWS();
 	}
 	zend_object *queue = Z_OBJ_P(OBJ_PROP_NUM(&w->std, WORKER_PROP_QUEUE));

@@ -56,15 +56,19 @@ fault('a reset after 5 bytes of the reply', fn($p) => $p->now('reset', 5), 0.0, 
 // 'timeout' (0.5 s), not a timeout per byte.
 fault('a reply that trickles', fn($p) => $p->now('trickle', 0, 100), 0.45, 2.0);
 // The connection went away while idle and the proxy refuses new ones: the
-// put never left.
+// put never left. (Idle for a while: a connection idle for under a
+// millisecond is not looked at before the next command, which then goes out
+// and fails with $sent true.)
 fault('the proxy refuses to connect', function ($p) {
     $p->closeAll();
     $p->listening(false);
+    usleep(20000);
 }, 0.0, 1.0);
 // A new connection silent from its first byte: the request went out.
 fault('a new connection that never answers', function ($p) {
     $p->closeAll();
     $p->next('stall', connections: 1);
+    usleep(20000);
 }, 0.45, 2.0);
 ?>
 --EXPECTF--

@@ -44,6 +44,21 @@ var_dump(count($bodies), max($bodies), array_key_last($bodies));
 // anew: php-fpm's one connection, and $q's.
 var_dump($stats['async-puts'], $admin->stats()['total-connections'] - $base);
 
+echo "-- the same with coalesce: each request's puts held, written once when the request ends --\n";
+$tube2 = bs_tube('put_async_fpm_coalesce');
+for ($r = 0; $r < 100; $r++) {
+    $request(['action' => 'put_async', 'tube' => $tube2, 'n' => 5, 'r' => $r, 'coalesce' => 1]);
+}
+$request(['action' => 'put_async', 'tube' => $tube2, 'n' => 0, 'r' => 'last', 'coalesce' => 1]);
+$bodies = [];
+$q = new Beanstalk\Queue($server, ['watch' => [$tube2]]);
+while (count($bodies) < 600 && ($job = $q->reserve(0))) {
+    $bodies[$job->data] = ($bodies[$job->data] ?? 0) + 1;
+    $job->delete();
+}
+var_dump(count($bodies), max($bodies), array_key_last($bodies));
+var_dump($admin->stats()['total-connections'] - $base);
+
 echo "-- a draining server: the request that reads the replies warns, in the log --\n";
 $drained = new BsServer();
 $drained->signal(SIGUSR1);
@@ -69,5 +84,10 @@ int(1)
 string(16) "request 99 job 4"
 int(500)
 int(2)
+-- the same with coalesce: each request's puts held, written once when the request ends --
+int(500)
+int(1)
+string(16) "request 99 job 4"
+int(3)
 -- a draining server: the request that reads the replies warns, in the log --
 PHP Warning:  Beanstalk\Queue: 3 jobs put with putAsync() into tube "refused" on SERVER were refused with DRAINING in Unknown on line 0

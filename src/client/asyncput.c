@@ -72,9 +72,20 @@ bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply)
 	return true;
 }
 
+void bsc_async_hold(bsc_async_ledger *l)
+{
+	bsc_async_add(l);
+	l->unsent++;
+}
+
+void bsc_async_sent(bsc_async_ledger *l)
+{
+	l->unsent = 0;
+}
+
 void bsc_async_lose_pending(bsc_async_ledger *l)
 {
-	for (; l->resolved < l->len; l->resolved++) {
+	for (; l->resolved < l->len - l->unsent; l->resolved++) {
 		l->puts[l->resolved].state = BSC_ASYNC_UNCONFIRMED;
 		l->counts[BSC_ASYNC_UNCONFIRMED]++;
 	}
@@ -101,6 +112,7 @@ void bsc_async_take(bsc_async_ledger *l, size_t n, bsc_async_visit_fn fn, void *
 void bsc_async_forget(bsc_async_ledger *l)
 {
 	bsc_async_take(l, l->len, NULL, NULL);
+	l->unsent = 0;
 	memset(l->counts, 0, sizeof(l->counts));
 }
 

@@ -41,6 +41,7 @@ typedef struct {
 	bsc_async_put *puts;
 	size_t len, cap;
 	size_t resolved;            /* puts[0..resolved) have their outcome */
+	size_t unsent;              /* the newest of them are held for a write, not sent yet */
 	bsc_async_tube *tube;       /* the tube of the next put, once prepared */
 	/* Since the connection was made: puts sent (PENDING), and how many came
 	 * to each outcome. */
@@ -52,10 +53,15 @@ typedef struct {
 bool bsc_async_prepare(bsc_async_ledger *l, const char *tube, size_t tube_len);
 /* The prepared put was sent. */
 void bsc_async_add(bsc_async_ledger *l);
+/* The prepared put is held for a later write (it is not sent yet), and
+ * those held went out (bsc_async_sent). */
+void bsc_async_hold(bsc_async_ledger *l);
+void bsc_async_sent(bsc_async_ledger *l);
 /* The reply to the oldest pending put. False when it is no answer to a put
  * (the stream is out of step). */
 bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply);
-/* The connection was lost: every pending put is unconfirmed. */
+/* The connection was lost: every pending put that was sent is unconfirmed
+ * (those held for a write go out with the next one). */
 void bsc_async_lose_pending(bsc_async_ledger *l);
 size_t bsc_async_pending(const bsc_async_ledger *l);
 

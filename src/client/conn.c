@@ -1,5 +1,6 @@
 /*
- * A connection to one beanstalkd server. See conn.h.
+ * A connection to one beanstalkd server: its life cycle and its state. The
+ * writing is send.c's, the reading reply.c's. See conn.h.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -17,13 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
-
-#define IOV_BATCH 1024
-
-
-static const char crlf[2] = { '\r', '\n' };
 
 /* {{{ errors */
 static bsc_status conn_failv(bsc_conn *c, bsc_status status, const char *fmt, va_list ap)
@@ -91,6 +86,8 @@ void bsc_conn_free(bsc_conn *c)
 	bsc_async_free(&c->async);
 	bsc_prefetch_free(&c->prefetch);
 	bsc_jobset_free(&c->held);
+	free(c->out);
+	free(c->out_tags);
 	free(c->sync);
 	free(c->iov);
 	free(c);
@@ -113,6 +110,7 @@ bool bsc_conn_own(bsc_conn *c)
 	c->expect.head = c->expect.len = 0;
 	bsc_async_forget(&c->async);
 	bsc_prefetch_forget(&c->prefetch);
+	c->out_len = c->out_tags_len = 0;   /* the parent's puts, held: its to write */
 	c->request_out = false;
 	c->held.count = 0;
 	c->max_job_size = 0;
@@ -189,6 +187,11 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	c->fd = fd;
 	c->epoch = bsc_fork_epoch();
 	c->rcvtimeo_ms = -1;
+	int on = 1;
+	/* UNIX stream sockets give no receive times: those are looked at
+	 * before every command that ends an idle spell. */
+	c->rx_stamps = !c->ep.is_unix && setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0;
+	c->idle_since = bsc_now();
 	c->generation++;
 	c->max_job_size = 0;      /* this may be another server, or the same one restarted */
 	return BSC_OK;
@@ -306,12 +309,12 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id)
 
 bool bsc_conn_is_idle(const bsc_conn *c)
 {
-	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0;
+	return c->expect.len == 0 && bsc_parser_pending(&c->parser) == 0 && c->held.count == 0 && c->out_len == 0;
 }
 
 bool bsc_conn_owes_only_async(const bsc_conn *c)
 {
-	return c->held.count == 0 && c->expect.len == bsc_async_pending(&c->async)
+	return c->held.count == 0 && c->out_len == 0 && c->expect.len == bsc_async_pending(&c->async)
 		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
 }
 
@@ -389,202 +392,6 @@ size_t bsc_conn_pending(const bsc_conn *c)
 }
 /* }}} */
 
-/* {{{ writing */
-/* Appends one tube command to the scratch of this write (tubes.h). */
-static bool sync_add(void *ctx, const char *verb, const bsc_tube_name *t)
-{
-	bsc_conn *c = ctx;
-	bsc_line line;
-
-	if (c->sync_cap - c->sync_len < BSC_LINE_MAX) {
-		size_t cap = c->sync_cap ? c->sync_cap * 2 : 1024;
-		char *buf = realloc(c->sync, cap);
-		if (!buf) {
-			return false;
-		}
-		c->sync = buf;
-		c->sync_cap = cap;
-	}
-	bsc_line_start(&line, verb);
-	bsc_line_word(&line, t->name, t->len);
-	bsc_line_end(&line);
-	memcpy(c->sync + c->sync_len, line.buf, line.len);
-	c->sync_len += line.len;
-	return bsc_expect_push(&c->expect, strcmp(verb, "use") == 0 ? BSC_EXPECT_USING : BSC_EXPECT_WATCHING, 0);
-}
-
-static bool iov_reserve(bsc_conn *c, size_t n)
-{
-	if (c->iov_cap >= n) {
-		return true;
-	}
-	struct iovec *iov = realloc(c->iov, n * sizeof(*iov));
-	if (!iov) {
-		return false;
-	}
-	c->iov = iov;
-	c->iov_cap = n;
-	return true;
-}
-
-/* Writes all of iov; *written counts the bytes that left. A signal does not
- * end a write: a write cut short would leave half a command on the wire. */
-static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *written)
-{
-	double deadline = bsc_deadline_after(c->opt.timeout);
-
-	*written = 0;
-	while (n > 0) {
-		struct msghdr msg;
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_iov = iov;
-		msg.msg_iovlen = n > IOV_BATCH ? IOV_BATCH : n;
-		ssize_t w = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				int p = bsc_conn_poll(c, POLLOUT, deadline);
-				if (p == 0) {
-					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
-				}
-				if (p < 0 && errno != EINTR) {
-					return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot write to", errno);
-				}
-				continue;
-			}
-			return bsc_conn_fail_errno(c, errno == EPIPE ? BSC_ERR_EOF : BSC_ERR_IO, "cannot write to", errno);
-		}
-		size_t left = (size_t)w;
-		*written += left;
-		if (*written > c->sync_len) {
-			c->request_out = true;
-		}
-		while (n > 0 && left >= iov->iov_len) {
-			left -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + left;
-			iov->iov_len -= left;
-		}
-	}
-	return BSC_OK;
-}
-
-/* Whether a connection with no reply pending is of no more use: beanstalkd
- * never speaks first, so anything to read now is EOF (the server closed it),
- * an error, or bytes nobody asked for (the stream is out of step). One
- * non-blocking peek per command: nothing of the command has been sent yet,
- * so the connection can still be replaced. */
-static bool idle_connection_is_unusable(bsc_conn *c)
-{
-	char byte;
-
-	if (c->expect.len > 0) {
-		return false;  /* replies are owed: what comes is theirs */
-	}
-	if (bsc_parser_pending(&c->parser) > 0) {
-		return true;
-	}
-	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
-}
-
-static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
-{
-	size_t niov = 0, i;
-
-	*written = 0;
-	c->sync_len = 0;
-	if (!bsc_tubes_sync(&c->tubes, sync_add, c) || !iov_reserve(c, 1 + 3 * n)) {
-		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
-	}
-	if (c->sync_len) {
-		c->iov[niov++] = (struct iovec){ .iov_base = c->sync, .iov_len = c->sync_len };
-	}
-	for (i = 0; i < n; i++) {
-		c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].line, .iov_len = reqs[i].line_len };
-		if (reqs[i].has_body) {
-			if (reqs[i].body_len) {
-				c->iov[niov++] = (struct iovec){ .iov_base = (void *)reqs[i].body, .iov_len = reqs[i].body_len };
-			}
-			c->iov[niov++] = (struct iovec){ .iov_base = (void *)crlf, .iov_len = 2 };
-		}
-		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
-		bsc_request_for reply_for = reqs[i].reply_for;
-		bool reserve = reply_for == BSC_FOR_PREFETCH || reply_for == BSC_FOR_PREFETCH_WAITS;
-		if (reserve && !bsc_prefetch_ask(&c->prefetch, bsc_now(), reply_for == BSC_FOR_PREFETCH_WAITS)) {
-			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
-		}
-		bsc_expect_tag t = reserve ? BSC_EXPECT_PREFETCH : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;
-		if (!bsc_expect_push(&c->expect, t, body_max)) {
-			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
-		}
-	}
-	return write_all(c, c->iov, niov, written);
-}
-
-static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag)
-{
-	uint64_t pinned = c->pinned;
-
-	c->pinned = 0;
-	bsc_conn_check_owner(c);
-	if (n == 0) {
-		return BSC_OK;  /* tube changes alone would leave replies nobody reads */
-	}
-	if (bsc_conn_inherited(c, pinned)) {
-		return BSC_NOT_FOUND;  /* the job is the parent process's */
-	}
-	for (int attempt = 0;; attempt++) {
-		bsc_status st;
-		size_t written;
-
-		if (c->fd >= 0 && idle_connection_is_unusable(c)) {
-			if (c->keep_dead) {
-				return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection, or sent what nobody asked for, while it was idle", c->ep.name);
-			}
-			bsc_conn_close(c);
-		}
-		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
-			return st;
-		}
-		if (pinned && pinned != c->generation) {
-			return BSC_NOT_FOUND;  /* the job went back to the server with the old connection */
-		}
-		st = send_once(c, reqs, n, tag, &written);
-		/* A connection that died unseen fails the first write; when not a
-		 * byte went out, the requests are safe to send on a fresh one. */
-		if (st == BSC_OK || written > 0 || attempt > 0 || c->keep_dead || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
-			return st;
-		}
-	}
-}
-bsc_status bsc_conn_send(bsc_conn *c, const bsc_request *reqs, size_t n)
-{
-	return send_tagged(c, reqs, n, BSC_EXPECT_CALLER);
-}
-
-bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req)
-{
-	size_t len;
-	const char *tube = bsc_tubes_used(&c->tubes, &len);
-
-	bsc_conn_check_owner(c);
-	/* Room first: once sent, its reply must find its entry. */
-	if (!bsc_async_prepare(&c->async, tube, len)) {
-		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
-	}
-	bsc_status st = send_tagged(c, req, 1, BSC_EXPECT_ASYNC);
-	if (st == BSC_OK) {
-		bsc_async_add(&c->async);
-	}
-	return st;
-}
-
 size_t bsc_conn_async_pending(const bsc_conn *c)
 {
 	return bsc_async_pending(&c->async);
@@ -655,9 +462,9 @@ void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refu
 	*unconfirmed = c->prefetch.unconfirmed;
 }
 
-size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max)
+size_t bsc_conn_take_delete_outcomes(bsc_conn *c, bsc_delete_outcome *out, size_t max)
 {
-	return bsc_prefetch_take_gone(&c->prefetch, out, max);
+	return bsc_prefetch_take_outcomes(&c->prefetch, out, max);
 }
 /* }}} */
 

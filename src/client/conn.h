@@ -9,9 +9,13 @@
  *
  * The stream is kept in step: every reply is matched to a request sent.
  * Bytes that come while no reply is expected (a reply nobody asked for, a
- * second answer to one request) mean the stream can no longer be trusted:
- * the reply they follow fails with BSC_ERR_PROTOCOL, or, found before a
- * command goes out, the connection is replaced before a byte of it is sent.
+ * second answer to one request) mean the stream can no longer be trusted,
+ * and the connection is closed: bytes that arrived before the request
+ * they would answer (the socket's receive time says so) fail it with
+ * BSC_ERR_PROTOCOL; bytes behind the last reply owed leave that reply its
+ * result; found by the look at a connection idle for a while before a
+ * command goes out, the connection is replaced before a byte of it is sent
+ * (send.c says when the look is made).
  *
  * Signals: a wait is ended by a signal (the interrupt function says so) only
  * where ending it loses nothing: while connecting, and while waiting for a
@@ -213,8 +217,23 @@ size_t bsc_conn_pending(const bsc_conn *c);
  * by the connection before the reply to any later request, or by
  * bsc_conn_flush_async(). A failure to send is returned as by
  * bsc_conn_send, and that put is not in the ledger: it failed, as a put
- * would have (the earlier ones still waiting are unconfirmed). */
+ * would have (the earlier ones still waiting are unconfirmed).
+ *
+ * With coalescing on (bsc_conn_set_coalesce), the put is only added to the
+ * bytes held for a write, which go out with the next write of any kind
+ * (a command's, bsc_conn_flush_async's, bsc_conn_write_out's), or at once
+ * when they pass the size set. Held bytes never go out twice: a write that
+ * sent none of them leaves them held (for a new connection if need be),
+ * one that sent any makes them all sent (unconfirmed, should the
+ * connection be lost before their replies). */
 bsc_status bsc_conn_send_async_put(bsc_conn *c, const bsc_request *req);
+/* Holds the puts that do not wait until their bytes pass bytes (0: no
+ * holding; each is a write of its own). */
+void bsc_conn_set_coalesce(bsc_conn *c, size_t bytes);
+/* Bytes held for a write. */
+size_t bsc_conn_held_out(const bsc_conn *c);
+/* Writes the held bytes now (BSC_OK when there are none). */
+bsc_status bsc_conn_write_out(bsc_conn *c);
 /* Reads the replies to the puts that did not wait (within timeout s; <= 0:
  * no limit). Their outcomes are then ready to take. */
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);
@@ -258,8 +277,8 @@ bsc_status bsc_conn_settle_deletes(bsc_conn *c, double timeout);
 /* Such deletes since this connection was made: done, refused by the
  * server, and out when the connection was lost (the job may run again). */
 void bsc_conn_delete_counts(const bsc_conn *c, uint64_t *deleted, uint64_t *refused, uint64_t *unconfirmed);
-/* Jobs such a delete found gone (their time-to-run had run out), taken. */
-size_t bsc_conn_take_gone(bsc_conn *c, uint64_t *out, size_t max);
+/* What became of each such delete, in order (up to max), taken. */
+size_t bsc_conn_take_delete_outcomes(bsc_conn *c, bsc_delete_outcome *out, size_t max);
 
 /* The next reply to one of the caller's requests; timeout in seconds,
  * <= 0 waits for ever. Once a reply has begun to arrive, the rest of it

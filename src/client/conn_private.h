@@ -1,7 +1,7 @@
 /*
  * The state of a connection, shared by the files that make it: conn.c
- * (life cycle, state, writing) and reply.c (reading the replies). Not for
- * use outside them.
+ * (life cycle, state), send.c (writing) and reply.c (reading the replies).
+ * Not for use outside them.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "src/client/asyncput.h"
 #include "src/client/conn.h"
@@ -42,6 +43,14 @@ struct bsc_conn {
 	bsc_conn_event_fn event;
 	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
+	/* Keeping the stream in step without a look per command (reply.c):
+	 * over TCP, each read says when its bytes arrived (SO_TIMESTAMPNS), and
+	 * none may have arrived before the write that ended the last idle
+	 * spell (no reply owed), whose time is kept here. */
+	bool rx_stamps;
+	struct timespec busy_real;  /* CLOCK_REALTIME just before that write */
+	double busy_mono;           /* the same moment, monotonic: a clock step between shows */
+	double idle_since;          /* monotonic: the last owed reply was taken then */
 	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */
 	const sigset_t *wait_mask;  /* the caller's: waits run in ppoll() with it; NULL: poll() */
 
@@ -50,6 +59,18 @@ struct bsc_conn {
 	bsc_expect expect;        /* replies owed, oldest first */
 	bsc_async_ledger async;   /* the puts that did not wait, and their outcomes */
 	bsc_prefetch prefetch;          /* reserves sent ahead, and the jobs they brought */
+
+	/* Puts that did not wait, held for one write (bsc_conn_set_coalesce):
+	 * their bytes, a run that stands on its own (it begins with the "use"
+	 * of its first put's tube, whatever the server uses now, so it can go
+	 * out again on a new connection), and the replies they will be owed. */
+	size_t coalesce;            /* write them out past this many bytes; 0: no holding */
+	char *out;
+	size_t out_len, out_cap;
+	uint8_t *out_tags;          /* the bsc_expect_tag of each reply owed, in order */
+	size_t out_tags_len, out_tags_cap;
+	bsc_tube_name out_use;      /* the tube their last "use" names */
+	size_t out_in_write;        /* of the write under way, the held bytes in front */
 
 	/* Scratch for one write: the tube commands, and the iovecs. */
 	char *sync;

@@ -5,19 +5,15 @@
  */
 #include "src/client/prefetch.h"
 
+#include "src/grow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 bool bsc_prefetch_ask(bsc_prefetch *a, double now, bool waits)
 {
-	if (a->asked_len == a->asked_cap) {
-		size_t cap = a->asked_cap ? a->asked_cap * 2 : 8;
-		double *asked = realloc(a->asked, cap * sizeof(*asked));
-		if (!asked) {
-			return false;
-		}
-		a->asked = asked;
-		a->asked_cap = cap;
+	if (!bsc_grow(&a->asked, &a->asked_cap, a->asked_len + 1, sizeof(*a->asked), 8)) {
+		return false;
 	}
 	if (a->asked_len == 0) {
 		a->waiting = waits;
@@ -41,14 +37,8 @@ bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 	if (reply->kind != BSC_REPLY_RESERVED || !reply->has_num) {
 		return false;
 	}
-	if (a->len == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		bsc_prefetch_job *jobs = realloc(a->jobs, cap * sizeof(*jobs));
-		if (!jobs) {
-			return false;
-		}
-		a->jobs = jobs;
-		a->cap = cap;
+	if (!bsc_grow(&a->jobs, &a->cap, a->len + 1, sizeof(*a->jobs), 8)) {
+		return false;
 	}
 	char *body = malloc(reply->body_len ? reply->body_len : 1);
 	if (!body) {
@@ -63,25 +53,23 @@ bool bsc_prefetch_answer(bsc_prefetch *a, const bsc_reply *reply, bool *brought)
 	return true;
 }
 
-/* Appends v to a growing array; false when memory runs out. */
-static bool push_u64(uint64_t **arr, size_t *len, size_t *cap, uint64_t v)
+/* Notes what became of delete id; dropped when memory runs out (the caller's
+ * count of that outcome is then short by one). */
+static void note_outcome(bsc_prefetch *a, uint64_t id, bsc_delete_outcome_kind kind)
 {
-	if (*len == *cap) {
-		size_t n = *cap ? *cap * 2 : 16;
-		uint64_t *grown = realloc(*arr, n * sizeof(**arr));
-		if (!grown) {
-			return false;
-		}
-		*arr = grown;
-		*cap = n;
+	if (!bsc_grow(&a->outcomes, &a->outcomes_cap, a->outcomes_len + 1, sizeof(*a->outcomes), 16)) {
+		return;
 	}
-	(*arr)[(*len)++] = v;
-	return true;
+	a->outcomes[a->outcomes_len++] = (bsc_delete_outcome){ id, kind };
 }
 
 bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id)
 {
-	return push_u64(&a->deleting, &a->deleting_len, &a->deleting_cap, id);
+	if (!bsc_grow(&a->deleting, &a->deleting_cap, a->deleting_len + 1, sizeof(*a->deleting), 16)) {
+		return false;
+	}
+	a->deleting[a->deleting_len++] = id;
+	return true;
 }
 
 bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_t *id, bool *let_go)
@@ -95,33 +83,34 @@ bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_
 	*let_go = true;
 	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
 		a->deleted++;
+		note_outcome(a, *id, BSC_DELETE_DONE);
 		return true;
 	}
 	if (reply->kind == BSC_REPLY_NOT_FOUND) {
-		/* Dropped when memory runs out: the count of lost jobs is then short by one. */
-		push_u64(&a->gone, &a->gone_len, &a->gone_cap, *id);
+		note_outcome(a, *id, BSC_DELETE_GONE);
 		return true;
 	}
 	if (bsc_reply_is_error(reply->kind)) {
 		/* INTERNAL_ERROR: the binlog could not record it. The job stays
 		 * reserved and comes back when its time-to-run runs out. */
 		a->refused++;
+		note_outcome(a, *id, BSC_DELETE_REFUSED);
 		*let_go = false;
 		return true;
 	}
 	return false;
 }
 
-size_t bsc_prefetch_take_gone(bsc_prefetch *a, uint64_t *out, size_t max)
+size_t bsc_prefetch_take_outcomes(bsc_prefetch *a, bsc_delete_outcome *out, size_t max)
 {
-	size_t n = a->gone_len < max ? a->gone_len : max;
+	size_t n = a->outcomes_len < max ? a->outcomes_len : max;
 
 	if (n == 0) {
 		return 0;
 	}
-	memcpy(out, a->gone, n * sizeof(*out));
-	memmove(a->gone, a->gone + n, (a->gone_len - n) * sizeof(*a->gone));
-	a->gone_len -= n;
+	memcpy(out, a->outcomes, n * sizeof(*out));
+	memmove(a->outcomes, a->outcomes + n, (a->outcomes_len - n) * sizeof(*a->outcomes));
+	a->outcomes_len -= n;
 	return n;
 }
 
@@ -147,6 +136,9 @@ size_t bsc_prefetch_drop(bsc_prefetch *a)
 	a->asked_len = 0;
 	a->waiting = false;
 	a->unconfirmed += a->deleting_len;
+	for (size_t i = 0; i < a->deleting_len; i++) {
+		note_outcome(a, a->deleting[i], BSC_DELETE_UNCONFIRMED);
+	}
 	a->deleting_len = 0;
 	return n;
 }
@@ -154,7 +146,7 @@ size_t bsc_prefetch_drop(bsc_prefetch *a)
 void bsc_prefetch_forget(bsc_prefetch *a)
 {
 	bsc_prefetch_drop(a);
-	a->gone_len = 0;
+	a->outcomes_len = 0;
 	a->brought = a->deadline_soon = 0;
 	a->deleted = a->refused = a->unconfirmed = 0;
 }
@@ -165,6 +157,6 @@ void bsc_prefetch_free(bsc_prefetch *a)
 	free(a->jobs);
 	free(a->asked);
 	free(a->deleting);
-	free(a->gone);
+	free(a->outcomes);
 	memset(a, 0, sizeof(*a));
 }

@@ -26,6 +26,19 @@ typedef struct {
 	double asked_at;            /* when its reserve was sent (monotonic): its TTR ran from no earlier */
 } bsc_prefetch_job;
 
+/* What became of a delete whose answer the connection took. */
+typedef enum {
+	BSC_DELETE_DONE,            /* DELETED */
+	BSC_DELETE_GONE,            /* NOT_FOUND: its time-to-run had run out */
+	BSC_DELETE_REFUSED,         /* an error word (INTERNAL_ERROR: the binlog) */
+	BSC_DELETE_UNCONFIRMED      /* the connection was lost before the answer */
+} bsc_delete_outcome_kind;
+
+typedef struct {
+	uint64_t id;
+	bsc_delete_outcome_kind kind;
+} bsc_delete_outcome;
+
 typedef struct {
 	double *asked;              /* the send time of each reserve out, oldest first */
 	size_t asked_len, asked_cap;
@@ -37,8 +50,8 @@ typedef struct {
 
 	uint64_t *deleting;         /* the ids of the deletes out, oldest first */
 	size_t deleting_len, deleting_cap;
-	uint64_t *gone;             /* deleted jobs the server no longer had, until taken */
-	size_t gone_len, gone_cap;
+	bsc_delete_outcome *outcomes;  /* what became of each, in order, until taken */
+	size_t outcomes_len, outcomes_cap;
 	uint64_t deleted, refused, unconfirmed;  /* outcomes of those deletes, counted */
 } bsc_prefetch;
 
@@ -54,8 +67,8 @@ bool bsc_prefetch_delete_sent(bsc_prefetch *a, uint64_t id);
 /* The answer to the oldest delete out: *id is its job, *let_go whether the
  * connection holds it no more. False when it answers no delete. */
 bool bsc_prefetch_delete_answer(bsc_prefetch *a, const bsc_reply *reply, uint64_t *id, bool *let_go);
-/* The ids of deleted jobs the server no longer had (up to max), taken. */
-size_t bsc_prefetch_take_gone(bsc_prefetch *a, uint64_t *out, size_t max);
+/* What became of the deletes answered (up to max, in order), taken. */
+size_t bsc_prefetch_take_outcomes(bsc_prefetch *a, bsc_delete_outcome *out, size_t max);
 /* The oldest job, moved out; false when there is none. */
 bool bsc_prefetch_take(bsc_prefetch *a, bsc_prefetch_job *out);
 /* The connection is gone: its reserves out and its jobs with it, and the

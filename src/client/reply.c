@@ -16,12 +16,59 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define READ_CHUNK 16384
 
-/* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
-static bsc_status absorb_recv(bsc_conn *c, ssize_t r)
+/* Whether bytes that arrived then (by the socket's receive time) came
+ * before the write that ended the last idle spell: nobody asked for them. */
+static bool read_before_asked(const bsc_conn *c, const struct timespec *arrived)
 {
+	struct timespec real;
+
+	if (arrived->tv_sec > c->busy_real.tv_sec || (arrived->tv_sec == c->busy_real.tv_sec && arrived->tv_nsec >= c->busy_real.tv_nsec)) {
+		return false;
+	}
+	/* Receive times are the wall clock's: a step of it since the write
+	 * (the monotonic clock did not move alike) says nothing of the bytes. */
+	clock_gettime(CLOCK_REALTIME, &real);
+	double stepped = ((double)(real.tv_sec - c->busy_real.tv_sec) + (double)(real.tv_nsec - c->busy_real.tv_nsec) / 1e9)
+		- (bsc_now() - c->busy_mono);
+	return stepped > -0.001 && stepped < 0.001;
+}
+
+/* One recv(); where the socket gives receive times (conn.c), *early says
+ * whether the bytes came before they were asked for. */
+static ssize_t conn_read(bsc_conn *c, char *space, size_t avail, int flags, bool *early)
+{
+	*early = false;
+	if (!c->rx_stamps) {
+		return recv(c->fd, space, avail, flags);
+	}
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = space, .iov_len = avail };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+	ssize_t r = recvmsg(c->fd, &m, flags);
+	for (struct cmsghdr *cm = r > 0 ? CMSG_FIRSTHDR(&m) : NULL; cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec arrived;
+			memcpy(&arrived, CMSG_DATA(cm), sizeof(arrived));
+			*early = read_before_asked(c, &arrived);
+		}
+	}
+	return r;
+}
+
+/* What recv() returned, as a status; EAGAIN/EINTR: BSC_OK, wait again. */
+static bsc_status absorb_recv(bsc_conn *c, ssize_t r, bool early)
+{
+	if (r > 0 && early) {
+		return bsc_conn_fail(c, BSC_ERR_PROTOCOL, "%s sent %zd bytes before they were asked for (while the connection was idle): the stream is out of step",
+			c->ep.name, r);
+	}
 	if (r > 0) {
 		bsc_parser_commit(&c->parser, (size_t)r);
 		return BSC_OK;
@@ -55,9 +102,10 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 		}
 		c->rcvtimeo_ms = ms;
 	}
-	ssize_t r = recv(c->fd, space, avail, 0);
+	bool early;
+	ssize_t r = conn_read(c, space, avail, 0, &early);
 	int e = errno;
-	bsc_status st = absorb_recv(c, r);
+	bsc_status st = absorb_recv(c, r, early);
 	*got = r > 0;
 	if (st == BSC_OK && r < 0 && e == EINTR && bsc_conn_reply_wait_interrupted(c)) {
 		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
@@ -105,8 +153,9 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 			}
 			continue;
 		}
-		ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
-		bsc_status st = absorb_recv(c, r);
+		bool early;
+		ssize_t r = conn_read(c, space, avail, MSG_DONTWAIT, &early);
+		bsc_status st = absorb_recv(c, r, early);
 		if (st != BSC_OK || r > 0) {
 			return st;
 		}
@@ -177,6 +226,7 @@ static bsc_status caller_reply_taken(bsc_conn *c)
 {
 	if (c->expect.len == 0) {
 		c->request_out = false;
+		c->idle_since = bsc_now();
 	}
 	return BSC_OK;
 }
@@ -220,9 +270,10 @@ static bsc_status read_arrived(bsc_conn *c, bool *got)
 	if (!space) {
 		return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
 	}
-	ssize_t r = recv(c->fd, space, avail, MSG_DONTWAIT);
+	bool early;
+	ssize_t r = conn_read(c, space, avail, MSG_DONTWAIT, &early);
 	*got = r > 0;
-	return absorb_recv(c, r);
+	return absorb_recv(c, r, early);
 }
 
 /* Reads replies as mode says, taking in on the way those the connection
@@ -294,7 +345,11 @@ bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, doub
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout)
 {
 	bsc_reply reply;
+	bsc_status st = bsc_conn_write_out(c);
 
+	if (st != BSC_OK) {
+		return st;
+	}
 	return take_replies(c, &reply, bsc_deadline_after(timeout), timeout, TAKE_OWN);
 }
 

@@ -131,6 +131,14 @@ void bsc_tubes_server_reset(bsc_tubes *t)
 	list_reset(&t->srv_watched);
 }
 
+void bsc_tubes_server_uses(bsc_tubes *t, const char *name, size_t len)
+{
+	if (!tube_eq(&t->srv_used, name, len)) {
+		tube_set(&t->srv_used, name, len);
+		t->changed = true;
+	}
+}
+
 bool bsc_tubes_sync(bsc_tubes *t, bsc_tube_command_fn emit, void *ctx)
 {
 	if (!t->changed) {

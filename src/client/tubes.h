@@ -53,6 +53,8 @@ const char *bsc_tubes_watched(const bsc_tubes *t, size_t i, size_t *len);
 bool bsc_tubes_reset(bsc_tubes *t);
 /* The server's side back to "default": a new connection starts there. */
 void bsc_tubes_server_reset(bsc_tubes *t);
+/* The server uses this tube now: a "use" went out with other bytes. */
+void bsc_tubes_server_uses(bsc_tubes *t, const char *name, size_t len);
 
 /* Called once for each command that brings the server to the client's
  * state: verb is "use", "watch" or "ignore". False: stop (out of memory). */

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "src/grow.h"
 #include "src/proto/proto.h"
 #include "src/proto/stats.h"
 
@@ -177,18 +178,9 @@ void bsc_tubewait_free(bsc_tubewait *t)
 /* {{{ requests */
 static void out_line(bsc_tubewait *t, const bsc_line *l)
 {
-	if (t->out_len + l->len > t->out_cap) {
-		size_t cap = t->out_cap ? 2 * t->out_cap : 1024;
-		while (cap < t->out_len + l->len) {
-			cap *= 2;
-		}
-		char *out = realloc(t->out, cap);
-		if (!out) {
-			t->out_failed = true;
-			return;
-		}
-		t->out = out;
-		t->out_cap = cap;
+	if (!bsc_grow(&t->out, &t->out_cap, t->out_len + l->len, 1, 1024)) {
+		t->out_failed = true;
+		return;
 	}
 	memcpy(t->out + t->out_len, l->buf, l->len);
 	t->out_len += l->len;

@@ -6,28 +6,29 @@
 #ifndef _GNU_SOURCE
 # define _GNU_SOURCE
 #endif
-#include "src/worker/fetch.h"
+#include "src/worker/fetch_private.h"
 
 #include <inttypes.h>
+
+#include "src/grow.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* An idle worker measures the round trip this often (s). */
+/* An idle worker measures the round trip this often (s); a busy one waits
+ * for a finished job's delete as often, for the same figure. */
 #define RTT_PROBE_EVERY 10.0
-
-typedef enum {
-	PHASE_NONE,
-	PHASE_WAIT,         /* the wait for a job: a stop signal ends it */
-	PHASE_RECONNECT     /* a connect, or the pause before it: likewise */
-} wait_phase;
+/* The longest a finished job's delete waits (s) for a write that takes it
+ * while jobs reserved ahead are at hand: it never waits past a wait. */
+#define DELETE_DEFER 0.002
+/* The most deletes one write takes. */
+#define DELETES_MAX 64
 
 static bsc_request line_request(const bsc_line *line, size_t reply_body_max, bsc_request_for reply_for)
 {
 	return (bsc_request){ line->buf, line->len, NULL, 0, false, reply_body_max, reply_for };
 }
 
-/* The stop reason the arrived signals give. */
-static bsc_stop_reason arrived_reason(const bsc_fetch *f)
+bsc_stop_reason bsc_fetch_arrived_reason(const bsc_fetch *f)
 {
 	bsc_worker_gauges g = { .signals = bsc_stop_signals_arrived() };
 
@@ -83,8 +84,10 @@ bool bsc_fetch_begin(bsc_fetch *f, const bsc_fetch_config *cfg, bsc_pool *pool)
 	for (size_t s = 0; s < f->n; s++) {
 		bsc_conn *c = f->conns[s] = bsc_pool_conn(pool, s);
 		f->servers[s].last_gen = bsc_conn_generation(c);
-		/* The connection counts from its start: this run from here. */
-		bsc_conn_delete_counts(c, &f->servers[s].deletes_seen[0], &f->servers[s].deletes_seen[1], &f->servers[s].deletes_seen[2]);
+		/* What an earlier run left of its deletes is not this one's. */
+		bsc_delete_outcome skip[16];
+		while (bsc_conn_take_delete_outcomes(c, skip, 16) > 0) {
+		}
 	}
 	bsc_pool_set_events(pool, on_pool_event, f);
 	return true;
@@ -94,7 +97,7 @@ bool bsc_fetch_interrupted(void *ctx)
 {
 	bsc_fetch *f = ctx;
 
-	return (f->phase == PHASE_WAIT || f->phase == PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
+	return (f->phase == BSC_FETCH_PHASE_WAIT || f->phase == BSC_FETCH_PHASE_RECONNECT) && bsc_stop_signals_arrived() != 0;
 }
 
 size_t bsc_fetch_server(const bsc_fetch *f)
@@ -112,11 +115,18 @@ void bsc_fetch_job_started(bsc_fetch *f, double now)
 	f->last_job_start = now;
 }
 
-void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation)
+void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot)
 {
-	f->done_id = id;
-	f->done_gen = generation;
-	f->done_server = f->cur;
+	if (!bsc_grow(&f->done, &f->done_cap, f->done_len + 1, sizeof(*f->done), 16)) {
+		/* Not deleted: the server gives it back when its time-to-run runs out. */
+		f->fig.lost++;
+		bsc_log_line(f->cfg.log, "job %" PRIu64 ": out of memory to delete it: it comes back when its time-to-run runs out", id);
+		return;
+	}
+	if (f->done_len == 0) {
+		f->done_since = bsc_now();
+	}
+	f->done[f->done_len++] = (bsc_fetch_done){ id, generation, f->cur, slot };
 }
 
 void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
@@ -132,133 +142,12 @@ void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
 	f->last_rtt_at = bsc_now();
 }
 
-/* Counts the connection's new generations after the first as reconnects. */
-static void note_generation(bsc_fetch *f, size_t s)
-{
-	bsc_fetch_per_server *sv = &f->servers[s];
-	uint64_t gen = bsc_conn_generation(f->conns[s]);
-
-	if (sv->last_gen && gen > sv->last_gen) {
-		f->fig.reconnects += gen - sv->last_gen;
-	}
-	if (gen) {
-		sv->last_gen = gen;
-	}
-}
-/* }}} */
-
-/* {{{ a server away */
-/* Every server away for reconnect_timeout: the worker gives up. */
-static bool give_up(bsc_fetch *f, double now)
-{
-	for (size_t s = 0; s < f->n; s++) {
-		if (!bsc_pool_is_away(f->pool, s) || now < bsc_pool_away_since(f->pool, s) + f->cfg.reconnect_timeout) {
-			return false;
-		}
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		bsc_conn *c = f->conns[s];
-		bsc_log_line(f->cfg.log, "no server at %s for %.1f s (%s): giving up", bsc_conn_name(c),
-			now - bsc_pool_away_since(f->pool, s), bsc_conn_errstr(c));
-	}
-	f->fig.reconnect_backoff = 0;
-	return true;
-}
-
-/* Connects to server s, whose back-off is over. The connect waits in plain
- * poll(): the stop signals are let in for it (one landing just before it
- * only waits for connect_timeout). */
-static bsc_stop_reason reconnect(bsc_fetch *f, size_t s)
-{
-	bsc_conn *c = f->conns[s];
-
-	bsc_stop_signals_let_in(f->cfg.signals);
-	bsc_status st = bsc_pool_reconnect(f->pool, s);
-	bsc_stop_signals_keep_out(f->cfg.signals);
-	if (bsc_stop_signals_arrived()) {
-		bsc_conn_close(c);
-		return arrived_reason(f);
-	}
-	if (st != BSC_OK) {
-		return BSC_STOP_NONE;
-	}
-	note_generation(f, s);
-	f->fig.reconnect_backoff = 0;
-	bsc_log_line(f->cfg.log, "reconnected to %s after %.1f s", bsc_conn_name(c), bsc_now() - bsc_pool_away_since(f->pool, s));
-	return BSC_STOP_NONE;
-}
-
-/* When every server is away: gives up, or pauses until the earliest is
- * due (a stop signal ends the pause). *paused: the caller looks at its
- * caps before going on. */
-static bsc_stop_reason pause_for_servers(bsc_fetch *f, double now, double earliest, bool *paused)
-{
-	double last_call = 0;
-
-	if (give_up(f, now)) {
-		return BSC_STOP_CONNECTION;
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		double at = bsc_pool_away_since(f->pool, s) + f->cfg.reconnect_timeout;
-		last_call = at > last_call ? at : last_call;
-	}
-	double pause = (earliest < last_call ? earliest : last_call) - now;
-	if (pause <= 0) {
-		return BSC_STOP_NONE;
-	}
-	f->phase = PHASE_RECONNECT;
-	bsc_report_title_waiting(f->cfg.report);
-	bool undisturbed = bsc_stop_signals_pause(f->cfg.signals, pause);
-	f->phase = PHASE_NONE;
-	*paused = true;
-	return undisturbed ? BSC_STOP_NONE : arrived_reason(f);
-}
-
-/* The servers whose back-off is over are connected to; when none is up,
- * the worker first waits for the earliest (*paused). */
-static bsc_stop_reason reconnect_due(bsc_fetch *f, bool *paused)
-{
-	double now = bsc_now(), earliest = 0;
-	bool any_up = false;
-
-	*paused = false;
-	for (size_t s = 0; s < f->n; s++) {
-		if (!bsc_pool_is_away(f->pool, s)) {
-			any_up = true;
-		} else if (earliest == 0 || bsc_pool_retry_at(f->pool, s) < earliest) {
-			earliest = bsc_pool_retry_at(f->pool, s);
-		}
-	}
-	if (earliest == 0) {
-		return BSC_STOP_NONE;
-	}
-	if (!any_up) {
-		bsc_stop_reason reason = pause_for_servers(f, now, earliest, paused);
-		if (reason != BSC_STOP_NONE || *paused) {
-			return reason;
-		}
-	}
-	for (size_t s = 0; s < f->n; s++) {
-		if (bsc_pool_is_away(f->pool, s) && now >= bsc_pool_retry_at(f->pool, s)) {
-			f->phase = PHASE_RECONNECT;
-			bsc_stop_reason reason = reconnect(f, s);
-			f->phase = PHASE_NONE;
-			if (reason != BSC_STOP_NONE) {
-				return reason;
-			}
-		}
-	}
-	return BSC_STOP_NONE;
-}
-/* }}} */
-
 /* {{{ the finished job's delete, and the reserves */
-static void lost_before_delete(bsc_fetch *f, const char *when)
+static void lost_before_delete(bsc_fetch *f, uint64_t id, const char *when)
 {
 	f->fig.lost++;
 	bsc_log_line(f->cfg.log, "job %" PRIu64 " was done, but the connection was lost %s: the server gives the job back and it may run again",
-		f->done_id, when);
-	f->done_id = 0;
+		id, when);
 }
 
 static void gone_before_delete(bsc_fetch *f, uint64_t id)
@@ -267,16 +156,15 @@ static void gone_before_delete(bsc_fetch *f, uint64_t id)
 	bsc_log_line(f->cfg.log, "job %" PRIu64 " was gone when the worker deleted it: its time-to-run ran out before the handler returned, so it may have run twice", id);
 }
 
-/* The answer to the finished job's delete. False when it makes no sense
+/* The answer to a finished job's delete. False when it makes no sense
  * (the connection is then closed). */
-static bool delete_answered(bsc_fetch *f, bsc_conn *c, const bsc_reply *reply)
+static bool delete_answered(bsc_fetch *f, bsc_conn *c, const bsc_fetch_done *d, const bsc_reply *reply)
 {
-	uint64_t id = f->done_id;
+	uint64_t id = d->id;
 
-	f->done_id = 0;
 	if (reply->kind == BSC_REPLY_DELETED && !reply->has_num) {
 		f->fig.deleted++;
-		bsc_report_deleted(f->cfg.report);
+		bsc_report_deleted(f->cfg.report, d->slot);
 		bsc_conn_let_go(c, id);
 		return true;
 	}
@@ -306,117 +194,233 @@ static bool probe_answered(bsc_conn *c, const bsc_reply *reply)
 }
 
 /* The answer to the request of ours that went first in the write (the
- * delete or the probe); a failure is the server lost. */
-static void take_answer(bsc_fetch *f, size_t s, bool deleting, double sent_at)
+ * delete d, or the probe when d is NULL); a failure is the server lost. */
+static void take_answer(bsc_fetch *f, size_t s, const bsc_fetch_done *d, double sent_at)
 {
 	bsc_conn *c = f->conns[s];
 	bsc_reply reply;
 	bsc_status st = bsc_conn_recv(c, &reply, bsc_conn_timeout(c));
 
 	if (st != BSC_OK) {
-		if (deleting) {
-			lost_before_delete(f, "before the server confirmed its delete");
+		if (d) {
+			lost_before_delete(f, d->id, "before the server confirmed its delete");
 		}
 		bsc_pool_lost(f->pool, s);
 		return;
 	}
 	bsc_fetch_rtt_sample(f, bsc_now() - sent_at);
-	bool fits = deleting ? delete_answered(f, c, &reply) : probe_answered(c, &reply);
+	bool fits = d ? delete_answered(f, c, d, &reply) : probe_answered(c, &reply);
 	if (!fits || !bsc_conn_is_connected(c)) {
 		bsc_pool_lost(f->pool, s);
 	}
 }
 
-/* One write on server s: the finished job's delete when it is s's, a
- * round-trip probe when due and nothing else measures it, and the reserves
- * that keep prefetch of them out or kept; then the delete's (or the
- * probe's) answer, unless the connection takes it in later. */
-static void ask(bsc_fetch *f, size_t s)
+/* The deletes of server s's finished jobs, for one write: those reserved
+ * under its connection's generation (the others went back with a lost
+ * connection: logged); their lines in lines[], at most DELETES_MAX. How
+ * many went into picked[]. */
+static size_t pick_deletes(bsc_fetch *f, size_t s, bsc_fetch_done *picked, bsc_line *lines, uint64_t *gen)
+{
+	uint64_t now_gen = bsc_conn_generation(f->conns[s]);
+	size_t n = 0, kept = 0;
+
+	*gen = 0;
+	for (size_t i = 0; i < f->done_len; i++) {
+		bsc_fetch_done *d = &f->done[i];
+		if (d->server != s || n == DELETES_MAX) {
+			f->done[kept++] = *d;
+			continue;
+		}
+		/* A connection that is not up now is (re)made by the write, under
+		 * a generation of its own: the jobs went back with the old one. */
+		if (d->gen != now_gen || !bsc_conn_is_connected(f->conns[s])) {
+			lost_before_delete(f, d->id, "while the handler ran");
+			continue;
+		}
+		*gen = d->gen;
+		picked[n] = *d;
+		bsc_line_start(&lines[n], "delete");
+		bsc_line_u64(&lines[n], d->id);
+		bsc_line_end(&lines[n]);
+		n++;
+	}
+	f->done_len = kept;
+	f->done_since = bsc_now();
+	return n;
+}
+
+/* The tube slots of the deletes just sent on server s, for StatsD once
+ * their answers are in; false when memory runs out. */
+static bool note_sent(bsc_fetch_per_server *sv, const bsc_fetch_done *picked, size_t n)
+{
+	if (sv->slots_head > 0 && sv->slots_head == sv->slots_len) {
+		sv->slots_head = sv->slots_len = 0;
+	}
+	if (!bsc_grow(&sv->slots, &sv->slots_cap, sv->slots_len + n, sizeof(*sv->slots), 16)) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sv->slots[sv->slots_len++] = picked[i].slot;
+	}
+	return true;
+}
+
+/* One write on server s: the deletes of its finished jobs, a round-trip
+ * probe when due and nothing else measures it, and the reserves that keep
+ * `keep` jobs out or kept there. With more than one job at a time, the
+ * connection takes the deletes' answers in as they come (one is waited
+ * for, and timed, when the round trip is due). */
+static void ask(bsc_fetch *f, size_t s, size_t keep)
 {
 	bsc_conn *c = f->conns[s];
-	bsc_line del, probe;
-	bsc_request pre;
-	size_t npre = 0;
-	bool deleting = f->done_id != 0 && f->done_server == s, probing = false;
+	bsc_fetch_done picked[DELETES_MAX];
+	bsc_line lines[DELETES_MAX], probe;
+	bsc_request pre[DELETES_MAX];
+	uint64_t gen;
+	size_t n = pick_deletes(f, s, picked, lines, &gen);
 	bool idle = bsc_conn_prefetch_out(c, NULL) + bsc_conn_prefetch_jobs(c) == 0;
+	bool timed = bsc_now() - f->last_rtt_at >= RTT_PROBE_EVERY;
+	/* One job at a time on one server: the delete's answer comes with the
+	 * next job's (one read for both), and is waited for, and timed. */
+	bool alone = f->cfg.prefetch == 1 && f->n == 1;
+	bool wait_delete = n == 1 && (alone || (timed && keep > 0)), probing = false;
 
-	/* With more than one job at a time, no reply is waited for just to know
-	 * the delete went through: the connection takes its answer in later. */
-	bool delete_later = deleting && (f->cfg.prefetch > 1 || f->n > 1);
-	if (deleting) {
-		bsc_line_start(&del, "delete");
-		bsc_line_u64(&del, f->done_id);
-		bsc_line_end(&del);
-		pre = line_request(&del, 0, delete_later ? BSC_FOR_DELETE : BSC_FOR_CALLER);
-		npre = 1;
-		/* Found dead on sending, the connection is replaced: the job went
-		 * back with the old one and this delete must not go out. */
-		bsc_conn_pin(c, f->done_gen);
-	} else if (idle && bsc_now() - f->last_rtt_at >= RTT_PROBE_EVERY) {
+	for (size_t i = 0; i < n; i++) {
+		pre[i] = line_request(&lines[i], 0, wait_delete ? BSC_FOR_CALLER : BSC_FOR_DELETE);
+	}
+	if (n > 0) {
+		/* Found dead on sending, the connection is replaced: the jobs went
+		 * back with the old one and these deletes must not go out. */
+		bsc_conn_pin(c, gen);
+	} else if (idle && timed && keep > 0) {
 		/* Idle: a command answered at once measures the round trip. */
 		bsc_line_start(&probe, "list-tube-used");
 		bsc_line_end(&probe);
-		pre = line_request(&probe, 0, BSC_FOR_CALLER);
-		npre = 1;
+		pre[0] = line_request(&probe, 0, BSC_FOR_CALLER);
 		probing = true;
 	}
 	double sent_at = bsc_now();
-	bsc_status st = bsc_pool_ask(f->pool, s, &pre, npre, f->cfg.prefetch, reserve_slice(f));
-	note_generation(f, s);
-	if (st == BSC_NOT_FOUND) {
-		lost_before_delete(f, "while the handler ran");
+	bsc_status st = bsc_pool_ask(f->pool, s, pre, n + probing, keep, reserve_slice(f));
+	bsc_fetch_note_generation(f, s);
+	if (st != BSC_OK) {
+		for (size_t i = 0; i < n; i++) {
+			lost_before_delete(f, picked[i].id, st == BSC_NOT_FOUND ? "while the handler ran" : "before its delete went out");
+		}
+		return;   /* NOT_FOUND: nothing went out; else the pool set it aside */
+	}
+	if (wait_delete || probing) {
+		take_answer(f, s, wait_delete ? &picked[0] : NULL, sent_at);
 		return;
 	}
-	if (st != BSC_OK) {
-		if (deleting) {
-			lost_before_delete(f, "before its delete went out");
-		}
-		return;   /* the pool set it aside */
-	}
-	if (delete_later) {
-		uint64_t id = f->done_id;
-		f->done_id = 0;
-		if (!bsc_conn_delete_sent(c, id)) {
-			bsc_log_line(f->cfg.log, "job %" PRIu64 ": out of memory to follow its delete: the server gives the job back and it may run again", id);
+	for (size_t i = 0; i < n; i++) {
+		if (!bsc_conn_delete_sent(c, picked[i].id)) {
+			bsc_log_line(f->cfg.log, "job %" PRIu64 ": out of memory to follow its delete: the server gives the job back and it may run again", picked[i].id);
 			f->fig.lost++;
 			bsc_pool_lost(f->pool, s);
+			return;
 		}
-		return;
 	}
-	if (deleting || probing) {
-		take_answer(f, s, deleting, sent_at);
+	if (!note_sent(&f->servers[s], picked, n)) {
+		f->servers[s].slots_len = f->servers[s].slots_head = 0;   /* StatsD's deleted counts come up short */
+	}
+}
+
+/* Whether the finished jobs' deletes go out now: before any wait (none
+ * waits past one), once the oldest has waited DELETE_DEFER, or when a write
+ * could take no more. Otherwise the next job is one reserved ahead, and
+ * the deletes go with a later write: fewer writes, for the worker and for
+ * the server. */
+static bool deletes_due(const bsc_fetch *f)
+{
+	return f->done_len > 0 && (!bsc_pool_has_job(f->pool) || f->done_len >= DELETES_MAX || bsc_now() - f->done_since >= DELETE_DEFER);
+}
+
+/* Whether a server has puts of the handler's held for a write. */
+static bool out_held(const bsc_fetch *f)
+{
+	for (size_t s = 0; s < f->n; s++) {
+		if (bsc_conn_held_out(f->conns[s]) > 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Writes what the servers still hold; a failure is the server lost. */
+static void write_out(bsc_fetch *f)
+{
+	for (size_t s = 0; s < f->n; s++) {
+		if (bsc_conn_held_out(f->conns[s]) > 0 && bsc_status_is_failure(bsc_conn_write_out(f->conns[s]))) {
+			bsc_pool_lost(f->pool, s);
+		}
+	}
+}
+
+/* The finished jobs' deletes, each server's in one write with the reserves
+ * that keep `keep` jobs out or kept there. */
+static void send_deletes(bsc_fetch *f, size_t keep)
+{
+	for (size_t s = 0; s < f->n && f->done_len > 0; s++) {
+		for (size_t i = 0; i < f->done_len; i++) {
+			if (f->done[i].server == s) {
+				ask(f, s, keep);
+				break;
+			}
+		}
 	}
 }
 /* }}} */
 
-/* Counts and logs what became of the deletes sent without a wait. */
+/* The slot of the oldest delete out on server s (for StatsD), taken. */
+static size_t take_slot(bsc_fetch_per_server *sv, bool *known)
+{
+	*known = sv->slots_head < sv->slots_len;
+	return *known ? sv->slots[sv->slots_head++] : 0;
+}
+
+/* Counts and logs what became of the deletes whose answers the
+ * connections took in. */
 static void sweep_deletes(bsc_fetch *f)
 {
-	uint64_t gone[16];
+	bsc_delete_outcome out[16];
 
 	for (size_t s = 0; s < f->n; s++) {
 		bsc_fetch_per_server *sv = &f->servers[s];
 		bsc_conn *c = f->conns[s];
-		uint64_t now[3];
-		bsc_conn_delete_counts(c, &now[0], &now[1], &now[2]);
-		f->fig.deleted += now[0] - sv->deletes_seen[0];
-		if (now[1] > sv->deletes_seen[1]) {
-			bsc_log_line(f->cfg.log, "%s refused %" PRIu64 " delete%s (INTERNAL_ERROR: its binlog): those jobs come back when their time-to-run runs out",
-				bsc_conn_name(c), now[1] - sv->deletes_seen[1], now[1] - sv->deletes_seen[1] == 1 ? "" : "s");
-		}
-		if (now[2] > sv->deletes_seen[2]) {
-			uint64_t lost = now[2] - sv->deletes_seen[2];
-			f->fig.lost += lost;
-			bsc_log_line(f->cfg.log, "%" PRIu64 " job%s done, but the connection to %s was lost before the server confirmed %s delete: the server gives %s back and %s may run again",
-				lost, lost == 1 ? " was" : "s were", bsc_conn_name(c), lost == 1 ? "its" : "their", lost == 1 ? "it" : "them",
-				lost == 1 ? "it" : "they");
-		}
-		memcpy(sv->deletes_seen, now, sizeof(now));
+		uint64_t refused = 0, unconfirmed = 0;
 		size_t k;
-		while ((k = bsc_conn_take_gone(c, gone, 16)) > 0) {
+		while ((k = bsc_conn_take_delete_outcomes(c, out, 16)) > 0) {
 			for (size_t i = 0; i < k; i++) {
-				gone_before_delete(f, gone[i]);
+				bool known;
+				size_t slot = take_slot(sv, &known);
+				switch (out[i].kind) {
+				case BSC_DELETE_DONE:
+					f->fig.deleted++;
+					if (known) {
+						bsc_report_deleted(f->cfg.report, slot);
+					}
+					break;
+				case BSC_DELETE_GONE:
+					gone_before_delete(f, out[i].id);
+					break;
+				case BSC_DELETE_REFUSED:
+					refused++;
+					break;
+				case BSC_DELETE_UNCONFIRMED:
+					unconfirmed++;
+					break;
+				}
 			}
+		}
+		if (refused > 0) {
+			bsc_log_line(f->cfg.log, "%s refused %" PRIu64 " delete%s (INTERNAL_ERROR: its binlog): those jobs come back when their time-to-run runs out",
+				bsc_conn_name(c), refused, refused == 1 ? "" : "s");
+		}
+		if (unconfirmed > 0) {
+			f->fig.lost += unconfirmed;
+			bsc_log_line(f->cfg.log, "%" PRIu64 " job%s done, but the connection to %s was lost before the server confirmed %s delete: the server gives %s back and %s may run again",
+				unconfirmed, unconfirmed == 1 ? " was" : "s were", bsc_conn_name(c), unconfirmed == 1 ? "its" : "their",
+				unconfirmed == 1 ? "it" : "them", unconfirmed == 1 ? "it" : "they");
 		}
 	}
 }
@@ -476,13 +480,13 @@ static bsc_stop_reason wait_for_job(bsc_fetch *f)
 	if (deadline > 0 && bsc_now() >= deadline) {
 		return BSC_STOP_MAX_RUNTIME;
 	}
-	f->phase = PHASE_WAIT;
+	f->phase = BSC_FETCH_PHASE_WAIT;
 	double from = bsc_now();
 	bsc_status st = bsc_pool_wait(f->pool, deadline);
 	f->fig.wait_time += bsc_now() - from;
-	f->phase = PHASE_NONE;
+	f->phase = BSC_FETCH_PHASE_NONE;
 	if (st == BSC_ERR_INTERRUPTED) {
-		return arrived_reason(f);
+		return bsc_fetch_arrived_reason(f);
 	}
 	if (deadline > 0 && bsc_now() >= deadline && !bsc_pool_has_job(f->pool)) {
 		return BSC_STOP_MAX_RUNTIME;
@@ -499,19 +503,25 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 	*got = false;
 	free(f->job_body);
 	f->job_body = NULL;
-	if (f->done_id) {
-		ask(f, f->done_server);
+	/* Puts the handler did not wait for, held (coalesce), leave now: in
+	 * front of the finished job's delete, in its write when it has one. */
+	bool held = out_held(f);
+	if (held || deletes_due(f)) {
+		send_deletes(f, f->cfg.prefetch);
+	}
+	if (held) {
+		write_out(f);
 	}
 	sweep_deletes(f);
 	if ((*got = take_job(f, durations, job))) {
 		return BSC_STOP_NONE;
 	}
-	if ((reason = reconnect_due(f, &paused)) != BSC_STOP_NONE || paused) {
+	if ((reason = bsc_fetch_reconnect_due(f, &paused)) != BSC_STOP_NONE || paused) {
 		return reason;   /* after a pause, the loop looks at its caps first */
 	}
 	for (size_t s = 0; s < f->n; s++) {
 		if (!bsc_pool_is_away(f->pool, s)) {
-			ask(f, s);
+			ask(f, s, f->cfg.prefetch);
 		}
 	}
 	if ((*got = take_job(f, durations, job))) {
@@ -520,7 +530,7 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 	/* The stop signals are blocked here: one that came since is seen now,
 	 * one that comes later ends the wait. */
 	if (bsc_stop_signals_arrived()) {
-		return arrived_reason(f);
+		return bsc_fetch_arrived_reason(f);
 	}
 	/* In a run of fast jobs the next reply is often in already: the title
 	 * goes from job to job. */
@@ -535,26 +545,6 @@ bsc_stop_reason bsc_fetch_next(bsc_fetch *f, const bsc_histogram *durations, bsc
 }
 
 /* {{{ the end of a run */
-/* Never leaves a finished job undeleted: it would run again. */
-static void delete_last_job(bsc_fetch *f)
-{
-	bsc_conn *c = f->conns[f->done_server];
-	double sent = bsc_now();
-
-	bsc_conn_pin(c, f->done_gen);
-	bsc_status st = bsc_delete(c, f->done_id);
-	if (st == BSC_OK) {
-		bsc_fetch_rtt_sample(f, bsc_now() - sent);
-		f->fig.deleted++;
-		bsc_report_deleted(f->cfg.report);
-	} else if (st == BSC_NOT_FOUND) {
-		gone_before_delete(f, f->done_id);
-	} else {
-		lost_before_delete(f, "before its delete was confirmed");
-	}
-	f->done_id = 0;
-}
-
 /* Jobs reserved ahead and not started go back to the server at once, with
  * their priority: their connections close (the server puts back every job
  * a closed connection held), and so do those with a reserve out, whose job
@@ -583,9 +573,14 @@ static void hand_back(bsc_fetch *f)
 void bsc_fetch_forget(bsc_fetch *f)
 {
 	bsc_pool_set_events(f->pool, NULL, NULL);
-	f->done_id = 0;
+	free(f->done);
+	f->done = NULL;
+	f->done_len = f->done_cap = 0;
 	free(f->job_body);
 	f->job_body = NULL;
+	for (size_t s = 0; f->servers && s < f->n; s++) {
+		free(f->servers[s].slots);
+	}
 	free(f->servers);
 	free(f->conns);
 	f->servers = NULL;
@@ -594,9 +589,9 @@ void bsc_fetch_forget(bsc_fetch *f)
 
 void bsc_fetch_end(bsc_fetch *f)
 {
-	if (f->done_id) {
-		delete_last_job(f);
-	}
+	/* Never leaves a finished job undeleted: it would run again. Their
+	 * answers are read by the hand-back. */
+	send_deletes(f, 0);
 	hand_back(f);
 	bsc_fetch_forget(f);
 }

@@ -53,10 +53,25 @@ typedef struct {
 	bsc_report *report;
 } bsc_fetch_config;
 
+/* A finished job whose delete is still to go out. */
+typedef struct {
+	uint64_t id, gen;           /* the job, and the connection generation it was reserved under */
+	size_t server;
+	size_t slot;                /* its tube's, for StatsD */
+} bsc_fetch_done;
+
 typedef struct {
 	uint64_t last_gen;          /* its connection's generation, as last seen */
-	uint64_t deletes_seen[3];   /* its deletes' outcomes counted so far: done, refused, unconfirmed */
+	size_t *slots;              /* the tube slots of the deletes out, oldest first */
+	size_t slots_head, slots_len, slots_cap;
 } bsc_fetch_per_server;
+
+/* The waits a stop signal ends. */
+typedef enum {
+	BSC_FETCH_PHASE_NONE,
+	BSC_FETCH_PHASE_WAIT,       /* the wait for a job */
+	BSC_FETCH_PHASE_RECONNECT   /* a connect, or the pause before it */
+} bsc_fetch_phase;
 
 typedef struct {
 	bsc_fetch_config cfg;
@@ -68,11 +83,12 @@ typedef struct {
 	char *job_body;             /* its body, owned */
 	double last_job_start;      /* monotonic */
 	double last_rtt_at;
-	uint64_t done_id, done_gen; /* finished: deleted with the next reserve */
-	size_t done_server;
+	bsc_fetch_done *done;       /* finished: deleted with a next write */
+	size_t done_len, done_cap;
+	double done_since;          /* monotonic: the oldest of them finished then */
 	double p95;                 /* of the durations, as of p95_count of them */
 	uint64_t p95_count;
-	int phase;
+	bsc_fetch_phase phase;
 	bsc_fetch_figures fig;
 } bsc_fetch;
 
@@ -96,8 +112,9 @@ size_t bsc_fetch_server(const bsc_fetch *f);
 bsc_conn *bsc_fetch_conn(const bsc_fetch *f);
 /* The handler starts on the job handed out last. */
 void bsc_fetch_job_started(bsc_fetch *f, double now);
-/* It returned and the job is still held: delete it with the next write. */
-void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation);
+/* It returned and the job is still held: delete it with a next write (slot:
+ * its tube's, for StatsD). */
+void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot);
 /* A reply came back seconds after its request. */
 void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds);
 /* The interrupt function of the waits (net.h): true when a stop signal

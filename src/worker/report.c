@@ -230,8 +230,10 @@ void bsc_report_publish(bsc_report *r, const bsc_report_view *view)
 	}
 }
 
-void bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took)
+size_t bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took)
 {
+	size_t slot = 0;
+
 	if (r->statsd) {
 		bsc_statsd_job_end e = {
 			.failed = failed,
@@ -240,15 +242,16 @@ void bsc_report_job(bsc_report *r, double job_start, const char *tube, bool fail
 			.duration = took,
 			.wait = job_start - r->idle_since,
 		};
-		r->done_slot = bsc_statsd_job(r->statsd, r->single_tube[0] ? r->single_tube : tube, &e);
+		slot = bsc_statsd_job(r->statsd, r->single_tube[0] ? r->single_tube : tube, &e);
 	}
 	r->idle_since = job_start + took;
+	return slot;
 }
 
-void bsc_report_deleted(bsc_report *r)
+void bsc_report_deleted(bsc_report *r, size_t slot)
 {
 	if (r->statsd) {
-		bsc_statsd_deleted(r->statsd, r->done_slot);
+		bsc_statsd_deleted(r->statsd, slot);
 	}
 }
 
@@ -539,7 +542,6 @@ void bsc_report_begin(bsc_report *r, const bsc_report_run *run, const bsc_report
 	r->statsd = NULL;
 	r->statsd_finished = false;
 	r->idle_since = run->start;
-	r->done_slot = 0;
 	if (r->statsd_address) {
 		start_statsd(r);
 	}

@@ -104,7 +104,6 @@ typedef struct {
 	bsc_statsd_counts statsd_counts;  /* of the last run, once it ended */
 	bool statsd_finished;       /* the monitor thread sent the last */
 	double idle_since;          /* monotonic: the last job ended, or the run began */
-	size_t done_slot;           /* StatsD's slot of the finished job's tube */
 
 	/* Shared with the monitor thread. */
 	pthread_mutex_t snap_lock;
@@ -140,10 +139,11 @@ void bsc_report_publish(bsc_report *r, const bsc_report_view *view);
 /* The loop may wait now: the title says so. */
 void bsc_report_title_waiting(bsc_report *r);
 /* A job that began at job_start ended (StatsD): its tube ("" when not
- * known), what became of it, how long it ran. */
-void bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took);
-/* The finished job's delete was confirmed (StatsD). */
-void bsc_report_deleted(bsc_report *r);
+ * known), what became of it, how long it ran. Returns the slot that names
+ * its tube, for bsc_report_deleted(). */
+size_t bsc_report_job(bsc_report *r, double job_start, const char *tube, bool failed, bool released, bool buried, double took);
+/* A finished job's delete was confirmed (StatsD): slot, its tube's. */
+void bsc_report_deleted(bsc_report *r, size_t slot);
 /* The log_jobs line; learnt: the job's tube as the watchdog learnt it, or "". */
 void bsc_report_log_job(bsc_report *r, uint64_t id, const char *learnt, const char *outcome, double took);
 /* Writes the monitor thread's log lines (in the loop's thread). */

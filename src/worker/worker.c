@@ -20,10 +20,14 @@
 #include "src/worker/fetch.h"
 #include "src/worker/log.h"
 #include "src/worker/report.h"
+#include "src/worker/settle.h"
 #include "src/worker/stopsignals.h"
 
 /* The signal the watchdog sends to end a blocking call in the handler. */
 #define INTERRUPT_SIGNAL (SIGRTMIN + 4)
+/* How often (s) the loop looks for a stop signal that came while the
+ * handler ran, when the wait for the next job does not let it in. */
+#define PENDING_LOOK_EVERY 0.01
 
 /* A server of the run, as its connection's events name it. */
 typedef struct {
@@ -54,6 +58,7 @@ struct bsc_worker {
 	bsc_stop_signals signals;
 	uint64_t job_id, job_gen;   /* the job the handler runs */
 	double job_start;           /* monotonic */
+	double pending_looked;      /* monotonic: the last look for stop signals kept out */
 	double start, end;          /* monotonic */
 	double deadline;            /* max_runtime plus jitter; 0: none */
 	int statm;                  /* /proc/self/statm, open while the RSS cap is on */
@@ -198,79 +203,6 @@ static void publish(bsc_worker *w)
 /* }}} */
 
 /* {{{ a job */
-static const char *const connection_lost = "the connection was lost meanwhile, so the server gave the job back";
-
-/* Says what became of the failed job's release or bury. */
-static void report_failure(bsc_worker *w, bsc_conn *c, const char *head, const bsc_failure_plan *plan, bsc_status st, uint64_t gen)
-{
-	if (st == BSC_OK && plan->bury) {
-		w->f.buried++;
-		bsc_log_line(&w->log, "%s; buried", head);
-	} else if (st == BSC_OK) {
-		w->f.released++;
-		bsc_log_line(&w->log, "%s; released with delay %" PRIu32 " s", head, plan->delay);
-	} else if (st == BSC_BURIED) {
-		w->f.buried++;
-		bsc_log_line(&w->log, "%s; buried by the server, out of memory to release it", head);
-	} else if (st == BSC_NOT_FOUND) {
-		w->f.lost++;
-		bsc_log_line(&w->log, "%s; %s", head, bsc_conn_generation(c) != gen ? connection_lost : "it was no longer reserved by this worker");
-	} else {
-		bsc_log_line(&w->log, "%s; could not be %s (%s): it comes back when the connection closes", head,
-			plan->bury ? "buried" : "released", bsc_conn_errstr(c));
-	}
-}
-
-/* The handler threw: release the job with the back-off and its priority,
- * or bury it once it has had max_attempts tries (policy.h). The job's tube,
- * when the server told it, goes into tube if that is still "". */
-static void job_failed(bsc_worker *w, bsc_conn *c, uint64_t id, uint64_t gen, bool held, bool same, const char *why, char *tube, size_t tube_size)
-{
-	bsc_job_stats js;
-	bsc_failure_plan plan;
-	char head[1280];
-
-	if (!held) {
-		if (!same) {
-			w->f.lost++;
-		}
-		bsc_log_line(&w->log, "job %" PRIu64 " failed: %s; %s", id, why, same ? "the handler had deleted, released or buried it already" : connection_lost);
-		return;
-	}
-	double sent = bsc_now();
-	/* Pinned: on a connection found dead and replaced, nothing goes out. */
-	bsc_conn_pin(c, gen);
-	bsc_status st = bsc_job_stats_get(c, id, &js);
-	if (st == BSC_OK) {
-		bsc_fetch_rtt_sample(&w->fetch, bsc_now() - sent);
-	}
-	if (bsc_conn_generation(c) != gen) {
-		w->f.lost++;
-		bsc_log_line(&w->log, "job %" PRIu64 " failed: %s; %s", id, why, connection_lost);
-		return;
-	}
-	if (st == BSC_NOT_FOUND || (st == BSC_OK && strcmp(js.state, "reserved") != 0)) {
-		bsc_conn_let_go(c, id);
-		w->f.lost++;
-		bsc_log_line(&w->log, "job %" PRIu64 " failed: %s; its time-to-run had run out, so it is no longer this worker's", id, why);
-		return;
-	}
-	if (st != BSC_OK) {
-		bsc_log_line(&w->log, "job %" PRIu64 " failed: %s; the server could not be asked about it (%s), so it comes back when the connection closes or its time-to-run runs out",
-			id, why, bsc_conn_errstr(c));
-		return;
-	}
-	if (!tube[0]) {
-		snprintf(tube, tube_size, "%s", js.tube);
-	}
-	bsc_failure_plan_make(&w->opt.retry, &js, &plan);
-	snprintf(head, sizeof(head), "job %" PRIu64 " (tube %s) failed on attempt %" PRIu32 " of %" PRIu32 ": %s",
-		id, js.tube, plan.attempt, w->opt.retry.max_attempts, why);
-	bsc_conn_pin(c, gen);
-	st = plan.bury ? bsc_bury(c, id, plan.priority) : bsc_release(c, id, plan.priority, plan.delay);
-	report_failure(w, c, head, &plan, st, gen);
-}
-
 /* Whether the waits on the servers' connections let the stop signals in:
  * between jobs, not while the handler runs (whose own commands then wait in
  * one blocking recv()). Whether a wait ends on them is the fetching's to
@@ -291,32 +223,6 @@ static void waits_end_on_signals(bsc_worker *w, bool on)
 		bsc_conn_set_interrupt(w->servers[s].conn, on ? bsc_fetch_interrupted : NULL, &w->fetch);
 	}
 	bsc_pool_set_interrupt(w->pool, on ? bsc_fetch_interrupted : NULL, &w->fetch);
-}
-
-/* The handler ran: what became of the job. */
-static const char *job_settled(bsc_worker *w, bsc_conn *c, bsc_job_result result, uint64_t id, uint64_t gen, const char *why,
-	char *tube, size_t tube_size)
-{
-	/* Still ours unless the handler gave it up, or the connection it came
-	 * over was lost (and with it the job). */
-	bool same = bsc_conn_is_connected(c) && bsc_conn_generation(c) == gen;
-	bool held = same && bsc_conn_holds(c, id);
-
-	if (result == BSC_JOB_THREW) {
-		w->f.failed++;
-		job_failed(w, c, id, gen, held, same, why, tube, tube_size);
-		return "failed";
-	}
-	if (held) {
-		bsc_fetch_job_done(&w->fetch, id, gen);
-		return "done";
-	}
-	if (!same) {
-		w->f.lost++;
-		bsc_log_line(&w->log, "job %" PRIu64 ": the connection was lost while the handler ran; unless the handler had deleted it, the server gave the job back and it may run again", id);
-		return "lost with the connection";
-	}
-	return "settled by the handler";
 }
 
 /* Runs the handler on the job. The stop signals stay blocked meanwhile:
@@ -350,9 +256,16 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 		bsc_monitor_job_end(w->wd);
 	}
 	/* A ppoll() whose socket is ready returns without letting a pending
-	 * signal in: one that came during the handler is taken in here. */
-	bsc_stop_signals_take_pending(&w->signals);
-	double took = bsc_now() - start;
+	 * signal in: one that came during the handler is taken in here, looked
+	 * for once PENDING_LOOK_EVERY has passed since the last look (the
+	 * clock costs no system call, sigpending() does), so a stop waits
+	 * that long at most after a run of fast jobs, and not at all after a
+	 * job that ran longer. */
+	double end = bsc_now(), took = end - start;
+	if (end - w->pending_looked >= PENDING_LOOK_EVERY) {
+		bsc_stop_signals_take_pending(&w->signals);
+		w->pending_looked = end;
+	}
 	waits_let_in_signals(w, true);
 	w->job_id = 0;
 	w->f.state = BSC_WORKER_WAITING;
@@ -363,8 +276,13 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	bsc_hist_add(&w->durations, (uint64_t)(took * 1e6));
 
 	uint64_t released = w->f.released, buried = w->f.buried;
-	const char *outcome = job_settled(w, c, result, id, gen, why, tube, sizeof(tube));
-	bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
+	bool done;
+	bsc_settle settle = { &w->opt.retry, &w->log, &w->fetch, &w->f };
+	const char *outcome = bsc_settle_job(&settle, c, result, id, gen, why, tube, sizeof(tube), &done);
+	size_t slot = bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
+	if (done) {
+		bsc_fetch_job_done(&w->fetch, id, gen, slot);
+	}
 	publish(w);
 	if (w->opt.log_jobs) {
 		bsc_report_log_job(&w->report, id, tube, outcome, took);

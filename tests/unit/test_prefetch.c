@@ -172,7 +172,8 @@ static void test_deletes_answered_later(void)
 	};
 	peer p;
 	bsc_conn *c = start_peer(&p, script, TEST_TIMEOUT);
-	uint64_t deleted, refused, unconfirmed, gone[4];
+	uint64_t deleted, refused, unconfirmed;
+	bsc_delete_outcome out[4];
 
 	if (!c) {
 		return;
@@ -192,7 +193,11 @@ static void test_deletes_answered_later(void)
 	CHECK_STATUS(c, bsc_conn_settle_deletes(c, TEST_TIMEOUT), BSC_OK);
 	bsc_conn_delete_counts(c, &deleted, &refused, &unconfirmed);
 	CHECK(deleted == 1 && refused == 1 && unconfirmed == 0);
-	CHECK(bsc_conn_take_gone(c, gone, 4) == 1 && gone[0] == 6);
+	/* Each answer in order, with its job. */
+	CHECK(bsc_conn_take_delete_outcomes(c, out, 4) == 3);
+	CHECK(out[0].id == 5 && out[0].kind == BSC_DELETE_DONE);
+	CHECK(out[1].id == 6 && out[1].kind == BSC_DELETE_GONE);
+	CHECK(out[2].id == 7 && out[2].kind == BSC_DELETE_REFUSED);
 	CHECK(!bsc_conn_holds(c, 5) && !bsc_conn_holds(c, 6) && bsc_conn_holds(c, 7));
 
 	bsc_request last = prefetch_request("delete 8\r\n", BSC_FOR_DELETE);
@@ -201,6 +206,7 @@ static void test_deletes_answered_later(void)
 	bsc_conn_close(c);
 	bsc_conn_delete_counts(c, &deleted, &refused, &unconfirmed);
 	CHECK_U64(unconfirmed, 1);
+	CHECK(bsc_conn_take_delete_outcomes(c, out, 4) == 1 && out[0].id == 8 && out[0].kind == BSC_DELETE_UNCONFIRMED);
 	bsc_conn_free(c);
 	CHECK_PEER(&p);
 }

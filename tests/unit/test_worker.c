@@ -328,7 +328,7 @@ static void test_loop_one_write_per_job(void)
 	CHECK_U64(f.deleted, 3);
 	CHECK_U64(f.failed, 0);
 	CHECK(f.stop_reason == BSC_STOP_MAX_JOBS);
-	CHECK(f.rtt_samples == 4 && f.rtt > 0 && f.rtt_min <= f.rtt);
+	CHECK_MSG(f.rtt_samples == 4 && f.rtt > 0 && f.rtt_min <= f.rtt, "rtt_samples %llu", (unsigned long long)f.rtt_samples);
 	CHECK(f.state == BSC_WORKER_IDLE);
 	CHECK_U64(bsc_conn_held(c), 0);
 	CHECK(hs.lines == 2 && strstr(hs.log[0], "beanstalk worker unit: running, pid ")
