@@ -1,5 +1,5 @@
 --TEST--
-Worker: a handler that forks, the child ending with exit(), an exception or by returning, at prefetch 1 and 4, with a putAsync of the parent's in the handler, over two servers, and with children that put on a Queue of their own: every job runs once, no delete is lost, no connection is made again, the child writes no log line; a Job of the parent's is refused in the child
+Worker: a handler that forks, the child ending with exit(), an exception or by returning, at prefetch 1 and 4, with a putAsync of the parent's in the handler, over two servers, with children that put on a Queue of their own, and after the TTR watchdog made its connection: every job runs once, no delete is lost, no connection is made again, the child writes no log line; a Job of the parent's is refused in the child
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -27,10 +27,22 @@ $w = new Beanstalk\Worker($q, ['max_jobs' => $n, 'max_runtime' => bs_seconds(120
 $ran = [];
 $children = [];
 $refused = 0;
-$reason = $w->run(function (Beanstalk\Job $job) use ($q, $mode, $tube, $servers, &$ran, &$children, &$refused) {
+// The server's count of stats-job before the run: only this worker's
+// watchdog asks it meanwhile.
+$asked = (int)bs_stat($list[0], 'stats', 'cmd-stats-job');
+$reason = $w->run(function (Beanstalk\Job $job) use ($q, $mode, $tube, $servers, $list, $asked, &$ran, &$children, &$refused) {
     $ran[] = $job->data;
     if ($mode === 'async') {
         $q->putAsync("side {$job->data}");
+    }
+    if ($mode === 'slow' && count($ran) === 1) {
+        // The TTR watchdog asks the server about a job half a second into
+        // it, over a connection of its own: the children forked from now on
+        // inherit that connection too.
+        $until = microtime(true) + bs_seconds(20);
+        while ((int)bs_stat($list[0], 'stats', 'cmd-stats-job') === $asked && microtime(true) < $until) {
+            usleep(10000);
+        }
     }
     $pid = pcntl_fork();
     if ($pid === 0) {
@@ -78,7 +90,7 @@ $script = '$GLOBALS[\'parent\'] = getmypid();' . "\n" . $script;
 
 $cases = [
     ['exit', 1, $one], ['exit', 4, $one], ['async', 1, $one], ['own', 1, $one],
-    ['throw', 1, $one], ['return', 1, $one], ['exit', 2, $both],
+    ['throw', 1, $one], ['return', 1, $one], ['exit', 2, $both], ['slow', 1, $one],
 ];
 foreach ($cases as [$mode, $prefetch, $where]) {
     $tube = bs_tube("fork_$mode$prefetch");
@@ -129,4 +141,6 @@ throw/1: reason MAX_JOBS, ran N, twice 0, processed N, deleted N, lost 0, reconn
 return/1: reason MAX_JOBS, ran N, twice 0, processed N, deleted N, lost 0, reconnects 0, flushed 0, children 43 xN
   exit 0, left 0, log lines of children: 0
 exit/2: reason MAX_JOBS, ran N, twice 0, processed N, deleted N, lost 0, reconnects 0, flushed 0, children 0 xN
+  exit 0, left 0, log lines of children: 0
+slow/1: reason MAX_JOBS, ran N, twice 0, processed N, deleted N, lost 0, reconnects 0, flushed 0, children 0 xN
   exit 0, left 0, log lines of children: 0

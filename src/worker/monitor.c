@@ -630,6 +630,12 @@ void bsc_monitor_stop(bsc_monitor *wd)
 		ssize_t ignored = write(wd->wake[1], "x", 1);
 		(void)ignored;
 		pthread_join(wd->thread, NULL);
+	} else {
+		/* In a child the handler forked: the thread is the parent's, and
+		 * was parked between two passes at the fork (park_for_fork), so
+		 * its connection is at rest; the child's copy of it goes. */
+		bsc_conn_free(wd->conn);
+		wd->conn = NULL;
 	}
 	live_remove(wd);
 	close(wd->wake[0]);
