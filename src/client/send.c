@@ -151,12 +151,13 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
 {
 	size_t niov = 0, i;
+	double now = 0;             /* read from the clock once, when needed */
 
 	*written = 0;
 	if (c->expect.len == 0 && c->rx_stamps) {
 		/* The idle spell ends: no byte read from now on may be older. */
 		clock_gettime(CLOCK_REALTIME, &c->busy_real);
-		c->busy_mono = bsc_now();
+		c->busy_mono = now = bsc_now();
 	}
 	c->sync_len = 0;
 	c->out_in_write = 0;
@@ -190,7 +191,10 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 		size_t body_max = reqs[i].reply_body_max ? reqs[i].reply_body_max : BSC_SMALL_BODY_MAX;
 		bsc_request_for reply_for = reqs[i].reply_for;
 		bool reserve = reply_for == BSC_FOR_PREFETCH || reply_for == BSC_FOR_PREFETCH_WAITS;
-		if (reserve && !bsc_prefetch_ask(&c->prefetch, bsc_now(), reply_for == BSC_FOR_PREFETCH_WAITS)) {
+		if (reserve && now == 0) {
+			now = bsc_now();
+		}
+		if (reserve && !bsc_prefetch_ask(&c->prefetch, now, reply_for == BSC_FOR_PREFETCH_WAITS)) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory");
 		}
 		bsc_expect_tag t = reserve ? BSC_EXPECT_PREFETCH : reply_for == BSC_FOR_DELETE ? BSC_EXPECT_DELETE : tag;

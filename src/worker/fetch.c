@@ -115,7 +115,7 @@ void bsc_fetch_job_started(bsc_fetch *f, double now)
 	f->last_job_start = now;
 }
 
-void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot)
+void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot, double now)
 {
 	if (!bsc_grow(&f->done, &f->done_cap, f->done_len + 1, sizeof(*f->done), 16)) {
 		/* Not deleted: the server gives it back when its time-to-run runs out. */
@@ -124,14 +124,15 @@ void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t s
 		return;
 	}
 	if (f->done_len == 0) {
-		f->done_since = bsc_now();
+		f->done_since = now;
 	}
 	f->done[f->done_len++] = (bsc_fetch_done){ id, generation, f->cur, slot };
 }
 
-void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
+void bsc_fetch_rtt_sample(bsc_fetch *f, double sent_at)
 {
 	bsc_fetch_figures *g = &f->fig;
+	double now = bsc_now(), seconds = now - sent_at;
 
 	/* Smoothed like TCP's SRTT (a gain of 1/8). */
 	g->rtt = g->rtt_samples ? g->rtt + (seconds - g->rtt) / 8 : seconds;
@@ -139,7 +140,7 @@ void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds)
 		g->rtt_min = seconds;
 	}
 	g->rtt_samples++;
-	f->last_rtt_at = bsc_now();
+	f->last_rtt_at = now;
 }
 
 /* {{{ the finished job's delete, and the reserves */
@@ -208,7 +209,7 @@ static void take_answer(bsc_fetch *f, size_t s, const bsc_fetch_done *d, double 
 		bsc_pool_lost(f->pool, s);
 		return;
 	}
-	bsc_fetch_rtt_sample(f, bsc_now() - sent_at);
+	bsc_fetch_rtt_sample(f, sent_at);
 	bool fits = d ? delete_answered(f, c, d, &reply) : probe_answered(c, &reply);
 	if (!fits || !bsc_conn_is_connected(c)) {
 		bsc_pool_lost(f->pool, s);
@@ -245,7 +246,9 @@ static size_t pick_deletes(bsc_fetch *f, size_t s, bsc_fetch_done *picked, bsc_l
 		n++;
 	}
 	f->done_len = kept;
-	f->done_since = bsc_now();
+	if (n > 0 && kept > 0) {
+		f->done_since = bsc_now();   /* those left wait from now on */
+	}
 	return n;
 }
 
@@ -279,11 +282,12 @@ static void ask(bsc_fetch *f, size_t s, size_t keep)
 	uint64_t gen;
 	size_t n = pick_deletes(f, s, picked, lines, &gen);
 	bool idle = bsc_conn_prefetch_out(c, NULL) + bsc_conn_prefetch_jobs(c) == 0;
-	bool timed = bsc_now() - f->last_rtt_at >= RTT_PROBE_EVERY;
 	/* One job at a time on one server: the delete's answer comes with the
 	 * next job's (one read for both), and is waited for, and timed. */
 	bool alone = f->cfg.prefetch == 1 && f->n == 1;
-	bool wait_delete = n == 1 && (alone || (timed && keep > 0)), probing = false;
+	bool may_time = keep > 0 && (n == 1 ? !alone : n == 0 && idle);
+	bool timed = may_time && bsc_now() - f->last_rtt_at >= RTT_PROBE_EVERY;
+	bool wait_delete = n == 1 && (alone || timed), probing = false;
 
 	for (size_t i = 0; i < n; i++) {
 		pre[i] = line_request(&lines[i], 0, wait_delete ? BSC_FOR_CALLER : BSC_FOR_DELETE);
@@ -292,14 +296,14 @@ static void ask(bsc_fetch *f, size_t s, size_t keep)
 		/* Found dead on sending, the connection is replaced: the jobs went
 		 * back with the old one and these deletes must not go out. */
 		bsc_conn_pin(c, gen);
-	} else if (idle && timed && keep > 0) {
+	} else if (timed) {
 		/* Idle: a command answered at once measures the round trip. */
 		bsc_line_start(&probe, "list-tube-used");
 		bsc_line_end(&probe);
 		pre[0] = line_request(&probe, 0, BSC_FOR_CALLER);
 		probing = true;
 	}
-	double sent_at = bsc_now();
+	double sent_at = wait_delete || probing ? bsc_now() : 0;
 	bsc_status st = bsc_pool_ask(f->pool, s, pre, n + probing, keep, reserve_slice(f));
 	bsc_fetch_note_generation(f, s);
 	if (st != BSC_OK) {
@@ -475,13 +479,12 @@ static bool reply_at_hand(const bsc_fetch *f)
 
 static bsc_stop_reason wait_for_job(bsc_fetch *f)
 {
-	double deadline = f->cfg.deadline;
+	double deadline = f->cfg.deadline, from = bsc_now();
 
-	if (deadline > 0 && bsc_now() >= deadline) {
+	if (deadline > 0 && from >= deadline) {
 		return BSC_STOP_MAX_RUNTIME;
 	}
 	f->phase = BSC_FETCH_PHASE_WAIT;
-	double from = bsc_now();
 	bsc_status st = bsc_pool_wait(f->pool, deadline);
 	f->fig.wait_time += bsc_now() - from;
 	f->phase = BSC_FETCH_PHASE_NONE;

@@ -112,11 +112,11 @@ size_t bsc_fetch_server(const bsc_fetch *f);
 bsc_conn *bsc_fetch_conn(const bsc_fetch *f);
 /* The handler starts on the job handed out last. */
 void bsc_fetch_job_started(bsc_fetch *f, double now);
-/* It returned and the job is still held: delete it with a next write (slot:
- * its tube's, for StatsD). */
-void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot);
-/* A reply came back seconds after its request. */
-void bsc_fetch_rtt_sample(bsc_fetch *f, double seconds);
+/* It returned at now (monotonic) and the job is still held: delete it with
+ * a next write (slot: its tube's, for StatsD). */
+void bsc_fetch_job_done(bsc_fetch *f, uint64_t id, uint64_t generation, size_t slot, double now);
+/* A reply came back now to a request sent at sent_at (monotonic). */
+void bsc_fetch_rtt_sample(bsc_fetch *f, double sent_at);
 /* The interrupt function of the waits (net.h): true when a stop signal
  * arrived and the wait is one for a job or for a server. */
 bool bsc_fetch_interrupted(void *fetch);

@@ -90,7 +90,7 @@ static bsc_stop_reason pause_for_servers(bsc_fetch *f, double now, double earlie
  * the worker first waits for the earliest (*paused). */
 bsc_stop_reason bsc_fetch_reconnect_due(bsc_fetch *f, bool *paused)
 {
-	double now = bsc_now(), earliest = 0;
+	double now, earliest = 0;
 	bool any_up = false;
 
 	*paused = false;
@@ -102,8 +102,9 @@ bsc_stop_reason bsc_fetch_reconnect_due(bsc_fetch *f, bool *paused)
 		}
 	}
 	if (earliest == 0) {
-		return BSC_STOP_NONE;
+		return BSC_STOP_NONE;   /* every server is up */
 	}
+	now = bsc_now();
 	if (!any_up) {
 		bsc_stop_reason reason = pause_for_servers(f, now, earliest, paused);
 		if (reason != BSC_STOP_NONE || *paused) {

@@ -53,7 +53,7 @@ static void job_failed(const bsc_settle *s, bsc_conn *c, uint64_t id, uint64_t g
 	bsc_conn_pin(c, gen);
 	bsc_status st = bsc_job_stats_get(c, id, &js);
 	if (st == BSC_OK) {
-		bsc_fetch_rtt_sample(s->fetch, bsc_now() - sent);
+		bsc_fetch_rtt_sample(s->fetch, sent);
 	}
 	if (bsc_conn_generation(c) != gen) {
 		s->f->lost++;

@@ -281,7 +281,7 @@ static bsc_stop_reason run_job(bsc_worker *w, const bsc_job *job)
 	const char *outcome = bsc_settle_job(&settle, c, result, id, gen, why, tube, sizeof(tube), &done);
 	size_t slot = bsc_report_job(&w->report, start, tube, result == BSC_JOB_THREW, w->f.released > released, w->f.buried > buried, took);
 	if (done) {
-		bsc_fetch_job_done(&w->fetch, id, gen, slot);
+		bsc_fetch_job_done(&w->fetch, id, gen, slot, end);
 	}
 	publish(w);
 	if (w->opt.log_jobs) {
