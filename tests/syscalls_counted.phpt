@@ -1,5 +1,5 @@
 --TEST--
-System calls, counted with strace (counts, not times; the difference of a run of 1200 and one of 200): a waiting put in 2, coalesced putAsync under 0.25 a put, the default Worker in 3 a job and at prefetch 16 under 1.3; the blog-post request's 11 jobs into 5 tubes in one sendmsg
+System calls, counted with strace (counts, not times; the difference of a run of 1200 and one of 200): a waiting put in 2, coalesced putAsync under 0.25 a put, the default Worker in 3 a job and at prefetch 16 under 1.3; the blog-post request's 11 jobs into 5 tubes in one sendmsg, and no read that waits
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -89,7 +89,9 @@ foreach ([[1, 3.1], [16, 1.3]] as [$prefetch, $at_most]) {
 
 // The blog-post request (examples/demo.php): 11 jobs into 5 tubes, put
 // without waiting and held (coalesce), on a connection the process had
-// open already (php-fpm's persistent one): one write when the request ends.
+// open already (php-fpm's persistent one): one write when the request ends,
+// and no read that waits (the replies, the tube changes' too, are read at
+// the connection's next use).
 $blog = <<<'PHP'
     $q = new Beanstalk\Queue($argv[1], ['persistent' => true, 'coalesce' => true]);
     $q->put('warm-up');
@@ -109,12 +111,13 @@ $run = bin2hex(random_bytes(3));
 $script = tempnam(sys_get_temp_dir(), 'bsblog') . '.php';
 file_put_contents($script, "<?php\n$blog");
 $trace = "$script.strace";
-$p = proc_open(array_merge(['strace', '-f', '-e', 'trace=sendmsg,sendto,write,writev,newfstatat,statx,stat,lstat,access,faccessat,faccessat2', '-o', $trace],
+$p = proc_open(array_merge(['strace', '-f', '-e', 'trace=sendmsg,sendto,write,writev,recvmsg,recvfrom,read,newfstatat,statx,stat,lstat,access,faccessat,faccessat2', '-o', $trace],
     bs_php(), [$script, $server, $run]), [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
 proc_close($p);
 $lines = file($trace) ?: [];
 $in = false;
 $writes = [];
+$waits = 0;
 foreach ($lines as $line) {
     if (str_contains($line, "bs-marker-$run-end")) {
         break;
@@ -123,6 +126,8 @@ foreach ($lines as $line) {
         $in = true;
     } elseif ($in && preg_match('/\b(sendmsg|sendto|writev?)\(/', $line, $m)) {
         $writes[] = $m[1];
+    } elseif ($in && preg_match('/\b(recvmsg|recvfrom)\(/', $line) && !str_contains($line, 'MSG_DONTWAIT')) {
+        $waits++;
     }
 }
 @unlink($script);
@@ -131,11 +136,11 @@ $stored = 0;
 foreach (['social', 'mail', 'images', 'cache', 'related'] as $tube) {
     $stored += (int)bs_stat($server, "stats-tube blog-$run-$tube", 'current-jobs-ready');
 }
-echo "the blog-post request: ", count($writes), " write (", implode(' ', $writes), "), $stored jobs stored\n";
+echo "the blog-post request: ", count($writes), " write (", implode(' ', $writes), "), $waits reads that wait, $stored jobs stored\n";
 ?>
 --EXPECT--
 put: at most 2.1
 coalesced putAsync: at most 0.25
 Worker, prefetch 1: at most 3.1
 Worker, prefetch 16: at most 1.3
-the blog-post request: 1 write (sendmsg), 11 jobs stored
+the blog-post request: 1 write (sendmsg), 0 reads that wait, 11 jobs stored

@@ -187,6 +187,7 @@ bsc_status bsc_conn_connect(bsc_conn *c)
 	c->fd = fd;
 	c->epoch = bsc_fork_epoch();
 	c->rcvtimeo_ms = -1;
+	c->rcvlowat = 1;
 	int on = 1;
 	/* UNIX stream sockets give no receive times: those are looked at
 	 * before every command that ends an idle spell. */
@@ -314,7 +315,12 @@ bool bsc_conn_is_idle(const bsc_conn *c)
 
 bool bsc_conn_owes_only_async(const bsc_conn *c)
 {
-	return c->held.count == 0 && c->out_len == 0 && c->expect.len == bsc_async_pending(&c->async)
+	/* The tube changes in front of those puts (a coalesced run begins with
+	 * its use) are answered with them, and taken in as they are. */
+	size_t tubes = c->expect.len > bsc_async_pending(&c->async)
+		? bsc_expect_count(&c->expect, BSC_EXPECT_USING) + bsc_expect_count(&c->expect, BSC_EXPECT_WATCHING) : 0;
+
+	return c->held.count == 0 && c->out_len == 0 && c->expect.len == bsc_async_pending(&c->async) + tubes
 		&& (c->expect.len > 0 || bsc_parser_pending(&c->parser) == 0);
 }
 
@@ -388,7 +394,7 @@ bool bsc_conn_reply_wait_interrupted(bsc_conn *c)
 
 size_t bsc_conn_pending(const bsc_conn *c)
 {
-	return bsc_expect_callers(&c->expect);
+	return bsc_expect_count(&c->expect, BSC_EXPECT_CALLER);
 }
 /* }}} */
 

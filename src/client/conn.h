@@ -141,8 +141,9 @@ bool bsc_conn_holds(const bsc_conn *c, uint64_t id);
 /* No reply pending, nothing buffered, no job held: the connection can be
  * handed to another owner as it is. */
 bool bsc_conn_is_idle(const bsc_conn *c);
-/* Only replies to puts that did not wait are owed, and no job is held: the
- * connection can be handed on with them, to be read at its next use. */
+/* Only replies to puts that did not wait (and to the tube changes sent
+ * with them) are owed, and no job is held: the connection can be handed on
+ * with them, to be read at its next use. */
 bool bsc_conn_owes_only_async(const bsc_conn *c);
 /* Bytes read from the server and not yet taken as replies: a reply may be
  * there already, without a wait (nor a system call to find out). */

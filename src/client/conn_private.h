@@ -43,6 +43,7 @@ struct bsc_conn {
 	bsc_conn_event_fn event;
 	void *event_ctx;
 	int rcvtimeo_ms;          /* SO_RCVTIMEO now set on the socket; -1: none */
+	int rcvlowat;             /* SO_RCVLOWAT now set on the socket (reply.c) */
 	/* Keeping the stream in step without a look per command (reply.c):
 	 * over TCP, each read says when its bytes arrived (SO_TIMESTAMPNS), and
 	 * none may have arrived before the write that ended the last idle

@@ -38,12 +38,12 @@ bsc_expect_tag bsc_expect_pop(bsc_expect *e)
 	return tag;
 }
 
-size_t bsc_expect_callers(const bsc_expect *e)
+size_t bsc_expect_count(const bsc_expect *e, bsc_expect_tag tag)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < e->len; i++) {
-		if (e->ring[(e->head + i) % e->cap].tag == BSC_EXPECT_CALLER) {
+		if (e->ring[(e->head + i) % e->cap].tag == tag) {
 			n++;
 		}
 	}

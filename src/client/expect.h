@@ -36,8 +36,8 @@ bool bsc_expect_push(bsc_expect *e, bsc_expect_tag tag, size_t body_max);
 /* The oldest; the caller has checked that one is owed. */
 const bsc_expected *bsc_expect_front(const bsc_expect *e);
 bsc_expect_tag bsc_expect_pop(bsc_expect *e);
-/* How many are the callers'. */
-size_t bsc_expect_callers(const bsc_expect *e);
+/* How many of those owed have this tag. */
+size_t bsc_expect_count(const bsc_expect *e, bsc_expect_tag tag);
 void bsc_expect_free(bsc_expect *e);
 
 #endif

@@ -19,6 +19,13 @@
 #include <time.h>
 
 #define READ_CHUNK 16384
+/* The fewest bytes a reply takes ("BURIED\r\n", "PAUSED\r\n"). */
+#define REPLY_MIN 8
+/* From this many replies owed, a read that waits waits for the bytes
+ * they take at the least (SO_RCVLOWAT): a long run of replies (a coalesced
+ * write's, putMany's) comes in a few reads, not in as many as beanstalkd
+ * makes writes. The wait still ends at the deadline, with what came. */
+#define LOWAT_FROM 16
 
 /* Whether bytes that arrived then (by the socket's receive time) came
  * before the write that ended the last idle spell: nobody asked for them. */
@@ -82,6 +89,30 @@ static bsc_status absorb_recv(bsc_conn *c, ssize_t r, bool early)
 	return bsc_conn_fail_errno(c, errno == ECONNRESET ? BSC_ERR_EOF : BSC_ERR_IO, "cannot read from", errno);
 }
 
+/* Sets the socket's SO_RCVLOWAT to lowat bytes, when it is not so. */
+static bsc_status set_lowat(bsc_conn *c, int lowat)
+{
+	if (lowat != c->rcvlowat) {
+		if (setsockopt(c->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)) < 0) {
+			return bsc_conn_fail_errno(c, BSC_ERR_IO, "cannot set the receive low-water mark for", errno);
+		}
+		c->rcvlowat = lowat;
+	}
+	return BSC_OK;
+}
+
+/* The bytes a read that waits may wait for: with the first reply owed
+ * begun at most (the parser holds no whole one), the rest of it, one byte
+ * at the least, and REPLY_MIN for each behind it; 1 below LOWAT_FROM. */
+static int lowat_for(const bsc_conn *c)
+{
+	if (c->expect.len < LOWAT_FROM) {
+		return 1;
+	}
+	size_t least = (c->expect.len - 1) * REPLY_MIN + 1;
+	return least < READ_CHUNK ? (int)least : READ_CHUNK;
+}
+
 /* One recv() that blocks until bytes come or the deadline passes: the
  * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
  * ordinary reply costs one system call. Such a recv() is never restarted
@@ -102,10 +133,14 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 		}
 		c->rcvtimeo_ms = ms;
 	}
+	bsc_status st = set_lowat(c, lowat_for(c));
+	if (st != BSC_OK) {
+		return st;
+	}
 	bool early;
 	ssize_t r = conn_read(c, space, avail, 0, &early);
 	int e = errno;
-	bsc_status st = absorb_recv(c, r, early);
+	st = absorb_recv(c, r, early);
 	*got = r > 0;
 	if (st == BSC_OK && r < 0 && e == EINTR && bsc_conn_reply_wait_interrupted(c)) {
 		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
@@ -140,6 +175,11 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 			}
 			continue;
 		}
+		/* poll() too says readable only from the low-water mark. */
+		bsc_status st = set_lowat(c, 1);
+		if (st != BSC_OK) {
+			return st;
+		}
 		int p = bsc_conn_poll(c, POLLIN, deadline);
 		if (p == 0) {
 			return BSC_ERR_TIMEOUT;
@@ -155,7 +195,7 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 		}
 		bool early;
 		ssize_t r = conn_read(c, space, avail, MSG_DONTWAIT, &early);
-		bsc_status st = absorb_recv(c, r, early);
+		st = absorb_recv(c, r, early);
 		if (st != BSC_OK || r > 0) {
 			return st;
 		}

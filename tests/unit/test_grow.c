@@ -60,7 +60,7 @@ static void test_expect_ring_grows_in_order(void)
 		CHECK(bsc_expect_push(&e, i % 2 ? BSC_EXPECT_ASYNC : BSC_EXPECT_CALLER, next_in++));
 	}
 	CHECK(e.cap > 64);
-	CHECK_U64(bsc_expect_callers(&e), 10 + 77);
+	CHECK_U64(bsc_expect_count(&e, BSC_EXPECT_CALLER), 10 + 77);
 	bool in_order = true;
 	while (e.len > 0) {
 		in_order = in_order && bsc_expect_front(&e)->body_max == next_out;
