@@ -2,20 +2,23 @@
 /*
  * One PHP contender process of the put section:
  *
- *   php [ini] bench/put.php CLIENT HOST:PORT TUBE SIZE N WARMUP
+ *   php [ini] bench/put.php CLIENT HOST:PORT TUBE SIZE N WARMUP [BURST]
  *
  * CLIENT is ext (Beanstalk\Queue::put), async (Beanstalk\Queue::putAsync,
- * the calls timed in bursts of ASYNC_BURST, each burst's flush() timed
- * apart as flush_s), pheanstalk
- * (Debian's 4.x) or phpstream (bench/phpstream.inc). Opens one connection, uses TUBE, does WARMUP puts,
- * then N timed puts of a SIZE-byte body, and prints one JSON line as
+ * the calls timed in bursts of BURST, 10 unless given, each burst's
+ * flush() timed apart as flush_s), coalesce (the same with the Queue
+ * option coalesce => true: the calls only hold the puts, which leave in
+ * one write at the flush()), pheanstalk (Debian's 4.x) or phpstream
+ * (bench/phpstream.inc). Opens one connection, uses TUBE, does WARMUP
+ * puts, then N timed puts of a SIZE-byte body, and prints one JSON line as
  * bench/rawput does: wall time and this process's user + system CPU over
  * the N puts. Each client has its own loop so that no adapter call sits
- * between the timer and the client.
+ * between the timer and the client. The profile section gives BURST = N:
+ * N calls, then one flush().
  */
 
-if ($argc !== 7) {
-    fwrite(STDERR, "usage: put.php ext|pheanstalk|phpstream HOST:PORT TUBE SIZE N WARMUP\n");
+if ($argc !== 7 && $argc !== 8) {
+    fwrite(STDERR, "usage: put.php ext|async|coalesce|pheanstalk|phpstream HOST:PORT TUBE SIZE N WARMUP [BURST]\n");
     exit(2);
 }
 [, $client, $server, $tube, $size, $n, $warmup] = $argv;
@@ -27,7 +30,7 @@ $n = (int)$n;
 $warmup = (int)$warmup;
 $body = str_repeat('x', (int)$size);
 /* putAsync calls between two flushes: a request that enqueues a few jobs. */
-const ASYNC_BURST = 10;
+$burst = max(1, (int)($argv[7] ?? 10));
 
 function cpu_seconds(): array
 {
@@ -53,22 +56,24 @@ case 'ext':
     break;
 
 case 'async':
-    // As a request enqueues: a burst of ASYNC_BURST calls, timed, then a
+case 'coalesce':
+    // As a request enqueues: a burst of $burst calls, timed, then a
     // flush() that reads their replies, timed apart (flush_s), as a later
     // request would find them. Without the flushes, N back-to-back puts of
     // 4 KiB outrun beanstalkd, fill the socket's buffers and time the
-    // server's pace, which no request of a few puts meets.
-    $q = new Beanstalk\Queue($servers, ['tube' => $tube]);
+    // server's pace, which no request of a few puts meets. Coalesced, the
+    // calls write nothing: the burst leaves in one write at its flush().
+    $q = new Beanstalk\Queue($servers, ['tube' => $tube] + ($client === 'coalesce' ? ['coalesce' => true] : []));
     for ($i = 0; $i < $warmup; $i++) {
         $q->putAsync($body);
     }
     $q->flush();
     $ids = [];
     $wall = $user = $sys = $flush_s = 0.0;
-    for ($i = 0; $i < $n; $i += ASYNC_BURST) {
+    for ($i = 0; $i < $n; $i += $burst) {
         [$u0, $s0] = cpu_seconds();
         $t0 = hrtime(true);
-        for ($j = $i; $j < min($n, $i + ASYNC_BURST); $j++) {
+        for ($j = $i; $j < min($n, $i + $burst); $j++) {
             $q->putAsync($body);
         }
         $t1 = hrtime(true);
