@@ -130,8 +130,9 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
  * first command of a request) is replaced before the command goes out,
  * instead of the command failing with its request sent. UNIX sockets give
  * no receive times, and are always looked at; a Worker's connection never
- * (it is not replaced before a command anyway: a dead one fails it). */
-static bool idle_connection_is_unusable(bsc_conn *c)
+ * (it is not replaced before a command anyway: a dead one fails it).
+ * *now: the clock, when it was read for the rule (else left). */
+static bool idle_connection_is_unusable(bsc_conn *c, double *now)
 {
 	char byte;
 
@@ -141,23 +142,25 @@ static bool idle_connection_is_unusable(bsc_conn *c)
 	if (bsc_parser_pending(&c->parser) > 0) {
 		return true;
 	}
-	if (c->rx_stamps && (c->keep_dead || bsc_now() - c->idle_since < IDLE_LOOK_AFTER)) {
+	if (c->rx_stamps && (c->keep_dead || (*now = bsc_now()) - c->idle_since < IDLE_LOOK_AFTER)) {
 		return false;
 	}
+	*now = 0;   /* the look takes a while */
 	ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 	return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
-static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, size_t *written)
+/* now: the monotonic clock read just before, or 0 (then it is read once,
+ * when needed). */
+static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_expect_tag tag, double now, size_t *written)
 {
 	size_t niov = 0, i;
-	double now = 0;             /* read from the clock once, when needed */
 
 	*written = 0;
 	if (c->expect.len == 0 && c->rx_stamps) {
 		/* The idle spell ends: no byte read from now on may be older. */
 		clock_gettime(CLOCK_REALTIME, &c->busy_real);
-		c->busy_mono = now = bsc_now();
+		c->busy_mono = now = now > 0 ? now : bsc_now();
 	}
 	c->sync_len = 0;
 	c->out_in_write = 0;
@@ -220,20 +223,24 @@ static bsc_status send_tagged(bsc_conn *c, const bsc_request *reqs, size_t n, bs
 	for (int attempt = 0;; attempt++) {
 		bsc_status st;
 		size_t written;
+		double now = 0;
 
-		if (c->fd >= 0 && idle_connection_is_unusable(c)) {
+		if (c->fd >= 0 && idle_connection_is_unusable(c, &now)) {
 			if (c->keep_dead) {
 				return bsc_conn_fail(c, BSC_ERR_EOF, "%s closed the connection, or sent what nobody asked for, while it was idle", c->ep.name);
 			}
 			bsc_conn_close(c);
 		}
-		if (c->fd < 0 && (st = bsc_conn_connect(c)) != BSC_OK) {
-			return st;
+		if (c->fd < 0) {
+			now = 0;   /* a connect takes a while */
+			if ((st = bsc_conn_connect(c)) != BSC_OK) {
+				return st;
+			}
 		}
 		if (pinned && pinned != c->generation) {
 			return BSC_NOT_FOUND;  /* the job went back to the server with the old connection */
 		}
-		st = send_once(c, reqs, n, tag, &written);
+		st = send_once(c, reqs, n, tag, now, &written);
 		/* A connection that died unseen fails the first write; when not a
 		 * byte went out, the requests are safe to send on a fresh one. */
 		if (st == BSC_OK || written > 0 || attempt > 0 || c->keep_dead || (st != BSC_ERR_IO && st != BSC_ERR_EOF)) {
