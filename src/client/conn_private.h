@@ -50,6 +50,7 @@ struct bsc_conn {
 	 * spell (no reply owed), whose time is kept here. */
 	bool rx_stamps;
 	struct timespec busy_real;  /* CLOCK_REALTIME just before that write */
+	bool first_read_due;        /* since that write, no byte was read: the next read waits for no more than comes */
 	double busy_mono;           /* the same moment, monotonic: a clock step between shows */
 	double idle_since;          /* monotonic: the last owed reply was taken then */
 	bool keep_dead;           /* a dead idle connection fails the command instead of being replaced */

@@ -78,6 +78,7 @@ static bsc_status absorb_recv(bsc_conn *c, ssize_t r, bool early)
 	}
 	if (r > 0) {
 		bsc_parser_commit(&c->parser, (size_t)r);
+		c->first_read_due = false;
 		return BSC_OK;
 	}
 	if (r == 0) {
@@ -103,10 +104,12 @@ static bsc_status set_lowat(bsc_conn *c, int lowat)
 
 /* The bytes a read that waits may wait for: with the first reply owed
  * begun at most (the parser holds no whole one), the rest of it, one byte
- * at the least, and REPLY_MIN for each behind it; 1 below LOWAT_FROM. */
+ * at the least, and REPLY_MIN for each behind it; 1 below LOWAT_FROM, and
+ * for the first read after an idle spell, whose receive time must be that
+ * of what came first (bytes nobody asked for would come first). */
 static int lowat_for(const bsc_conn *c)
 {
-	if (c->expect.len < LOWAT_FROM) {
+	if (c->expect.len < LOWAT_FROM || c->first_read_due) {
 		return 1;
 	}
 	size_t least = (c->expect.len - 1) * REPLY_MIN + 1;

@@ -160,6 +160,7 @@ static bsc_status send_once(bsc_conn *c, const bsc_request *reqs, size_t n, bsc_
 	if (c->expect.len == 0 && c->rx_stamps) {
 		/* The idle spell ends: no byte read from now on may be older. */
 		clock_gettime(CLOCK_REALTIME, &c->busy_real);
+		c->first_read_due = true;
 		c->busy_mono = now = now > 0 ? now : bsc_now();
 	}
 	c->sync_len = 0;
