@@ -16,8 +16,10 @@
 # The configure is kept small (--disable-all, then what the suite needs) so a
 # cold build takes minutes on two cores: the CLI, php-fpm for the fpm tests,
 # Apache's module (apxs2) for the threaded-server test, ext/session for
-# tools/status.php, pcntl and posix for the Worker tests, sockets, and
-# mbstring, ctype, filter and tokenizer for the framework bridges.
+# tools/status.php, pcntl and posix for the Worker tests, sockets, and for
+# the framework applications of the bridge tests what their packages require
+# (mbstring, ctype, filter, tokenizer, dom, xml, libxml, fileinfo, openssl,
+# iconv) and what Laravel's skeleton stores in (pdo_sqlite).
 set -euo pipefail
 
 variant=${1:-}
@@ -33,7 +35,7 @@ SUITE=bookworm
 # Debian packages the build and the variants' runs need. apache2-dev brings
 # apxs; apache2-bin the server the threaded test starts, and wrk its load;
 # dpkg-dev lets apt-get source verify.
-BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin wrk libxml2-dev)
+BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin wrk libxml2-dev libssl-dev libsqlite3-dev)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -130,6 +132,8 @@ configure_line() {
 		--enable-cli --enable-fpm --with-apxs2=/usr/bin/apxs2 \
 		--enable-session --enable-pcntl --enable-posix --enable-sockets \
 		--enable-mbstring --disable-mbregex --enable-ctype --enable-filter --enable-tokenizer \
+		--with-libxml --enable-dom --enable-xml --enable-fileinfo --with-openssl --with-iconv \
+		--enable-pdo --with-pdo-sqlite \
 		--without-pear "${flags[@]}"
 }
 

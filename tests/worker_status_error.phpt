@@ -71,8 +71,15 @@ ini_set('error_log', $log);
 $tube = bs_tube('worker_status_error');
 $q = new Queue($server, ['tube' => $tube, 'watch' => [$tube]]);
 $q->put('one');
-$w = new Worker($q, ['status' => "redis://:$secret@{$redis->address}/2", 'max_jobs' => 1, 'process_title' => false]);
-$w->run(fn () => usleep(100000));
+// The job lasts until a beat was refused: on a loaded machine under
+// valgrind one may run out of its time (a quarter of the interval) instead.
+$w = new Worker($q, ['status' => "redis://:$secret@{$redis->address}/2", 'status_interval' => 1, 'max_jobs' => 1, 'process_title' => false]);
+$w->run(function () use (&$w) {
+    $until = microtime(true) + bs_seconds(20);
+    while (!str_contains($w->stats()['status_last_error'], 'refused AUTH') && microtime(true) < $until) {
+        usleep(20000);
+    }
+});
 $s = $w->stats();
 echo "beats {$s['status_beats']}, errors ", $s['status_errors'] >= 1 ? 'some' : 0, ", last error: {$s['status_last_error']}\n";
 $text = file_get_contents($log);
@@ -82,9 +89,17 @@ echo "-- the right one, and its database\n";
 file_put_contents($log, '');
 $q->put('two');
 $w = new Worker($q, ['status' => "redis://:right-pass@{$redis->address}/2", 'max_jobs' => 1, 'process_title' => false, 'name' => 'db2']);
-$w->run(fn () => usleep(100000));
+$w->run(function () use (&$w) {
+    $until = microtime(true) + bs_seconds(20);
+    while ($w->stats()['status_beats'] < 1 && microtime(true) < $until) {
+        usleep(20000);
+    }
+});
 $s = $w->stats();
-echo "beats ", $s['status_beats'] >= 2 ? 'some' : $s['status_beats'], ", errors {$s['status_errors']}\n";
+// A beat that ran out of its time on a loaded machine is no error of the
+// address or the password: only such errors are let through.
+$errors = $s['status_errors'] > 0 && preg_match('/no answer .*within/', $s['status_last_error']) ? 0 : $s['status_errors'];
+echo "beats ", $s['status_beats'] >= 2 ? 'some' : $s['status_beats'], ", errors $errors\n";
 echo "in db 2: ", count(Worker::fleet("redis://:right-pass@{$redis->address}/2")), ", in db 0: ", count(Worker::fleet("redis://:right-pass@{$redis->address}")), "\n";
 echo "keys in db 2: ", bs_redis_call_db($redis, 2), "\n";
 
@@ -137,8 +152,8 @@ Beanstalk\Exception: Beanstalk\Worker::fleet(): Redis answered ZRANGE with NOAUT
 no exception
 -- a worker with the wrong password
 beats 0, errors some, last error: redis://127.0.0.1:%d/2 refused AUTH: WRONGPASS invalid username-password pair or user is disabled.
-beanstalk worker: running, pid N, server %s, tubes T; caps: max_jobs 1; max_attempts 3, backoff 1,5,30 s; status: redis://127.0.0.1:%d/2 every 2 s
-beanstalk worker: status: no heartbeat written (redis://127.0.0.1:%d/2 refused AUTH: WRONGPASS invalid username-password pair or user is disabled.); beats are skipped until Redis answers
+beanstalk worker: running, pid N, server %s, tubes T; caps: max_jobs 1; max_attempts 3, backoff 1,5,30 s; status: redis://127.0.0.1:%d/2 every 1 s
+beanstalk worker: status: no heartbeat written (redis://127.0.0.1:%d/2 %s); beats are skipped until Redis answers
 beanstalk worker: stopping on max_jobs after 1 jobs (0 failed, 0 buried) in %f s, %f jobs/s (exit code 11)
 -- the right one, and its database
 beats some, errors 0
