@@ -1,5 +1,7 @@
 --TEST--
 Persistent connections under a real php-fpm behind nginx: one server connection for many requests, tube state reset per request, a reserved job never handed on, a beanstalkd restart costs only a reconnect
+--CONFLICTS--
+fpm
 --EXTENSIONS--
 beanstalk
 --SKIPIF--

@@ -1,5 +1,7 @@
 --TEST--
 putAsync under a real php-fpm on a persistent connection: requests that never flush lose no job and keep one connection; a failure no flush saw is a warning in the log of the request that reads it
+--CONFLICTS--
+fpm
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
