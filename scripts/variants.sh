@@ -84,9 +84,11 @@ variant_part() {
 	rm -rf "$children" "$dir/tmp"
 	mkdir -p "$children" "$dir/tmp"
 	# Debian's include_path (/usr/share/php: the frameworks of the bridge
-	# tests) is passed through; TMPDIR keeps the children's scratch apart.
+	# tests) is passed through; TMPDIR keeps the children's scratch apart. A
+	# test may take 5 minutes (run-tests' default is 1): a framework
+	# application's scenario on a debug build, whose PHP runs unoptimised.
 	TMPDIR="$dir/tmp" BS_CHILD_LOGS="$children" PHPT_PHP="$prefix/bin/php" PHPT_RUNNER="$dir/src/run-tests.php" \
-		PHPT_EXT_DIR="$dir/src/modules" run_phpt "$name" -j2 -d include_path=.:/usr/share/php
+		PHPT_EXT_DIR="$dir/src/modules" run_phpt "$name" -j2 --set-timeout 300 -d include_path=.:/usr/share/php
 	local log="$WORK/phpt-$name.log" extra=0 t plain="$WORK/phpt-$name.plain"
 	sed 's/\x1b\[[0-9;]*m//g' "$log" >"$plain"   # without run-tests' colours
 	local must=("${VARIANT_MUST_RUN[@]}")
