@@ -37,7 +37,7 @@ $srv = new BsServer();
 $srv->signal(SIGUSR1);
 $q = new Beanstalk\Queue($srv->address, ['tube' => 'drained']);
 // beanstalkd takes the signal in its own time.
-$until = microtime(true) + 5;
+$until = microtime(true) + 30;
 while (bs_stat($srv->address, 'stats', 'draining') !== 'true' && microtime(true) < $until) {
     usleep(BS_WAIT_STEP_US);
 }
@@ -49,8 +49,9 @@ $s = $q->clientStats();
 echo "puts {$s['async-puts']} refused {$s['async-refused']} pending {$s['async-pending']}\n";
 
 echo "-- a scripted server: OUT_OF_MEMORY, BURIED --\n";
+// The scripted server answers: a generous timeout, for a loaded machine.
 $fake = new BsFakeServer([['put', "INSERTED 11\r\n"], ['put', "OUT_OF_MEMORY\r\n"], ['put', "BURIED 13\r\n"], ['put', "INSERTED 14\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10]);
 for ($i = 0; $i < 4; $i++) {
     $q->putAsync("job $i");
 }
@@ -59,7 +60,7 @@ echo '  connections: ', $fake->connections(), "\n";
 
 echo "-- the connection lost after the first reply: the rest are not confirmed, and not sent again --\n";
 $fake = new BsFakeServer([['put', "INSERTED 11\r\n"], ['put', ['close']], ['put', "INSERTED 21\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10]);
 $q->putAsync('a');
 $q->putAsync('b');
 flushed($q, $fake->address);
