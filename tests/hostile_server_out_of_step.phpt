@@ -8,8 +8,9 @@ beanstalk
 <?php
 require __DIR__ . '/server.inc';
 
-// The second reply comes this much later (ms), and the next put waits three
-// times as long; under valgrind the first put itself may take 100 ms.
+// The second reply comes this much later (ms), and the next put waits until
+// the fake has sent it; under valgrind the first put itself may take 100 ms.
+// The fake's replies get 10 s, for a loaded machine.
 $late = bs_under_valgrind() ? 500 : 100;
 
 function attempt(BsFakeServer $fake, callable $fn): void
@@ -25,7 +26,7 @@ function attempt(BsFakeServer $fake, callable $fn): void
 // is returned. The second leaves the connection out of step: it is dropped.
 echo "-- two replies at once --\n";
 $fake = new BsFakeServer([['put', "INSERTED 5\r\nINSERTED 6\r\n"], ['put', "INSERTED 7\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10]);
 attempt($fake, fn() => $q->put('a'));
 attempt($fake, fn() => $q->put('b'));
 var_dump($fake->connections());
@@ -34,9 +35,9 @@ var_dump($fake->connections());
 // its own. The stray one is there when the next command is about to go.
 echo "-- the second reply a moment later --\n";
 $fake = new BsFakeServer([['put', ['seq', "INSERTED 5\r\n", $late, "INSERTED 6\r\n"]], ['put', "INSERTED 7\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5]);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10]);
 attempt($fake, fn() => $q->put('a'));
-usleep(3000 * $late);
+$fake->waitSent(1);
 attempt($fake, fn() => $q->put('b'));
 var_dump($fake->connections());
 
@@ -44,25 +45,25 @@ var_dump($fake->connections());
 // php-fpm worker: the second must not take the first one's stray reply.
 echo "-- persistent: two replies at once --\n";
 $fake = new BsFakeServer([['put', "INSERTED 5\r\nINSERTED 6\r\n"], ['put', "INSERTED 7\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10, 'persistent' => 'x']);
 attempt($fake, fn() => $q->put('a'));
 unset($q);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10, 'persistent' => 'x']);
 attempt($fake, fn() => $q->put('b'));
 unset($q);
 var_dump($fake->connections());
 
 echo "-- persistent: the second reply a moment later --\n";
 $fake = new BsFakeServer([['put', ['seq', "INSERTED 5\r\n", $late, "INSERTED 6\r\n"]], ['put', "INSERTED 7\r\n"], ['put', "INSERTED 8\r\n"]]);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10, 'persistent' => 'x']);
 attempt($fake, fn() => $q->put('a'));
 unset($q);
-usleep(3000 * $late);
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+$fake->waitSent(1);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10, 'persistent' => 'x']);
 attempt($fake, fn() => $q->put('b'));
 unset($q);
 // A third owner gets the (now sound) connection of the second.
-$q = new Beanstalk\Queue($fake->address, ['timeout' => 0.5, 'persistent' => 'x']);
+$q = new Beanstalk\Queue($fake->address, ['timeout' => 10, 'persistent' => 'x']);
 attempt($fake, fn() => $q->put('c'));
 var_dump($fake->connections());
 ?>
