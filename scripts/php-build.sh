@@ -35,7 +35,7 @@ SUITE=bookworm
 # Debian packages the build and the variants' runs need. apache2-dev brings
 # apxs; apache2-bin the server the threaded test starts, and wrk its load;
 # dpkg-dev lets apt-get source verify.
-BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin wrk libxml2-dev libssl-dev libsqlite3-dev)
+BUILD_PACKAGES=(gcc make pkg-config dpkg-dev xz-utils apache2-dev apache2-bin wrk libxml2-dev libssl-dev libsqlite3-dev libonig-dev)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -131,7 +131,7 @@ configure_line() {
 	echo ./configure --prefix="$prefix" --disable-all --disable-cgi --disable-phpdbg \
 		--enable-cli --enable-fpm --with-apxs2=/usr/bin/apxs2 \
 		--enable-session --enable-pcntl --enable-posix --enable-sockets \
-		--enable-mbstring --disable-mbregex --enable-ctype --enable-filter --enable-tokenizer \
+		--enable-mbstring --enable-ctype --enable-filter --enable-tokenizer \
 		--with-libxml --enable-dom --enable-xml --enable-fileinfo --with-openssl --with-iconv \
 		--enable-pdo --with-pdo-sqlite \
 		--without-pear "${flags[@]}"
