@@ -6,7 +6,10 @@
 # checkout, or through an artifact repository holding the release zip
 # (bridges/release.php). Sourced by ./dev, which sets ROOT, WORK and say().
 #
-# Composer's downloads are cached in .work/composer-cache; an application is
+# Composer's downloads are cached in .work/composer-cache, a cache for each
+# application: the applications are made at once, and Composer's cache is not
+# safe for processes that write it together (two that make one folder at
+# once fail: "does not exist and could not be created"). An application is
 # made again only when its recipe, its bridge's composer.json or (artifact)
 # the zip changed, so a second run asks the registry for nothing. The
 # overlay (tests/bridge_apps/FRAMEWORK/) and the README's configuration are
@@ -19,10 +22,11 @@ BRIDGE_APPS=(laravel:10:path laravel:11:path laravel:12:artifact symfony:6.4:pat
 BRIDGE_APPS_RECIPE=1
 
 # Composer with the extension enabled, as the README asks (the bridges
-# require ext-beanstalk), its cache in .work, without the security audit
-# (a request to the registry that installs nothing).
+# require ext-beanstalk), its cache the application's own in .work
+# ($app_cache, set by bridge_app), without the security audit (a request to
+# the registry that installs nothing).
 bridge_composer() {
-	COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR="$WORK/composer-cache" COMPOSER_NO_AUDIT=1 \
+	COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_CACHE_DIR="$WORK/composer-cache/${app_cache:?}" COMPOSER_NO_AUDIT=1 \
 		php -d "extension=$ROOT/modules/beanstalk.so" "$(command -v composer)" --no-interaction "$@"
 }
 
@@ -107,7 +111,7 @@ bridge_app_install() {
 bridge_app() {
 	local fw ver how
 	IFS=: read -r fw ver how <<<"$1"
-	local dir="$WORK/bridge-apps/$fw-$ver" zip= app_key bridge_key
+	local dir="$WORK/bridge-apps/$fw-$ver" zip= app_key bridge_key app_cache="$fw-$ver"
 	[ "$how" = artifact ] && zip="$WORK/bridge-release/$(bridge_package "$fw" | tr / -)-$(version).zip"
 	app_key="$BRIDGE_APPS_RECIPE $fw $ver"
 	bridge_key="$how $(sha256sum "$ROOT/bridges/$fw/composer.json" ${zip:+"$zip"} | awk '{ print $1 }' | tr '\n' ' ')"
