@@ -69,6 +69,8 @@ static const char *failure_reason(const failure_count *f, char *buf, size_t size
 		return "buried by a server out of memory";
 	case BSC_ASYNC_UNCONFIRMED:
 		return "not confirmed: the connection was lost before the reply (the job may be stored)";
+	case BSC_ASYNC_UNSENT:
+		return "not sent: the server could not be reached (the job is not stored)";
 	default:
 		snprintf(buf, size, "refused with %s", bsc_reply_name(f->refused));
 		return buf;
@@ -143,8 +145,10 @@ void php_beanstalk_async_read(zend_object *queue, size_t i, bool may_keep)
 	bsc_conn *conn = conn_of(queue, i);
 
 	/* Held puts go out first (coalesce): before a close, a flush, the
-	 * Queue's end. A failure is theirs to report, as a read's. */
-	bsc_conn_write_out(conn);
+	 * Queue's end. A failure is theirs to report, as a read's; those that
+	 * could not go out at all are reported here as not sent, never later
+	 * among another flush's puts. */
+	bsc_conn_settle_held(conn);
 	if (bsc_conn_async_pending(conn) == 0) {
 		return;
 	}
@@ -259,6 +263,8 @@ static const char *flush_failure(const bsc_async_put *put)
 		return "BURIED";
 	case BSC_ASYNC_REFUSED:
 		return bsc_reply_name(put->refused);
+	case BSC_ASYNC_UNSENT:
+		return "NOT_SENT";
 	default:
 		return "NOT_CONFIRMED";
 	}
@@ -277,6 +283,15 @@ static void throw_flush_cause(bsc_conn *conn, const bsc_async_put *put, zend_lon
 		zend_throw_exception_ex(php_beanstalk_server_exception(put->refused), 0, "flush: %s answered %s to the put at index " ZEND_LONG_FMT,
 			bsc_conn_name(conn), bsc_reply_name(put->refused), index);
 		break;
+	case BSC_ASYNC_UNSENT: {
+		char *why;
+		const char *err = bsc_conn_errstr(conn);
+		zend_spprintf(&why, 0, "the put at index " ZEND_LONG_FMT " could not be sent to %s (%s): the job is not stored",
+			index, bsc_conn_name(conn), err[0] ? err : "not reached");
+		php_beanstalk_throw_transport(BSC_ERR_CONNECT, "flush", why, false);
+		efree(why);
+		break;
+	}
 	default: {
 		char *why;
 		zend_spprintf(&why, 0, "the connection to %s was lost before it answered the put at index " ZEND_LONG_FMT " (the job may be stored)",
@@ -351,12 +366,13 @@ static void client_stats(zval *out, bsc_conn *conn)
 {
 	const uint64_t *counts = bsc_conn_async_counts(conn);
 
-	array_init_size(out, 6);
+	array_init_size(out, 7);
 	add_assoc_long(out, "async-puts", (zend_long)counts[BSC_ASYNC_PENDING]);
 	add_assoc_long(out, "async-inserted", (zend_long)counts[BSC_ASYNC_INSERTED]);
 	add_assoc_long(out, "async-buried", (zend_long)counts[BSC_ASYNC_BURIED]);
 	add_assoc_long(out, "async-refused", (zend_long)counts[BSC_ASYNC_REFUSED]);
 	add_assoc_long(out, "async-unconfirmed", (zend_long)counts[BSC_ASYNC_UNCONFIRMED]);
+	add_assoc_long(out, "async-unsent", (zend_long)counts[BSC_ASYNC_UNSENT]);
 	add_assoc_long(out, "async-pending", (zend_long)bsc_conn_async_pending(conn));
 }
 

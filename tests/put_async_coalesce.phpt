@@ -1,5 +1,5 @@
 --TEST--
-Queue option coalesce: putAsync only holds the put, and the held puts leave in one write at flush(), before a command that waits, past the size, at close(), when the Queue goes, at the end of the script, and in a Worker when the handler's job ends, before its delete; each in its own tube, once, in order, also when the connection is found dead before the write
+Queue option coalesce: putAsync only holds the put, and the held puts leave in one write at flush(), before a command that waits, past the size, at close(), when the Queue goes, at the end of the script, and in a Worker when the handler's job ends, before its delete; each in its own tube, once, in order, also when the connection is found dead before the write; held puts that cannot be written at all (the server away) fail in that flush() as NOT_SENT and never go out after
 --EXTENSIONS--
 beanstalk
 --SKIPIF--
@@ -74,6 +74,22 @@ $srv->start();
 $ids = $q->flush();
 echo count($ids), " ids on the new server: ", $on(), "\n";
 
+echo "-- the server away at flush(): the held puts fail there, not sent, and never go out after --\n";
+$q->putAsync('n');
+$q->putAsync('o');
+$srv->stop();
+try {
+    $q->flush();
+    echo "no exception\n";
+} catch (Beanstalk\BatchException $e) {
+    echo str_replace($server, 'SERVER', $e->getMessage()), "\n  failed: ", json_encode($e->failed), "\n  previous: ",
+        get_class($e->getPrevious()), ', sent: ', var_export($e->getPrevious()->sent, true), "\n";
+}
+$srv->start();
+$q->putAsync('p');
+echo "the next flush has its own put only: ", json_encode(array_keys($q->flush())), "; on the server: ", $on(), "\n";
+echo "async-unsent: ", $q->clientStats()['async-unsent'], "\n";
+
 echo "-- a Worker: the handler's puts leave when its job ends, before its delete --\n";
 $jobs = bs_tube('coalesce_jobs');
 $side = bs_tube('coalesce_side');
@@ -108,6 +124,12 @@ put, exit 0: 9
 flush: 4; 11 and 2
 -- a connection found dead before the write --
 2 ids on the new server: 2
+-- the server away at flush(): the held puts fail there, not sent, and never go out after --
+flush: 0 of 2 jobs inserted; the first failure is at index 0 (NOT_SENT)
+  failed: ["NOT_SENT","NOT_SENT"]
+  previous: Beanstalk\ConnectionException, sent: false
+the next flush has its own put only: [0]; on the server: 1
+async-unsent: 2
 -- a Worker: the handler's puts leave when its job ends, before its delete --
 side jobs seen by the handlers: 0 0 1 1; after: 2
 flush: 2

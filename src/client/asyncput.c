@@ -91,6 +91,15 @@ void bsc_async_lose_pending(bsc_async_ledger *l)
 	}
 }
 
+void bsc_async_drop_unsent(bsc_async_ledger *l)
+{
+	for (; l->resolved < l->len; l->resolved++) {
+		l->puts[l->resolved].state = BSC_ASYNC_UNSENT;
+		l->counts[BSC_ASYNC_UNSENT]++;
+	}
+	l->unsent = 0;
+}
+
 size_t bsc_async_pending(const bsc_async_ledger *l)
 {
 	return l->len - l->resolved;

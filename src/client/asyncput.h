@@ -25,6 +25,7 @@ typedef enum {
 	BSC_ASYNC_BURIED,           /* inserted, and buried: the server was out of memory */
 	BSC_ASYNC_REFUSED,          /* the server's error word: see refused */
 	BSC_ASYNC_UNCONFIRMED,      /* the connection was lost before its reply: it may be stored */
+	BSC_ASYNC_UNSENT,           /* held for a write that could not be made: not stored, never sent */
 	BSC_ASYNC_STATES
 } bsc_async_state;
 
@@ -63,6 +64,10 @@ bool bsc_async_resolve(bsc_async_ledger *l, const bsc_reply *reply);
 /* The connection was lost: every pending put that was sent is unconfirmed
  * (those held for a write go out with the next one). */
 void bsc_async_lose_pending(bsc_async_ledger *l);
+/* The puts held for a write are given up (the server cannot be reached and
+ * the caller takes every outcome now): not sent, and never to be. Only once
+ * every sent put has its outcome (the connection is closed). */
+void bsc_async_drop_unsent(bsc_async_ledger *l);
 size_t bsc_async_pending(const bsc_async_ledger *l);
 
 typedef void (*bsc_async_visit_fn)(void *ctx, const bsc_async_put *put, const char *tube);

@@ -235,6 +235,12 @@ void bsc_conn_set_coalesce(bsc_conn *c, size_t bytes);
 size_t bsc_conn_held_out(const bsc_conn *c);
 /* Writes the held bytes now (BSC_OK when there are none). */
 bsc_status bsc_conn_write_out(bsc_conn *c);
+/* The same for a caller about to take every outcome (a flush, the end of
+ * the puts' owner): held puts that cannot be written, even on a new
+ * connection, are given up with the outcome not sent (BSC_ASYNC_UNSENT),
+ * the connection closed, so that each put has its outcome in this flush
+ * and none goes out after it. */
+bsc_status bsc_conn_settle_held(bsc_conn *c);
 /* Reads the replies to the puts that did not wait (within timeout s; <= 0:
  * no limit). Their outcomes are then ready to take. */
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout);

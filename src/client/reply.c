@@ -388,7 +388,7 @@ bsc_status bsc_conn_recv_by(bsc_conn *c, bsc_reply *reply, double deadline, doub
 bsc_status bsc_conn_flush_async(bsc_conn *c, double timeout)
 {
 	bsc_reply reply;
-	bsc_status st = bsc_conn_write_out(c);
+	bsc_status st = bsc_conn_settle_held(c);
 
 	if (st != BSC_OK) {
 		return st;

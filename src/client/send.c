@@ -269,6 +269,18 @@ bsc_status bsc_conn_write_out(bsc_conn *c)
 	return c->out_len ? send_tagged(c, NULL, 0, BSC_EXPECT_CALLER) : BSC_OK;
 }
 
+bsc_status bsc_conn_settle_held(bsc_conn *c)
+{
+	bsc_status st = bsc_conn_write_out(c);
+
+	if (c->out_len > 0) {
+		bsc_conn_close(c);   /* every sent put has its outcome: unconfirmed */
+		bsc_async_drop_unsent(&c->async);
+		c->out_len = c->out_tags_len = 0;
+	}
+	return st;
+}
+
 /* Appends to the held bytes, with the reply it will be owed. */
 static void out_add(bsc_conn *c, const char *bytes, size_t len)
 {

@@ -206,6 +206,36 @@ static void test_not_sent(void)
 	close(fd);
 }
 
+/* Held puts (coalesce) that cannot be written, nothing listening: the flush
+ * gives each the outcome not sent, in order, and holds none for later. */
+static void test_held_unsent_at_flush(void)
+{
+	int port;
+	int fd = peer_refusing_port(&port);
+	char address[32];
+	bsc_async_put out[4];
+	size_t n;
+
+	if (!CHECK(fd >= 0)) {
+		return;
+	}
+	snprintf(address, sizeof(address), "127.0.0.1:%d", port);
+	bsc_conn *c = test_conn(address, TEST_TIMEOUT);
+	if (c) {
+		bsc_conn_set_coalesce(c, 1000);
+		CHECK_STATUS(c, bsc_put_async(c, 0, 0, 60, "a", 1), BSC_OK);
+		CHECK_STATUS(c, bsc_put_async(c, 0, 0, 60, "b", 1), BSC_OK);
+		CHECK_STATUS(c, bsc_conn_flush_async(c, TEST_TIMEOUT), BSC_ERR_CONNECT);
+		CHECK_U64(bsc_conn_held_out(c), 0);
+		CHECK_U64(bsc_conn_async_pending(c), 0);
+		take_all(c, out, &n);
+		CHECK(n == 2 && out[0].state == BSC_ASYNC_UNSENT && out[1].state == BSC_ASYNC_UNSENT);
+		CHECK_U64(bsc_conn_async_counts(c)[BSC_ASYNC_UNSENT], 2);
+		bsc_conn_free(c);
+	}
+	close(fd);
+}
+
 /* A collect takes what has arrived, leaves half a reply for later, and
  * never waits; each put keeps the tube it went to; the counts add up. */
 static void test_collect_never_waits(void)
@@ -259,6 +289,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_lost_replies_are_unconfirmed),
 	UNIT_TEST(test_answers_that_close),
 	UNIT_TEST(test_not_sent),
+	UNIT_TEST(test_held_unsent_at_flush),
 	UNIT_TEST(test_collect_never_waits),
 };
 
