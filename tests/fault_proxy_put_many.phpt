@@ -83,7 +83,10 @@ function batch(string $title, array $rule, float $min, float $max, bool $someCon
 
 // One byte every 20 ms after the first 100: each reply (some 14 bytes)
 // would come within the timeout (1 s, 3 under valgrind), the chunk's 1024
-// replies would take five minutes. The bounds are in timeouts.
+// replies would take five minutes. The bounds are in timeouts. The chunk's
+// deadline mostly falls within a reply (some of its bytes came), but may
+// fall between two, where the proxy's pace is uneven (under valgrind on a
+// loaded machine): then no byte of the next reply came.
 batch('replies that trickle', ['trickle', 100, 20], 0.95, 3.0);
 // The replies stop after 100 bytes.
 batch('replies that stop', ['stall', 100], 0.95, 3.0);
@@ -96,7 +99,7 @@ batch('the connection lost after 100 bytes of replies', ['drop', 100], 0.0, 2.0,
 --EXPECTF--
 -- replies that trickle --
 Beanstalk\BatchException: putMany: N of 3000 jobs inserted; the first failure is at index %d (NOT_CONFIRMED)
-  previous: Beanstalk\TimeoutException: putMany: the reply from PROXY stopped after %d byte%A: the rest did not come within %f s
+  previous: Beanstalk\TimeoutException: putMany: %r(the reply from PROXY stopped after \d+ bytes?: the rest did not come|no reply from PROXY)%r within %f s
   within bounds: yes
   each job inserted, NOT_CONFIRMED (first chunk) or NOT_SENT (the rest): yes
   some confirmed before the fault: yes
