@@ -94,11 +94,15 @@ unset($q);
 echo "after unset\n";
 
 echo "-- a persistent connection hands its owed replies on; whoever reads them warns --\n";
-$q = new Beanstalk\Queue($srv->address, ['tube' => 'drained', 'persistent' => 'put_async_error']);
+// A scripted server that answers both puts late and in one write: a real
+// one may answer the first put before the Queue goes and the second after,
+// and the two would then be warned of apart.
+$late = new BsFakeServer([['use', "USING drained\r\n"], ['put', ['seq', 500]], ['put', "DRAINING\r\nDRAINING\r\n"]]);
+$q = new Beanstalk\Queue($late->address, ['tube' => 'drained', 'persistent' => 'put_async_error', 'timeout' => 10]);
 $q->putAsync('a');
 $q->putAsync('b');
 unset($q);
-$q = new Beanstalk\Queue($srv->address, ['persistent' => 'put_async_error']);
+$q = new Beanstalk\Queue($late->address, ['tube' => 'drained', 'persistent' => 'put_async_error', 'timeout' => 10]);
 var_dump($q->flush());
 unset($q);
 
