@@ -38,7 +38,9 @@ $took = microtime(true) - $start;
 set_time_limit(0);
 $s = $w->stats();
 var_dump($reason === Worker::STOP_MAX_RUNTIME);
-printf("ran %s, %s jobs, limit %.1f s\n", $took >= 3 && $took < 3.6 ? 'for its 3 s' : "for $took s",
+// It stops after the job under way at 3 s (a quarter second), and the
+// rest is scaled to the build: valgrind on a loaded machine is slow.
+printf("ran %s, %s jobs, limit %.1f s\n", $took >= 3 && $took < 3.25 + bs_seconds(0.35) ? 'for its 3 s' : "for $took s",
     $s['processed'] >= 8 && $s['processed'] <= 13 ? 'about 12' : $s['processed'], $s['runtime_limit']);
 
 // An idle worker stops at its runtime too, in the middle of its wait.
@@ -46,7 +48,7 @@ $w = new Worker(new Queue($server, ['watch' => [bs_tube('worker_max_runtime_idle
 $start = microtime(true);
 var_dump($w->run(fn () => null) === Worker::STOP_MAX_RUNTIME);
 $took = microtime(true) - $start;
-echo $took >= 0.3 && $took < 0.6 ? "idle: stopped at 0.3 s\n" : "idle: stopped at $took s\n";
+echo $took >= 0.3 && $took < 0.3 + bs_seconds(0.3) ? "idle: stopped at 0.3 s\n" : "idle: stopped at $took s\n";
 $s = $w->stats();
 echo $s['wait_time'] > 0.25 ? "waited the whole time\n" : "wait_time {$s['wait_time']}\n";
 

@@ -25,7 +25,7 @@ $w->run(function (Job $job) {
         echo "slept on\n";
     } catch (TtrExceededException $e) {
         $t = microtime(true) - $start;
-        printf("caught after %s: %s\n", $t > 0.8 && $t < 1.3 ? 'about 1 s' : "$t s", $e->getMessage());
+        printf("caught after %s: %s\n", $t > 0.8 && $t < 1 + bs_seconds(0.3) ? 'about 1 s' : "$t s", $e->getMessage());
         throw $e;
     }
 });
