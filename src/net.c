@@ -76,6 +76,31 @@ int bsc_poll_ms(double deadline)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+int bsc_net_wait(struct pollfd *fds, size_t n, double deadline, const sigset_t *wait_mask, bsc_interrupt_fn interrupt, void *ctx)
+{
+	int ms = bsc_poll_ms(deadline);
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	const struct timespec *until = ms < 0 ? NULL : &ts;
+
+	if (wait_mask) {
+		return ppoll(fds, n, until, wait_mask);
+	}
+	if (!interrupt) {
+		return poll(fds, n, ms);
+	}
+	sigset_t all, outside;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &outside);
+	int r = -1, e = EINTR;
+	if (!interrupt(ctx)) {
+		r = ppoll(fds, n, until, &outside);
+		e = errno;
+	}
+	pthread_sigmask(SIG_SETMASK, &outside, NULL);
+	errno = e;
+	return r;
+}
+
 /* {{{ address */
 /* What bsc_endpoint_parse takes, for the messages that refuse the rest. */
 #define ADDRESS_FORMS "host[:port], [ipv6][:port], tcp|beanstalk|beanstalkd://host[:port], unix:///path or /path"

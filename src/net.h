@@ -7,6 +7,8 @@
 #ifndef BSC_NET_H
 #define BSC_NET_H
 
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,5 +68,17 @@ double bsc_now(void);
 double bsc_deadline_after(double seconds);
 /* Milliseconds left until deadline, for poll(); -1 for no deadline. */
 int bsc_poll_ms(double deadline);
+
+/* poll() on fds until the deadline, in one of three ways:
+ * - with a caller's wait mask (a caller that blocks its signals outside its
+ *   waits): ppoll() with that mask, so they come in only while it waits;
+ * - with an interrupt function (a wait that a signal may end): every signal
+ *   is blocked from the look at the function until ppoll() lets them in, so
+ *   a signal that comes after the look ends the wait (EINTR) instead of
+ *   being taken in before it and the wait going on. -1 with EINTR, without
+ *   waiting, when the look says a signal came;
+ * - with neither: poll().
+ * The caller asks the function again on EINTR. */
+int bsc_net_wait(struct pollfd *fds, size_t n, double deadline, const sigset_t *wait_mask, bsc_interrupt_fn interrupt, void *ctx);
 
 #endif

@@ -370,26 +370,32 @@ bsc_tubes *bsc_conn_tubes(bsc_conn *c)
 	return &c->tubes;
 }
 
-/* poll() on the socket, or ppoll() with the caller's wait mask: a caller
- * that blocks its signals outside waits gets them here, without the race of
- * a signal landing between its check of a flag and the wait. */
-int bsc_conn_poll(bsc_conn *c, short events, double deadline)
+static bool reply_wait_ends(void *c)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = events };
-	int ms = bsc_poll_ms(deadline);
-
-	if (!c->wait_mask) {
-		return poll(&pfd, 1, ms);
-	}
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	return ppoll(&pfd, 1, ms < 0 ? NULL : &ts, c->wait_mask);
+	return bsc_conn_reply_wait_interrupted(c);
 }
 
-/* A reply wait was interrupted by a signal: whether to end it. Only when
- * closing the connection loses nothing (conn.h). */
+/* A wait on the socket (bsc_net_wait): with the caller's wait mask, or, for
+ * a reply wait that a signal may end, with the interrupt function looked at
+ * free of the race of a signal landing between the look and the wait. */
+int bsc_conn_poll(bsc_conn *c, short events, double deadline, bool may_end)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = events };
+
+	return bsc_net_wait(&pfd, 1, deadline, c->wait_mask, may_end ? reply_wait_ends : NULL, c);
+}
+
+/* Whether a signal may end a reply wait: only when closing the connection
+ * loses nothing (conn.h). */
+bool bsc_conn_reply_wait_may_end(const bsc_conn *c)
+{
+	return c->interrupt && c->held.count == 0;
+}
+
+/* A reply wait was interrupted by a signal: whether to end it. */
 bool bsc_conn_reply_wait_interrupted(bsc_conn *c)
 {
-	return c->interrupt && c->held.count == 0 && c->interrupt(c->interrupt_ctx);
+	return bsc_conn_reply_wait_may_end(c) && c->interrupt(c->interrupt_ctx);
 }
 
 size_t bsc_conn_pending(const bsc_conn *c)

@@ -83,8 +83,10 @@ struct bsc_conn {
 
 /* A transport failure with errno's message. */
 bsc_status bsc_conn_fail_errno(bsc_conn *c, bsc_status status, const char *what, int errnum);
-/* poll() on the socket, or ppoll() with the caller's wait mask. */
-int bsc_conn_poll(bsc_conn *c, short events, double deadline);
+/* A wait on the socket (net.h: bsc_net_wait), with the caller's wait mask;
+ * may_end: a reply wait that a signal may end (the interrupt function is
+ * looked at before it, free of races). */
+int bsc_conn_poll(bsc_conn *c, short events, double deadline, bool may_end);
 /* Before the socket is read or written, or what was read is taken: in a
  * forked child, what the parent had on the connection is forgotten first
  * (conn.h: bsc_conn_own). No system call. */
@@ -94,7 +96,9 @@ static inline void bsc_conn_check_owner(bsc_conn *c)
 		bsc_conn_own(c);
 	}
 }
-/* A reply wait was interrupted by a signal: whether to end it. */
+/* Whether a signal may end a reply wait, and, once one came, whether it
+ * does. */
+bool bsc_conn_reply_wait_may_end(const bsc_conn *c);
 bool bsc_conn_reply_wait_interrupted(bsc_conn *c);
 
 #endif

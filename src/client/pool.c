@@ -462,17 +462,6 @@ static double earlier(double a, double b)
 	return a > 0 && (b <= 0 || a < b) ? a : b;
 }
 
-static int wait_for(bsc_pool *p, struct pollfd *fds, size_t k, double until)
-{
-	int ms = bsc_poll_ms(until);
-
-	if (!p->wait_mask) {
-		return poll(fds, k, ms);
-	}
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	return ppoll(fds, k, ms < 0 ? NULL : &ts, p->wait_mask);
-}
-
 bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
 {
 	struct pollfd fds[p->n];
@@ -503,11 +492,8 @@ bsc_status bsc_pool_wait(bsc_pool *p, double deadline)
 		return BSC_OK;   /* nothing to wait for */
 	}
 	/* Without a mask, a signal that came before this wait interrupted no
-	 * system call: its flag is looked at before blocking. */
-	if (!p->wait_mask && p->interrupt && p->interrupt(p->interrupt_ctx)) {
-		return BSC_ERR_INTERRUPTED;
-	}
-	int r = wait_for(p, fds, k, until);
+	 * system call: its flag is looked at first, free of races (net.h). */
+	int r = bsc_net_wait(fds, k, until, p->wait_mask, p->interrupt, p->interrupt_ctx);
 	if (r < 0 && errno == EINTR && p->interrupt && p->interrupt(p->interrupt_ctx)) {
 		return BSC_ERR_INTERRUPTED;
 	}

@@ -118,9 +118,9 @@ static int lowat_for(const bsc_conn *c)
 
 /* One recv() that blocks until bytes come or the deadline passes: the
  * socket's SO_RCVTIMEO is the deadline (set only when it changes), so an
- * ordinary reply costs one system call. Such a recv() is never restarted
- * after a signal handler (signal(7)), so interrupts are seen. BSC_ERR_TIMEOUT
- * is returned with the connection still open: the caller says why. */
+ * ordinary reply costs one system call. Only for a wait no signal ends: a
+ * signal during it (EINTR) is a wait to go on with. BSC_ERR_TIMEOUT is
+ * returned with the connection still open: the caller says why. */
 static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_t avail, bool *got)
 {
 	int ms = bsc_poll_ms(deadline);
@@ -142,13 +142,8 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 	}
 	bool early;
 	ssize_t r = conn_read(c, space, avail, 0, &early);
-	int e = errno;
-	st = absorb_recv(c, r, early);
 	*got = r > 0;
-	if (st == BSC_OK && r < 0 && e == EINTR && bsc_conn_reply_wait_interrupted(c)) {
-		return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
-	}
-	return st;
+	return absorb_recv(c, r, early);
 }
 
 /* Reads what comes by the deadline into the parser. BSC_ERR_TIMEOUT leaves
@@ -156,21 +151,19 @@ static bsc_status read_blocking(bsc_conn *c, double deadline, char *space, size_
 static bsc_status read_some(bsc_conn *c, double deadline)
 {
 	for (;;) {
-		/* A signal that came before this wait (between two reads of a
-		 * reply, or before the first) interrupted no system call: its flag
-		 * is looked at before blocking. The worker needs no such look: its
-		 * signals are blocked but in ppoll(). */
-		if (!c->wait_mask && bsc_conn_reply_wait_interrupted(c)) {
-			return bsc_conn_fail(c, BSC_ERR_INTERRUPTED, "wait for %s interrupted", c->ep.name);
-		}
 		size_t avail;
 		char *space = bsc_parser_space(&c->parser, READ_CHUNK, &avail);
 		if (!space) {
 			return bsc_conn_fail(c, BSC_ERR_NOMEM, "out of memory reading from %s", c->ep.name);
 		}
-		/* No deadline, or signals to be let in only while waiting (the
-		 * worker): poll(), which a signal always interrupts. */
-		if (deadline > 0 && !c->wait_mask) {
+		/* No deadline, signals to be let in only while waiting (the
+		 * worker), or a wait a signal may end: poll(), which a signal
+		 * always interrupts. A signal that came before the wait (between
+		 * two reads of a reply, or before the first) interrupted no system
+		 * call: the interrupt function is looked at first, with the
+		 * signals held back until the wait lets them in. */
+		bool may_end = !c->wait_mask && bsc_conn_reply_wait_may_end(c);
+		if (deadline > 0 && !c->wait_mask && !may_end) {
 			bool got;
 			bsc_status st = read_blocking(c, deadline, space, avail, &got);
 			if (st != BSC_OK || got) {
@@ -183,7 +176,7 @@ static bsc_status read_some(bsc_conn *c, double deadline)
 		if (st != BSC_OK) {
 			return st;
 		}
-		int p = bsc_conn_poll(c, POLLIN, deadline);
+		int p = bsc_conn_poll(c, POLLIN, deadline, may_end);
 		if (p == 0) {
 			return BSC_ERR_TIMEOUT;
 		}

@@ -75,7 +75,7 @@ static bsc_status write_all(bsc_conn *c, struct iovec *iov, size_t n, size_t *wr
 				continue;
 			}
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				int p = bsc_conn_poll(c, POLLOUT, deadline);
+				int p = bsc_conn_poll(c, POLLOUT, deadline, false);
 				if (p == 0) {
 					return bsc_conn_fail(c, BSC_ERR_TIMEOUT, "write to %s timed out after %.3f s", c->ep.name, c->opt.timeout);
 				}

@@ -521,6 +521,63 @@ static void test_interrupt_pending_before_the_wait(void)
 	bsc_conn_free(c);
 }
 
+/* A signal that lands just after the look at the interrupt function, before
+ * the wait begins: the look raises it and says there was none. The signal
+ * must still end the wait: it is held back until the wait lets it in (and
+ * so interrupts it). Taken in at once, it would leave the wait to run to
+ * its timeout, and a stop asked for in that moment would be lost. */
+static volatile sig_atomic_t late_signal;
+
+static void on_late_signal(int sig)
+{
+	(void)sig;
+	late_signal = 1;
+}
+
+static bool interrupt_then_signal(void *ctx)
+{
+	(void)ctx;
+	if (interrupt_calls++ == 0) {
+		pthread_kill(pthread_self(), SIGUSR1);
+		return false;
+	}
+	return late_signal;
+}
+
+static void test_interrupt_just_after_the_look(void)
+{
+	static const peer_step script[] = {
+		P_ACCEPT,
+		P_EXPECT_ONE("reserve\r\n"),
+		P_EXPECT_EOF,
+		P_END,
+	};
+	struct sigaction sa, old;
+	peer p;
+	bsc_reply r;
+	bsc_conn *c = start_peer(&p, script, 5.0);
+
+	if (!c) {
+		return;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_late_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, &old);
+	interrupt_calls = 0;
+	late_signal = 0;
+	CHECK_STATUS(c, send_line(c, "reserve\r\n"), BSC_OK);
+	bsc_conn_set_interrupt(c, interrupt_then_signal, NULL);
+	double start = bsc_now();
+	CHECK_STATUS(c, bsc_conn_recv(c, &r, bsc_conn_timeout(c)), BSC_ERR_INTERRUPTED);
+	CHECK_MSG(bsc_now() - start < 1.0, "the wait went on for %.3f s", bsc_now() - start);
+	CHECK(late_signal && interrupt_calls == 2);
+	CHECK(!bsc_conn_is_connected(c));
+	sigaction(SIGUSR1, &old, NULL);
+	CHECK_PEER(&p);
+	bsc_conn_free(c);
+}
+
 /* Ending the wait would close the connection and give the held job back
  * unasked: the wait goes on to its timeout instead. */
 static void test_no_interrupt_while_a_job_is_held(void)
@@ -544,6 +601,7 @@ static const unit_test tests[] = {
 	UNIT_TEST(test_interrupt_ends_the_wait),
 	UNIT_TEST(test_interrupt_declined_waits_on),
 	UNIT_TEST(test_interrupt_pending_before_the_wait),
+	UNIT_TEST(test_interrupt_just_after_the_look),
 	UNIT_TEST(test_no_interrupt_while_a_job_is_held),
 };
 
