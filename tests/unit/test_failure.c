@@ -435,31 +435,40 @@ static bool interrupt_no(void *ctx)
 	return false;
 }
 
+/* The interrupt tests' peer: it takes a reserve, then the connection's end. */
+static const peer_step reserve_then_eof[] = {
+	P_ACCEPT,
+	P_EXPECT_ONE("reserve\r\n"),
+	P_EXPECT_EOF,
+	P_END,
+};
+
+/* SIGUSR1 to handler, without SA_RESTART: the wait must see EINTR. */
+static void catch_sigusr1(void (*handler)(int), struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, old);
+}
+
 /* A reply wait with SIGUSR1 arriving every 20 ms; held: the connection
  * holds a reserved job meanwhile, which closing it would give back. */
 static void interrupted_wait(bsc_interrupt_fn fn, bool held, bsc_status want)
 {
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("reserve\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	struct sigaction sa, old;
+	struct sigaction old;
 	signaller sig = { .target = pthread_self() };
 	pthread_t thread;
 	peer p;
 	bsc_reply r;
-	bsc_conn *c = start_peer(&p, script, 0.5);
+	bsc_conn *c = start_peer(&p, reserve_then_eof, 0.5);
 
 	if (!c) {
 		return;
 	}
-	/* No SA_RESTART: the wait must see EINTR. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigusr1;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, &old);
+	catch_sigusr1(on_sigusr1, &old);
 	interrupt_calls = 0;
 	bsc_conn_set_interrupt(c, fn, NULL);
 	CHECK_STATUS(c, send_line(c, "reserve\r\n"), BSC_OK);
@@ -496,15 +505,9 @@ static void test_interrupt_declined_waits_on(void)
  * while no system call ran) ends the wait as one that comes during it. */
 static void test_interrupt_pending_before_the_wait(void)
 {
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("reserve\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
 	peer p;
 	bsc_reply r;
-	bsc_conn *c = start_peer(&p, script, 5.0);
+	bsc_conn *c = start_peer(&p, reserve_then_eof, 5.0);
 
 	if (!c) {
 		return;
@@ -546,24 +549,15 @@ static bool interrupt_then_signal(void *ctx)
 
 static void test_interrupt_just_after_the_look(void)
 {
-	static const peer_step script[] = {
-		P_ACCEPT,
-		P_EXPECT_ONE("reserve\r\n"),
-		P_EXPECT_EOF,
-		P_END,
-	};
-	struct sigaction sa, old;
+	struct sigaction old;
 	peer p;
 	bsc_reply r;
-	bsc_conn *c = start_peer(&p, script, 5.0);
+	bsc_conn *c = start_peer(&p, reserve_then_eof, 5.0);
 
 	if (!c) {
 		return;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_late_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, &old);
+	catch_sigusr1(on_late_signal, &old);
 	interrupt_calls = 0;
 	late_signal = 0;
 	CHECK_STATUS(c, send_line(c, "reserve\r\n"), BSC_OK);
