@@ -12,7 +12,10 @@ if (getenv('USE_ZEND_ALLOC') === '0') die('skip counts a child of its own; nothi
 <?php
 require __DIR__ . '/worker.inc';
 
-$server = bs_server();
+// A server of its own: how often a process waits depends on how soon the
+// server answers, and the run's shared one is busy with the tests beside.
+$own = new BsServer();
+$server = $own->address;
 const N1 = 200, N2 = 1200;
 
 /** The system calls of `php script N`, by name (strace -f -c: the
@@ -22,8 +25,9 @@ function counted(string $code, array $args): array
     $script = tempnam(sys_get_temp_dir(), 'bssys') . '.php';
     $out = "$script.strace";
     file_put_contents($script, "<?php\n$code");
-    $cmd = array_merge(['strace', '-f', '-c', '-o', $out], bs_php(['error_log' => '/dev/null']), [$script], $args);
-    $p = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+    $err = "$script.err";
+    $cmd = array_merge(['strace', '-f', '-c', '-o', $out], bs_php(['error_log' => '/dev/null', 'display_errors' => 'stderr']), [$script], $args);
+    $p = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', $err, 'w']], $pipes);
     $exit = proc_close($p);
     $calls = [];
     foreach (file($out) ?: [] as $line) {
@@ -31,10 +35,12 @@ function counted(string $code, array $args): array
             $calls[$m[2]] = (int)$m[1];
         }
     }
+    $said = trim((string)@file_get_contents($err));
     @unlink($script);
     @unlink($out);
+    @unlink($err);
     if ($exit !== 0) {
-        echo "exit $exit: ", implode(' ', $cmd), "\n";
+        echo "exit $exit: ", implode(' ', $cmd), "\n$said\n";
     }
     return $calls;
 }
