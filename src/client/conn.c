@@ -370,11 +370,6 @@ bsc_tubes *bsc_conn_tubes(bsc_conn *c)
 	return &c->tubes;
 }
 
-static bool reply_wait_ends(void *c)
-{
-	return bsc_conn_reply_wait_interrupted(c);
-}
-
 /* A wait on the socket (bsc_net_wait): with the caller's wait mask, or, for
  * a reply wait that a signal may end, with the interrupt function looked at
  * free of the race of a signal landing between the look and the wait. */
@@ -382,7 +377,7 @@ int bsc_conn_poll(bsc_conn *c, short events, double deadline, bool may_end)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = events };
 
-	return bsc_net_wait(&pfd, 1, deadline, c->wait_mask, may_end ? reply_wait_ends : NULL, c);
+	return bsc_net_wait(&pfd, 1, deadline, c->wait_mask, may_end ? c->interrupt : NULL, c->interrupt_ctx);
 }
 
 /* Whether a signal may end a reply wait: only when closing the connection
