@@ -28,7 +28,7 @@ Queue name Size / Status
 Pending jobs 14
 Delayed jobs 3
 Reserved jobs 0
-Oldest pending job 0 seconds ago
+Oldest pending job put while the commands ran
 exit 0
 -- artisan queue:work --tries=3 --sleep=0, until the jobs are done, then SIGTERM --
 the jobs done: yes

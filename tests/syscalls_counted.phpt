@@ -46,20 +46,31 @@ function counted(string $code, array $args): array
 }
 
 /** Calls per operation: (run of N2 - run of N1) / (N2 - N1), and the
- * calls that make it up, for the figures. */
+ * calls that make it up, for the figures. The lowest of three such
+ * measures: the count is the code's, but a busy machine adds to it (a
+ * process held up between two puts looks at its idle connection first; a
+ * reply the server sends late is one more wait), and a machine busy for a
+ * whole run (CI's) does so in every run. A call the code itself adds comes
+ * in all three. A child that fails is said, in any of them. */
 function per_op(string $code, callable $args): array
 {
-    $a = counted($code, $args(N1));
-    $b = counted($code, $args(N2));
-    $per = [];
-    foreach ($b as $name => $n) {
-        $d = ($n - ($a[$name] ?? 0)) / (N2 - N1);
-        if ($d > 0.004) {
-            $per[$name] = round($d, 3);
+    $best = null;
+    for ($run = 0; $run < 3; $run++) {
+        $a = counted($code, $args(N1));
+        $b = counted($code, $args(N2));
+        $per = [];
+        foreach ($b as $name => $n) {
+            $d = ($n - ($a[$name] ?? 0)) / (N2 - N1);
+            if ($d > 0.004) {
+                $per[$name] = round($d, 3);
+            }
+        }
+        arsort($per);
+        if ($best === null || array_sum($per) < $best[0]) {
+            $best = [array_sum($per), $per];
         }
     }
-    arsort($per);
-    return [array_sum($per), $per];
+    return $best;
 }
 
 function report(string $what, float $calls, array $per, float $at_most): void

@@ -94,7 +94,13 @@ echo "beats skipped: ", $r['errors'] >= 6 && $r['errors'] <= 11 ? 'about 10' : $
 echo "beats written: ", $r['beats'] >= 8 ? 'the others' : $r['beats'], "\n";
 echo "last error: ", str_replace($redis->address, 'REDIS', $r['last_error']), "\n";
 $log = preg_grep('/: status: /', explode("\n", $child->log()));
-echo count($log), " log line:\n", str_replace($redis->address, 'REDIS', implode("\n", $log)), "\n";
+// The line says the outage's first error: for a beat begun after Redis was
+// killed, the refused connection (the idle one is looked at first, and
+// found closed); for a beat under way at the kill, a reset (Redis had not
+// read it all: the kernel answers unread bytes with one) or the closed
+// connection (it had, and not answered yet).
+$first = '/\((cannot connect to REDIS: Connection refused|cannot read from REDIS: Connection reset by peer|REDIS closed the connection)\)/';
+echo count($log), " log line:\n", preg_replace($first, '(FIRST ERROR)', str_replace($redis->address, 'REDIS', implode("\n", $log))), "\n";
 ?>
 --EXPECT--
 beats resume within 2 intervals
@@ -107,4 +113,4 @@ beats skipped: about 10
 beats written: the others
 last error: cannot connect to REDIS: Connection refused
 1 log line:
-beanstalk worker outage: status: no heartbeat written (cannot connect to REDIS: Connection refused); beats are skipped until Redis answers
+beanstalk worker outage: status: no heartbeat written (FIRST ERROR); beats are skipped until Redis answers
